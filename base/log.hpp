@@ -1,0 +1,62 @@
+#pragma once
+// The daemon's log: one line per write(2), so lines from many processes sharing an O_APPEND file never
+// interleave. Every message is escaped (escape_for_log), so client bytes cannot forge a line.
+#include <string_view>
+
+#include "base/strings.hpp"
+
+namespace ward::log {
+
+enum class Level : int { error = 0, warning = 1, notice = 2, info = 3, debug = 4 };
+
+struct Sink {
+    enum class Kind { stderr_stream, file, syslog, none } kind = Kind::stderr_stream;
+    int fd = 2;  // borrowed: the process that opened it keeps it open for the process's life
+};
+
+void set_sink(Sink sink) noexcept;
+[[nodiscard]] Sink sink() noexcept;
+// ProFTPD's -d: 0 logs errors to info; 1..10 add debug detail.
+void set_debug_level(int level) noexcept;
+[[nodiscard]] int debug_level() noexcept;
+// The process's role in each line: "master", "monitor", "worker", "hook".
+void set_role(std::string_view role) noexcept;
+// Reads the time zone now, while /etc/localtime is still reachable (before chroot or seccomp).
+void prepare_for_confinement() noexcept;
+
+[[nodiscard]] bool enabled(Level level, int detail = 0) noexcept;
+void write(Level level, std::string_view message) noexcept;
+
+template <class... Pieces>
+void error(const Pieces&... pieces) {
+    if (enabled(Level::error)) {
+        write(Level::error, str_cat(pieces...));
+    }
+}
+template <class... Pieces>
+void warning(const Pieces&... pieces) {
+    if (enabled(Level::warning)) {
+        write(Level::warning, str_cat(pieces...));
+    }
+}
+template <class... Pieces>
+void notice(const Pieces&... pieces) {
+    if (enabled(Level::notice)) {
+        write(Level::notice, str_cat(pieces...));
+    }
+}
+template <class... Pieces>
+void info(const Pieces&... pieces) {
+    if (enabled(Level::info)) {
+        write(Level::info, str_cat(pieces...));
+    }
+}
+// detail: 1 (a few lines per session) .. 10 (every byte-level step).
+template <class... Pieces>
+void debug(int detail, const Pieces&... pieces) {
+    if (enabled(Level::debug, detail)) {
+        write(Level::debug, str_cat(pieces...));
+    }
+}
+
+}  // namespace ward::log

@@ -1,0 +1,77 @@
+#include "base/sys.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "base/strings.hpp"
+
+namespace ward::sys {
+
+std::string errno_name(int err) {
+    std::string buf(128, '\0');
+    // GNU strerror_r returns the message, which may or may not live in buf.
+    const char* msg = ::strerror_r(err, buf.data(), buf.size());
+    return msg;
+}
+
+Error errno_error(std::string_view what, int err) { return Error{str_cat(what, ": ", errno_name(err))}; }
+
+Result<UniqueFd> open(const std::string& path, int flags, mode_t mode) {
+    while (true) {
+        const int fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
+        if (fd >= 0) {
+            return UniqueFd(fd);
+        }
+        if (errno != EINTR) {
+            return errno_error(str_cat("open ", path));
+        }
+    }
+}
+
+Result<void> write_all(int fd, std::string_view data) {
+    std::size_t done = 0;
+    while (done < data.size()) {
+        const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return errno_error("write");
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    return {};
+}
+
+Result<std::string> read_fd(int fd, std::size_t max_bytes, std::string_view name) {
+    std::string out;
+    char buf[8192];
+    while (true) {
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return errno_error(str_cat("read ", name));
+        }
+        if (n == 0) {
+            return out;
+        }
+        if (out.size() + static_cast<std::size_t>(n) > max_bytes) {
+            return Error{str_cat(name, ": larger than the limit of ", max_bytes, " bytes")};
+        }
+        out.append(buf, static_cast<std::size_t>(n));
+    }
+}
+
+Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
+    auto fd = open(path, O_RDONLY | O_NOCTTY);
+    if (!fd) {
+        return std::move(fd).error();
+    }
+    return read_fd(fd->get(), max_bytes, path);
+}
+
+}  // namespace ward::sys
