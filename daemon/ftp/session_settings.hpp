@@ -1,0 +1,58 @@
+#pragma once
+// What the configuration decides for one FTP session, as plain data the protocol layer reads. The daemon
+// fills it from the config model (daemon/session_config.cpp); tests fill it by hand.
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ward::ftp {
+
+struct PortRange {
+    std::uint16_t first = 0;
+    std::uint16_t last = 0;
+};
+
+struct Timeouts {  // zero means no limit, as in ProFTPD
+    std::chrono::seconds idle{600};         // TimeoutIdle
+    std::chrono::seconds login{300};        // TimeoutLogin
+    std::chrono::seconds no_transfer{300};  // TimeoutNoTransfer
+    std::chrono::seconds stalled{3600};     // TimeoutStalled
+};
+
+struct SessionSettings {
+    std::string server_name = "wardftpd";  // ServerName (%v)
+    std::string banner = "wardftpd Server ready.";  // the 220 text, from ServerIdent
+    Timeouts timeouts;
+    std::optional<PortRange> passive_ports;         // PassivePorts; none = any ephemeral port
+    std::optional<std::string> masquerade_address;  // MasqueradeAddress, an IPv4 literal for PASV
+    std::string deny_filter;       // DenyFilter: POSIX extended regex on the command line; empty = none
+    std::string path_deny_filter;  // PathDenyFilter: POSIX extended regex on path names; empty = none
+    std::string display_login;     // DisplayLogin file, read after login as the user; empty = none
+    int transfer_log_fd = -1;      // TransferLog (xferlog format), opened by the master; -1 = none
+    bool show_symlinks = true;     // ShowSymlinks
+    unsigned max_login_attempts = 3;  // MaxLoginAttempts (enforced by the host; the worker words replies)
+};
+
+// Per-path decisions that <Directory>, <Anonymous> and <Limit> make. ProFTPD's defaults.
+struct PathRules {
+    bool allow_overwrite = false;         // AllowOverwrite
+    bool allow_store_restart = false;     // AllowStoreRestart
+    bool allow_retrieve_restart = true;   // AllowRetrieveRestart
+    bool hidden_stores = false;           // HiddenStores
+    std::string hidden_stores_prefix = ".in.";
+    mode_t umask = 022;                   // Umask (files; directories use the same value)
+};
+
+class AccessPolicy {
+public:
+    virtual ~AccessPolicy() = default;
+    // <Limit> for a command (upper-case verb, e.g. "STOR", "SITE_CHMOD") on a real absolute path.
+    [[nodiscard]] virtual bool allowed(std::string_view command, std::string_view real_path) const = 0;
+    [[nodiscard]] virtual PathRules rules_for(std::string_view real_path) const = 0;
+};
+
+}  // namespace ward::ftp
