@@ -1,0 +1,122 @@
+#include "daemon/ipc/channel.hpp"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include "base/strings.hpp"
+#include "base/sys.hpp"
+#include "daemon/ipc/wire.hpp"
+
+namespace ward::ipc {
+namespace {
+
+constexpr std::size_t kMaxFdsPerMessage = 1;
+// Room for a few more fds than we accept, so a sender that attaches extras is detected (and they closed).
+constexpr std::size_t kFdRoom = 8;
+
+}  // namespace
+
+Result<std::pair<Channel, Channel>> Channel::make_pair() {
+    std::array<int, 2> fds{-1, -1};
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds.data()) != 0) {
+        return sys::errno_error("socketpair");
+    }
+    return std::pair<Channel, Channel>(Channel(UniqueFd(fds[0])), Channel(UniqueFd(fds[1])));
+}
+
+Result<void> Channel::send(const Message& message, int fd_to_pass) {
+    auto bytes = encode(message);
+    if (!bytes) {
+        return std::move(bytes).error();
+    }
+    iovec iov{bytes->data(), bytes->size()};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(int))> control{};
+    if (fd_to_pass >= 0) {
+        msg.msg_control = control.data();
+        msg.msg_controllen = control.size();
+        cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+        cmsg->cmsg_level = SOL_SOCKET;
+        cmsg->cmsg_type = SCM_RIGHTS;
+        cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+        std::memcpy(CMSG_DATA(cmsg), &fd_to_pass, sizeof(int));
+    }
+    while (true) {
+        const ssize_t sent = ::sendmsg(socket_.get(), &msg, MSG_NOSIGNAL);
+        if (sent >= 0) {
+            return {};
+        }
+        if (errno != EINTR) {
+            return sys::errno_error(str_cat("send ", type_name(type_of(message))));
+        }
+    }
+}
+
+Result<Received> Channel::receive(std::optional<std::chrono::milliseconds> timeout) {
+    if (timeout) {
+        pollfd pfd{socket_.get(), POLLIN, 0};
+        int ready = 0;
+        do {
+            ready = ::poll(&pfd, 1, static_cast<int>(timeout->count()));
+        } while (ready < 0 && errno == EINTR);
+        if (ready < 0) {
+            return sys::errno_error("poll monitor socket");
+        }
+        if (ready == 0) {
+            return Error{"timed out waiting for the peer"};
+        }
+    }
+    std::string buffer(kMaxMessageBytes + 1, '\0');
+    iovec iov{buffer.data(), buffer.size()};
+    alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(int) * kFdRoom)> control{};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.data();
+    msg.msg_controllen = control.size();
+    ssize_t got = -1;
+    do {
+        got = ::recvmsg(socket_.get(), &msg, MSG_CMSG_CLOEXEC);
+    } while (got < 0 && errno == EINTR);
+    if (got < 0) {
+        return sys::errno_error("receive from peer");
+    }
+
+    // Take ownership of every fd that arrived before judging the message, so none can leak.
+    std::array<UniqueFd, kFdRoom> fds;
+    std::size_t fd_count = 0;
+    for (cmsghdr* cmsg = CMSG_FIRSTHDR(&msg); cmsg != nullptr; cmsg = CMSG_NXTHDR(&msg, cmsg)) {
+        if (cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS) {
+            continue;
+        }
+        const std::size_t n = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (std::size_t i = 0; i < n && fd_count < kFdRoom; ++i) {
+            int fd = -1;
+            std::memcpy(&fd, CMSG_DATA(cmsg) + i * sizeof(int), sizeof(int));
+            fds[fd_count++].reset(fd);
+        }
+    }
+    if (got == 0) {
+        return Error{"peer closed the connection"};
+    }
+    if ((msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0) {
+        return Error{"message truncated (over the size limit or too many fds)"};
+    }
+    if (fd_count > kMaxFdsPerMessage) {
+        return Error{str_cat("message carried ", fd_count, " fds; at most ", kMaxFdsPerMessage, " allowed")};
+    }
+    auto message = decode(std::string_view(buffer.data(), static_cast<std::size_t>(got)));
+    if (!message) {
+        return std::move(message).error();
+    }
+    return Received{std::move(*message), std::move(fds[0])};
+}
+
+}  // namespace ward::ipc

@@ -1,0 +1,92 @@
+#pragma once
+// The typed messages between a worker and its session monitor, and their encoders and decoder.
+// Worker-side wrappers are request_* (daemon/worker/monitor_client.*); the monitor's handlers are
+// answer_* (daemon/monitor/); which phase accepts which request is the monitor's table.
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "base/result.hpp"
+#include "daemon/ftp/session_host.hpp"
+#include "exec/hook_event.hpp"
+
+namespace ward::ipc {
+
+enum class MessageType : std::uint8_t {
+    // worker -> monitor
+    auth_request = 1,
+    handover_request = 2,
+    hook_request = 3,
+    data_socket_request = 4,
+    session_end = 5,
+    // monitor -> worker
+    auth_answer = 64,
+    hook_answer = 65,
+    data_socket_answer = 66,
+};
+
+// Field limits: every variable-length field has one, and together they keep a message < 64 KiB.
+struct Limits {
+    static constexpr std::size_t user = 256;
+    static constexpr std::size_t password = 1024;
+    static constexpr std::size_t reply_text = 1024;
+    static constexpr std::size_t pending_input = std::size_t{16} * 1024;
+    static constexpr std::size_t verb = 64;
+    static constexpr std::size_t path = std::size_t{6} * 1024;
+    static constexpr std::size_t command_line = std::size_t{6} * 1024;
+    static constexpr std::size_t reason = 256;
+    static constexpr std::size_t hook_lines = 64;
+    static constexpr std::size_t hook_line = 512;
+};
+
+struct AuthRequest {
+    std::string user;
+    std::string password;
+    bool operator==(const AuthRequest&) const = default;
+};
+struct HandoverRequest {
+    ftp::HandoverState state;
+    bool operator==(const HandoverRequest& other) const;
+};
+struct HookRequest {
+    exec::HookPoint point = exec::HookPoint::on_command;
+    exec::CommandEvent event;
+    bool operator==(const HookRequest& other) const;
+};
+struct DataSocketRequest {
+    std::uint16_t port = 0;
+    bool operator==(const DataSocketRequest&) const = default;
+};
+struct SessionEnd {
+    std::string reason;
+    bool operator==(const SessionEnd&) const = default;
+};
+struct AuthAnswer {
+    ftp::LoginResult::Status status = ftp::LoginResult::Status::denied;
+    std::string reply_text;
+    bool operator==(const AuthAnswer&) const = default;
+};
+struct HookAnswer {
+    std::vector<std::string> lines;
+    bool operator==(const HookAnswer&) const = default;
+};
+struct DataSocketAnswer {  // the socket itself travels as SCM_RIGHTS with an ok answer
+    bool ok = false;
+    std::string error;
+    bool operator==(const DataSocketAnswer&) const = default;
+};
+
+using Message = std::variant<AuthRequest, HandoverRequest, HookRequest, DataSocketRequest, SessionEnd, AuthAnswer,
+                             HookAnswer, DataSocketAnswer>;
+
+[[nodiscard]] MessageType type_of(const Message& message) noexcept;
+[[nodiscard]] const char* type_name(MessageType type) noexcept;
+
+// Encodes a message; an error only if a field exceeds its limit (a bug on the sending side).
+[[nodiscard]] Result<std::string> encode(const Message& message);
+// Decodes one whole received message. Any violation (version, unknown type, a field past its limit,
+// an invalid enum value, trailing bytes) is an error naming it.
+[[nodiscard]] Result<Message> decode(std::string_view bytes);
+
+}  // namespace ward::ipc

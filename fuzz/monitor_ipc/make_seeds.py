@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+"""Writes the seed corpus: one valid message of each type, in the wire format of daemon/ipc/wire.hpp."""
+import os
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def message(mtype, body):
+    return struct.pack("<BBHI", 1, mtype, 0, len(body)) + body
+
+
+def text(s):
+    b = s.encode()
+    return struct.pack("<I", len(b)) + b
+
+
+def event():
+    return (text("STOR") + text("a b;$(x)%u.txt") + text("STOR a b;$(x)%u.txt") + text("/up/a b;$(x)%u.txt")
+            + text("") + text("/up") + struct.pack("<H", 226) + text("Transfer complete")
+            + struct.pack("<QQ", 1024, 0) + b"\x01" + struct.pack("<Q", 1024) + b"\x00"
+            + struct.pack("<Q", 12) + b"\x01" + text("") + b"\x01" + struct.pack("<H", 40000)
+            + struct.pack("<QQQ", 100, 2000, 3))
+
+
+seeds = {
+    "auth_request": message(1, text("alice") + text("secret")),
+    "handover_request": message(2, text("TYPE I\r\nPWD\r\n") + b"\x01\x01" + struct.pack("<QQ", 40, 80)),
+    "hook_request": message(3, b"\x02" + event()),
+    "data_socket_request": message(4, struct.pack("<H", 20)),
+    "session_end": message(5, text("QUIT")),
+    "auth_answer": message(64, b"\x00" + text("")),
+    "hook_answer": message(65, struct.pack("<H", 2) + text("one") + text("two")),
+    "data_socket_answer": message(66, b"\x00" + text("bind: Address already in use")),
+}
+os.makedirs(os.path.join(HERE, "corpus"), exist_ok=True)
+for name, data in seeds.items():
+    with open(os.path.join(HERE, "corpus", name), "wb") as f:
+        f.write(data)
