@@ -1,6 +1,7 @@
 #include "base/sys.hpp"
 
 #include <fcntl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -72,6 +73,14 @@ Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
         return std::move(fd).error();
     }
     return read_fd(fd->get(), max_bytes, path);
+}
+
+Result<UniqueFd> pidfd_open(pid_t pid) {
+    const long fd = ::syscall(SYS_pidfd_open, pid, 0U);
+    if (fd < 0) {
+        return errno_error(str_cat("pidfd_open ", pid));
+    }
+    return UniqueFd(static_cast<int>(fd));  // pidfds are always close-on-exec
 }
 
 }  // namespace ward::sys

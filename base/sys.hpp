@@ -23,4 +23,7 @@ namespace ward::sys {
 [[nodiscard]] Result<std::string> read_file(const std::string& path, std::size_t max_bytes);
 [[nodiscard]] Result<std::string> read_fd(int fd, std::size_t max_bytes, std::string_view name);
 
+// A pidfd for a child (glibc 2.36's <sys/pidfd.h> has no C++ linkage, so this calls the syscall).
+[[nodiscard]] Result<UniqueFd> pidfd_open(pid_t pid);
+
 }  // namespace ward::sys

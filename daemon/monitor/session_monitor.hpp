@@ -1,0 +1,74 @@
+#pragma once
+// The privileged half of a session: small, synchronous, and the only process that decides who a session
+// runs as. It never parses anything but the typed messages of daemon/ipc, and it never trusts them:
+// every request is checked against kRequestTable (request_table.hpp) for the current phase.
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "daemon/ipc/channel.hpp"
+#include "daemon/monitor/hook_dispatcher.hpp"
+#include "daemon/monitor/login_rules.hpp"
+#include "daemon/monitor/request_table.hpp"
+#include "daemon/monitor/session_facts.hpp"
+#include "daemon/monitor/worker_launcher.hpp"
+
+namespace ward::monitor {
+
+struct MonitorSetup {
+    int control_fd = -1;  // the client's connection (borrowed); the monitor answers 421 on it if a worker dies
+    SessionFacts facts;   // client and local endpoints, pid
+    const LoginRules* rules = nullptr;
+    WorkerLauncher* launcher = nullptr;
+    HookDispatcher* hooks = nullptr;  // nullptr: the configuration has no hooks
+    // A failed login is answered no sooner than this after the request: the reply time says nothing
+    // about whether the user exists or how its password is hashed.
+    std::chrono::milliseconds failed_login_floor{500};
+    std::chrono::milliseconds handover_timeout{5000};
+};
+
+class SessionMonitor {
+public:
+    using Clock = std::chrono::steady_clock;
+
+    explicit SessionMonitor(MonitorSetup setup);
+    SessionMonitor(const SessionMonitor&) = delete;
+    SessionMonitor& operator=(const SessionMonitor&) = delete;
+    SessionMonitor(SessionMonitor&&) = delete;
+    SessionMonitor& operator=(SessionMonitor&&) = delete;
+    ~SessionMonitor();
+
+    // Runs the session to its end and returns the end reason (%E).
+    std::string run();
+
+    [[nodiscard]] const SessionFacts& facts() const noexcept { return setup_.facts; }
+    [[nodiscard]] unsigned failed_logins() const noexcept { return failed_logins_; }
+
+private:
+    enum class Next : std::uint8_t { carry_on, end };
+
+    Result<void> start_worker_preauth();
+    Next handle(ipc::Received received);
+    Next answer_authentication(ipc::AuthRequest& request);
+    Next answer_handover(const ipc::HandoverRequest& request);
+    Next answer_hooks(const ipc::HookRequest& request);
+    Next answer_privileged_data_socket(const ipc::DataSocketRequest& request);
+    Next answer_session_end(const ipc::SessionEnd& request);
+    Next worker_exited();
+    void end_session(const std::string& reason, bool tell_client);
+    void stop_worker();
+
+    MonitorSetup setup_;
+    Phase phase_ = Phase::preauth;
+    std::array<std::uint32_t, kRequestTable.size()> counts_{};
+    ipc::Channel channel_;
+    StartedWorker worker_;
+    unsigned failed_logins_ = 0;
+    bool closing_after_auth_ = false;
+    PostAuthPlan plan_;
+    bool handover_pending_ = false;
+    Clock::time_point deadline_ = Clock::time_point::max();  // for the hand-over and the worker's exit
+    ftp::HandoverState handover_state_;
+};
+
+}  // namespace ward::monitor

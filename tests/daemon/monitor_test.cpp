@@ -1,0 +1,281 @@
+// The session monitor against scripted workers: every request outside the phase table ends the session,
+// and the good paths produce the right post-auth plan.
+#include "daemon/monitor/session_monitor.hpp"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+
+#include "base/log.hpp"
+#include "base/sys.hpp"
+#include "daemon/auth/password.hpp"
+
+namespace ward::monitor {
+namespace {
+
+using namespace std::chrono_literals;
+using Script = std::function<int(ipc::Channel&)>;  // runs in the forked "worker"; returns its exit status
+
+class ScriptedLauncher : public WorkerLauncher {
+public:
+    std::vector<Script> scripts;  // one per worker, in start order
+    std::optional<PostAuthPlan> plan;
+    ftp::HandoverState state;
+
+    Result<StartedWorker> start_preauth(ipc::Channel worker_end) override { return start(std::move(worker_end)); }
+    Result<StartedWorker> start_postauth(ipc::Channel worker_end, const PostAuthPlan& p,
+                                         const ftp::HandoverState& s) override {
+        plan = p;
+        state = s;
+        return start(std::move(worker_end));
+    }
+
+private:
+    Result<StartedWorker> start(ipc::Channel end) {
+        if (next_ >= scripts.size()) {
+            return Error{"no script for this worker"};
+        }
+        Script& script = scripts[next_++];
+        const pid_t pid = ::fork();
+        if (pid == 0) {
+            sigset_t none;
+            sigemptyset(&none);
+            ::sigprocmask(SIG_SETMASK, &none, nullptr);
+            ::_exit(script(end));
+        }
+        StartedWorker worker;
+        worker.pid = pid;
+        auto pidfd = sys::pidfd_open(pid);
+        if (!pidfd) {
+            return std::move(pidfd).error();
+        }
+        worker.pidfd = std::move(*pidfd);
+        return worker;
+    }
+    std::size_t next_ = 0;
+};
+
+class FakeRules : public LoginRules {
+public:
+    auth::AuthSettings settings;
+    std::optional<std::string> default_root;
+    std::optional<AnonymousTarget> anonymous;
+    unsigned max_attempts = 3;
+
+    const auth::AuthSettings& auth_settings() const override { return settings; }
+    std::string resolve_alias(std::string_view name) const override { return std::string(name); }
+    std::optional<AnonymousTarget> anonymous_for(std::string_view name) const override {
+        return name == "anonymous" ? anonymous : std::nullopt;
+    }
+    bool login_allowed(const auth::Account&, bool, const ClientInfo&) const override { return true; }
+    std::optional<std::string> default_root_for(const auth::Account&) const override { return default_root; }
+    unsigned max_login_attempts() const override { return max_attempts; }
+};
+
+// Helpers for scripts (they run in the child: report failures through the exit status).
+bool send(ipc::Channel& c, const ipc::Message& m) { return c.send(m).has_value(); }
+template <class T>
+std::optional<T> expect(ipc::Channel& c) {
+    auto got = c.receive(5s);
+    if (!got || !std::holds_alternative<T>(got->message)) {
+        return std::nullopt;
+    }
+    return std::get<T>(got->message);
+}
+
+class Monitor : public ::testing::Test {
+protected:
+    void SetUp() override {
+        log::set_sink({log::Sink::Kind::none, -1});
+        dir_ = std::filesystem::temp_directory_path() / ("ward-monitor-" + std::to_string(::getpid()));
+        std::filesystem::create_directories(dir_ / "alice");
+        rules_.settings.order = {auth::AuthSource::file};
+        rules_.settings.require_valid_shell = false;
+        rules_.settings.use_ftpusers = false;
+        rules_.settings.user_file = (dir_ / "passwd").string();
+        std::ofstream(rules_.settings.user_file) << "alice:" << auth::hash_password("pw", "$5$") << ":2001:2001::"
+                                                 << (dir_ / "alice").string() << ":/bin/sh\n";
+        ::chmod(rules_.settings.user_file.c_str(), 0600);
+        int pair[2];
+        ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair), 0);
+        control_.reset(pair[0]);
+        client_.reset(pair[1]);
+    }
+    void TearDown() override {
+        std::filesystem::remove_all(dir_);
+        log::set_sink({});
+    }
+    std::string run_monitor() {
+        MonitorSetup setup;
+        setup.control_fd = control_.get();
+        setup.facts.client_address = "127.0.0.1";
+        setup.facts.local_address = "127.0.0.1";
+        setup.facts.local_port = 22;
+        setup.rules = &rules_;
+        setup.launcher = &launcher_;
+        setup.failed_login_floor = 50ms;
+        setup.handover_timeout = 2s;
+        monitor_ = std::make_unique<SessionMonitor>(std::move(setup));
+        return monitor_->run();
+    }
+    std::string client_reads() {
+        char buf[256];
+        const ssize_t n = ::recv(client_.get(), buf, sizeof buf, MSG_DONTWAIT);
+        return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+    }
+
+    std::filesystem::path dir_;
+    FakeRules rules_;
+    ScriptedLauncher launcher_;
+    UniqueFd control_, client_;
+    std::unique_ptr<SessionMonitor> monitor_;
+};
+
+TEST_F(Monitor, GoodLoginHandsOverAndStartsPostAuthWorker) {
+    rules_.default_root = dir_.string();
+    launcher_.scripts.push_back([](ipc::Channel& c) {
+        if (!send(c, ipc::AuthRequest{"alice", "pw"})) return 10;
+        const auto answer = expect<ipc::AuthAnswer>(c);
+        if (!answer || answer->status != ftp::LoginResult::Status::ok) return 11;
+        if (!send(c, ipc::HandoverRequest{ftp::HandoverState{"PWD\r\n", true, true, 1, 2}})) return 12;
+        return 0;
+    });
+    launcher_.scripts.push_back([](ipc::Channel& c) { return send(c, ipc::SessionEnd{"QUIT"}) ? 0 : 13; });
+    EXPECT_EQ(run_monitor(), "QUIT");
+    ASSERT_TRUE(launcher_.plan);
+    EXPECT_EQ(launcher_.plan->identity.user, "alice");
+    EXPECT_EQ(launcher_.plan->identity.uid, 2001U);
+    EXPECT_EQ(launcher_.plan->chroot, dir_.string());
+    EXPECT_EQ(launcher_.plan->identity.root, dir_.string());
+    EXPECT_EQ(launcher_.plan->identity.initial_cwd, "/alice");
+    EXPECT_EQ(launcher_.state.pending_input, "PWD\r\n");
+    EXPECT_TRUE(launcher_.state.binary_type);
+    EXPECT_EQ(client_reads(), "");  // nothing said on the worker's behalf
+}
+
+TEST_F(Monitor, FailedLoginsAreDelayedAndBoundedByMaxLoginAttempts) {
+    launcher_.scripts.push_back([](ipc::Channel& c) {
+        for (int i = 0; i < 3; ++i) {
+            const auto start = std::chrono::steady_clock::now();
+            if (!send(c, ipc::AuthRequest{i == 1 ? "nobody-here" : "alice", "wrong"})) return 20;
+            const auto answer = expect<ipc::AuthAnswer>(c);
+            if (!answer || answer->reply_text != "Login incorrect.") return 21;
+            if (std::chrono::steady_clock::now() - start < 50ms) return 22;
+            const auto want = i < 2 ? ftp::LoginResult::Status::denied : ftp::LoginResult::Status::closing;
+            if (answer->status != want) return 23 + i;
+        }
+        return 0;
+    });
+    EXPECT_EQ(run_monitor(), "too many failed logins");
+    EXPECT_EQ(monitor_->failed_logins(), 3U);
+    EXPECT_FALSE(launcher_.plan);
+}
+
+struct Violation {
+    const char* name;
+    Script script;
+};
+
+class MonitorViolations : public Monitor, public ::testing::WithParamInterface<Violation> {};
+
+TEST_P(MonitorViolations, EndTheSessionAndTellTheClient) {
+    launcher_.scripts.push_back(GetParam().script);
+    EXPECT_EQ(run_monitor(), "protocol violation");
+    EXPECT_EQ(client_reads(), "421 Service not available, closing control connection\r\n");
+    EXPECT_FALSE(launcher_.plan);
+}
+
+int block_forever(ipc::Channel&) {
+    ::pause();
+    return 0;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    OutOfPhaseMalformedOversizedReplayed, MonitorViolations,
+    ::testing::Values(
+        Violation{"handover_before_login",
+                  [](ipc::Channel& c) {
+                      (void)send(c, ipc::HandoverRequest{});
+                      return block_forever(c);
+                  }},
+        Violation{"data_socket_before_login",
+                  [](ipc::Channel& c) {
+                      (void)send(c, ipc::DataSocketRequest{21});
+                      return block_forever(c);
+                  }},
+        Violation{"answer_type_from_worker",
+                  [](ipc::Channel& c) {
+                      (void)send(c, ipc::AuthAnswer{ftp::LoginResult::Status::ok, ""});
+                      return block_forever(c);
+                  }},
+        Violation{"auth_replayed_after_success",
+                  [](ipc::Channel& c) {
+                      (void)send(c, ipc::AuthRequest{"alice", "pw"});
+                      (void)expect<ipc::AuthAnswer>(c);
+                      (void)send(c, ipc::AuthRequest{"alice", "pw"});
+                      return block_forever(c);
+                  }},
+        Violation{"session_end_twice",
+                  [](ipc::Channel& c) {
+                      (void)send(c, ipc::SessionEnd{"a"});
+                      (void)send(c, ipc::SessionEnd{"b"});
+                      return block_forever(c);
+                  }},
+        Violation{"malformed_bytes",
+                  [](ipc::Channel& c) {
+                      (void)::send(c.fd(), "\x01\x01\x00\x00\xff\xff\xff\xff", 8, 0);
+                      return block_forever(c);
+                  }},
+        Violation{"oversized_message",
+                  [](ipc::Channel& c) {
+                      const std::string huge(100 * 1024, 'x');
+                      (void)::send(c.fd(), huge.data(), huge.size(), 0);
+                      return block_forever(c);
+                  }},
+        Violation{"request_with_an_fd",
+                  [](ipc::Channel& c) {
+                      (void)c.send(ipc::SessionEnd{"x"}, 0);
+                      return block_forever(c);
+                  }}),
+    [](const ::testing::TestParamInfo<Violation>& param_info) { return param_info.param.name; });
+
+TEST_F(Monitor, WorkerKilledBySignalIsReportedToTheClient) {
+    launcher_.scripts.push_back([](ipc::Channel&) {
+        ::raise(SIGSYS);
+        return 0;
+    });
+    EXPECT_EQ(run_monitor(), "worker failed");
+    EXPECT_EQ(client_reads(), "421 Service not available, closing control connection\r\n");
+}
+
+TEST_F(Monitor, PrivilegedDataSocketOnlyForControlPortMinusOne) {
+    rules_.default_root = dir_.string();
+    const bool root = ::geteuid() == 0;
+    launcher_.scripts.push_back([](ipc::Channel& c) {
+        (void)send(c, ipc::AuthRequest{"alice", "pw"});
+        (void)expect<ipc::AuthAnswer>(c);
+        (void)send(c, ipc::HandoverRequest{});
+        return 0;
+    });
+    launcher_.scripts.push_back([root](ipc::Channel& c) {
+        if (!send(c, ipc::DataSocketRequest{21})) return 30;
+        auto got = c.receive(5s);
+        if (!got) return 31;
+        const auto& answer = std::get<ipc::DataSocketAnswer>(got->message);
+        if (root && (!answer.ok || !got->fd.valid())) return 32;
+        if (!root && (answer.ok || answer.error.find("Permission denied") == std::string::npos)) return 33;
+        (void)send(c, ipc::DataSocketRequest{20});  // not L-1: a violation
+        ::pause();
+        return 0;
+    });
+    EXPECT_EQ(run_monitor(), "protocol violation");
+}
+
+}  // namespace
+}  // namespace ward::monitor
