@@ -19,6 +19,22 @@ constexpr std::size_t kMaxFdsPerMessage = 1;
 // Room for a few more fds than we accept, so a sender that attaches extras is detected (and they closed).
 constexpr std::size_t kFdRoom = 8;
 
+Result<void> wait_for(int fd, short events, std::optional<std::chrono::milliseconds> timeout) {
+    pollfd pfd{fd, events, 0};
+    const int ms = timeout ? static_cast<int>(timeout->count()) : -1;
+    int ready = 0;
+    do {
+        ready = ::poll(&pfd, 1, ms);
+    } while (ready < 0 && errno == EINTR);
+    if (ready < 0) {
+        return sys::errno_error("poll monitor socket");
+    }
+    if (ready == 0) {
+        return Error{"timed out waiting for the peer"};
+    }
+    return {};
+}
+
 }  // namespace
 
 Result<std::pair<Channel, Channel>> Channel::make_pair() {
@@ -53,25 +69,20 @@ Result<void> Channel::send(const Message& message, int fd_to_pass) {
         if (sent >= 0) {
             return {};
         }
-        if (errno != EINTR) {
+        if (errno == EAGAIN) {
+            if (auto ready = wait_for(socket_.get(), POLLOUT, std::nullopt); !ready) {
+                return std::move(ready).error();
+            }
+        } else if (errno != EINTR) {
             return sys::errno_error(str_cat("send ", type_name(type_of(message))));
         }
     }
 }
 
 Result<Received> Channel::receive(std::optional<std::chrono::milliseconds> timeout) {
-    if (timeout) {
-        pollfd pfd{socket_.get(), POLLIN, 0};
-        int ready = 0;
-        do {
-            ready = ::poll(&pfd, 1, static_cast<int>(timeout->count()));
-        } while (ready < 0 && errno == EINTR);
-        if (ready < 0) {
-            return sys::errno_error("poll monitor socket");
-        }
-        if (ready == 0) {
-            return Error{"timed out waiting for the peer"};
-        }
+    // Always wait with poll: the socket may be non-blocking (the worker's event loop watches it too).
+    if (auto ready = wait_for(socket_.get(), POLLIN, timeout); !ready) {
+        return std::move(ready).error();
     }
     std::string buffer(kMaxMessageBytes + 1, '\0');
     iovec iov{buffer.data(), buffer.size()};

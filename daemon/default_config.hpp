@@ -1,0 +1,28 @@
+#pragma once
+// The embedded default configuration: what `wardftpd -n` serves without -c. It serves ./ftp-root under the
+// working directory on 127.0.0.1:2121, read-only to anonymous logins and read-write to the demo user.
+#include <string>
+
+#include "base/result.hpp"
+
+namespace ward::daemon {
+
+struct DefaultSetup {
+    std::string config_text;  // proftpd.conf syntax, paths made absolute
+    std::string served_root;  // <cwd>/ftp-root
+    std::string state_dir;    // <cwd>/.wardftpd: the demo user's AuthUserFile
+    std::string banner;       // what to print on start-up
+};
+
+inline constexpr const char* kDemoUser = "demo";
+inline constexpr const char* kDemoPassword = "demo";
+
+// Prepares the directories and the demo account, then returns the configuration text. As root, the demo
+// user and anonymous sessions run as `nobody`, who is given the served tree; as an ordinary user, they run
+// as that user.
+[[nodiscard]] Result<DefaultSetup> prepare_default_setup();
+
+// The template, with @ROOT@, @STATE@, @USER@, @GROUP@ and @UID@/@GID@ still in it (for -t and tests).
+[[nodiscard]] const char* default_config_template() noexcept;
+
+}  // namespace ward::daemon

@@ -1,0 +1,40 @@
+#pragma once
+// The worker's side of the monitor protocol: ftp::SessionHost implemented as request_* calls, each the
+// twin of the monitor's answer_* (daemon/monitor/session_monitor.cpp). Calls are synchronous; if the
+// monitor is gone or answers out of turn, the worker exits at once: it has nothing to save.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "daemon/ftp/session_host.hpp"
+#include "daemon/ipc/channel.hpp"
+#include "daemon/worker/hook_interest.hpp"
+
+namespace ward::worker {
+
+class MonitorClient final : public ftp::SessionHost {
+public:
+    // connect_lines: the ExecOnConnect output the monitor produced before this worker started.
+    MonitorClient(ipc::Channel channel, HookInterest interest, std::vector<std::string> connect_lines);
+
+    ftp::LoginResult authenticate(std::string_view user, std::string_view password) override;
+    std::optional<ftp::PostAuthSession> hand_over(ftp::HandoverState state) override;
+    [[nodiscard]] bool wants_hook(exec::HookPoint point, std::string_view command) const override;
+    std::vector<std::string> run_hooks(exec::HookPoint point, const exec::CommandEvent& event) override;
+    Result<UniqueFd> privileged_data_socket(std::uint16_t local_port) override;
+    void session_ended(std::string_view reason) override;
+
+    [[nodiscard]] int monitor_fd() const noexcept { return channel_.fd(); }
+
+private:
+    ipc::Received request(const ipc::Message& message);
+    [[noreturn]] static void monitor_lost(const std::string& why);
+
+    ipc::Channel channel_;
+    HookInterest interest_;
+    std::vector<std::string> connect_lines_;
+    bool ended_ = false;
+};
+
+}  // namespace ward::worker
