@@ -28,6 +28,16 @@ void put(MessageWriter& w, std::string_view value, std::size_t limit, const char
     w.bytes(value);
 }
 
+void put_lines(MessageWriter& w, const std::vector<std::string>& lines) {
+    if (lines.size() > Limits::hook_lines) {
+        throw FieldTooLong{"lines"};
+    }
+    w.u16(static_cast<std::uint16_t>(lines.size()));
+    for (const auto& line : lines) {
+        put(w, line, Limits::hook_line, "line");
+    }
+}
+
 void put_event(MessageWriter& w, const CommandEvent& e) {
     put(w, e.command, Limits::verb, "command");
     put(w, e.arguments, Limits::command_line, "arguments");
@@ -120,6 +130,19 @@ private:
     const char* failed_ = nullptr;
 };
 
+void get_lines(Decoder& d, std::vector<std::string>& lines) {
+    std::uint16_t count = 0;
+    d.number(count, "line count");
+    if (count > Limits::hook_lines) {
+        d.fail("line count");
+        count = 0;
+    }
+    lines.resize(count);
+    for (auto& line : lines) {
+        d.text(line, Limits::hook_line, "line");
+    }
+}
+
 void get_event(Decoder& d, CommandEvent& e) {
     d.text(e.command, Limits::verb, "command");
     d.text(e.arguments, Limits::command_line, "arguments");
@@ -179,6 +202,7 @@ Result<Message> decode_body(MessageType type, std::string_view body) {
             d.flag(m.state.utf8, "utf8");
             d.number(m.state.bytes_in, "bytes_in");
             d.number(m.state.bytes_out, "bytes_out");
+            get_lines(d, m.state.login_reply_lines);
             out = std::move(m);
             break;
         }
@@ -222,16 +246,7 @@ Result<Message> decode_body(MessageType type, std::string_view body) {
         }
         case MessageType::hook_answer: {
             HookAnswer m;
-            std::uint16_t count = 0;
-            d.number(count, "line count");
-            if (count > Limits::hook_lines) {
-                d.fail("line count");
-                count = 0;
-            }
-            m.lines.resize(count);
-            for (auto& line : m.lines) {
-                d.text(line, Limits::hook_line, "line");
-            }
+            get_lines(d, m.lines);
             out = std::move(m);
             break;
         }
@@ -255,7 +270,8 @@ Result<Message> decode_body(MessageType type, std::string_view body) {
 
 bool HandoverRequest::operator==(const HandoverRequest& o) const {
     return state.pending_input == o.state.pending_input && state.binary_type == o.state.binary_type &&
-           state.utf8 == o.state.utf8 && state.bytes_in == o.state.bytes_in && state.bytes_out == o.state.bytes_out;
+           state.utf8 == o.state.utf8 && state.bytes_in == o.state.bytes_in && state.bytes_out == o.state.bytes_out &&
+           state.login_reply_lines == o.state.login_reply_lines;
 }
 
 bool HookRequest::operator==(const HookRequest& o) const {
@@ -312,6 +328,7 @@ Result<std::string> encode(const Message& message) {
                            w.boolean(m.state.utf8);
                            w.u64(m.state.bytes_in);
                            w.u64(m.state.bytes_out);
+                           put_lines(w, m.state.login_reply_lines);
                        },
                        [&](const HookRequest& m) {
                            w.u8(static_cast<std::uint8_t>(m.point));
@@ -323,15 +340,7 @@ Result<std::string> encode(const Message& message) {
                            w.u8(static_cast<std::uint8_t>(m.status));
                            put(w, m.reply_text, Limits::reply_text, "reply_text");
                        },
-                       [&](const HookAnswer& m) {
-                           if (m.lines.size() > Limits::hook_lines) {
-                               throw FieldTooLong{"lines"};
-                           }
-                           w.u16(static_cast<std::uint16_t>(m.lines.size()));
-                           for (const auto& line : m.lines) {
-                               put(w, line, Limits::hook_line, "line");
-                           }
-                       },
+                       [&](const HookAnswer& m) { put_lines(w, m.lines); },
                        [&](const DataSocketAnswer& m) {
                            w.boolean(m.ok);
                            put(w, m.error, Limits::reason, "error");

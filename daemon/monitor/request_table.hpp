@@ -29,7 +29,9 @@ inline constexpr std::array kRequestTable = {
     // Hooks for commands before login (ExecOnError PASS, ExecBeforeCommand USER, ...).
     Permission{ipc::MessageType::hook_request, Phase::preauth, kUnlimited},
     Permission{ipc::MessageType::session_end, Phase::preauth, 1},
-    // The pre-auth worker's state, once, after a successful login.
+    // After a successful login: PASS's own ExecOnCommand hooks (at most once; answer_hooks checks it is
+    // on_command PASS), then the pre-auth worker's state, once.
+    Permission{ipc::MessageType::hook_request, Phase::authenticated, 1},
     Permission{ipc::MessageType::handover_request, Phase::authenticated, 1},
     Permission{ipc::MessageType::hook_request, Phase::postauth, kUnlimited},
     // Active-mode data connections from port L-1 when that is a privileged port.

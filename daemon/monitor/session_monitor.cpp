@@ -296,6 +296,17 @@ SessionMonitor::Next SessionMonitor::answer_handover(const ipc::HandoverRequest&
 }
 
 SessionMonitor::Next SessionMonitor::answer_hooks(const ipc::HookRequest& request) {
+    if (phase_ == Phase::authenticated &&
+        (request.point != exec::HookPoint::on_command || request.event.command != "PASS")) {
+        log::error("worker asked for ", request.event.command, " hooks between login and hand-over; ending the session");
+        end_session("protocol violation", true);
+        return Next::end;
+    }
+    if (request.point == exec::HookPoint::on_connect) {
+        log::error("worker asked for the connect hooks, which the monitor runs itself; ending the session");
+        end_session("protocol violation", true);
+        return Next::end;
+    }
     ipc::HookAnswer answer;
     if (setup_.hooks != nullptr) {
         answer.lines = setup_.hooks->dispatch(request.point, request.event, setup_.facts);

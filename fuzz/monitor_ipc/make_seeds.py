@@ -25,7 +25,8 @@ def event():
 
 seeds = {
     "auth_request": message(1, text("alice") + text("secret")),
-    "handover_request": message(2, text("TYPE I\r\nPWD\r\n") + b"\x01\x01" + struct.pack("<QQ", 40, 80)),
+    "handover_request": message(2, text("TYPE I\r\nPWD\r\n") + b"\x01\x01" + struct.pack("<QQ", 40, 80)
+                                + struct.pack("<H", 1) + text("welcome")),
     "hook_request": message(3, b"\x02" + event()),
     "data_socket_request": message(4, struct.pack("<H", 20)),
     "session_end": message(5, text("QUIT")),

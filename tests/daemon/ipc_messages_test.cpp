@@ -29,7 +29,7 @@ TEST(IpcMessages, EveryTypeRoundTrips) {
     event.transfer_status = exec::TransferStatus::success;
     const std::vector<Message> all = {
         AuthRequest{"alice", "s3cret"},
-        HandoverRequest{ftp::HandoverState{"TYPE I\r\n", true, true, 10, 20}},
+        HandoverRequest{ftp::HandoverState{"TYPE I\r\n", true, true, 10, 20, {"hello from a hook"}}},
         HookRequest{exec::HookPoint::on_command, event},
         DataSocketRequest{20},
         SessionEnd{"QUIT"},

@@ -143,7 +143,7 @@ TEST_F(Monitor, GoodLoginHandsOverAndStartsPostAuthWorker) {
         if (!send(c, ipc::AuthRequest{"alice", "pw"})) return 10;
         const auto answer = expect<ipc::AuthAnswer>(c);
         if (!answer || answer->status != ftp::LoginResult::Status::ok) return 11;
-        if (!send(c, ipc::HandoverRequest{ftp::HandoverState{"PWD\r\n", true, true, 1, 2}})) return 12;
+        if (!send(c, ipc::HandoverRequest{ftp::HandoverState{"PWD\r\n", true, true, 1, 2, {}}})) return 12;
         return 0;
     });
     launcher_.scripts.push_back([](ipc::Channel& c) { return send(c, ipc::SessionEnd{"QUIT"}) ? 0 : 13; });
