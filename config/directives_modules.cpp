@@ -46,6 +46,8 @@ std::optional<ArgProblem> allow_deny(std::span<const std::string> args) {
     if (first >= args.size()) {
         return ArgProblem{args.size(), "an address list is required after 'from'"};
     }
+    std::size_t entries = 0;
+    std::optional<std::size_t> keyword;  // all or none: ProFTPD accepts either only on its own
     for (std::size_t i = first; i < args.size(); ++i) {
         for (const auto entry : split(args[i], ',')) {
             if (entry.empty()) {
@@ -54,7 +56,17 @@ std::optional<ArgProblem> allow_deny(std::span<const std::string> args) {
             if (auto problem = acl_entry(entry)) {
                 return ArgProblem{i, *problem};
             }
+            ++entries;
+            if (iequals(entry, "all") || iequals(entry, "none")) {
+                keyword = i;
+            }
         }
+    }
+    if (entries == 0) {
+        return ArgProblem{first, "an address list is required"};
+    }
+    if (keyword && entries > 1) {
+        return ArgProblem{*keyword, "all and none must stand alone"};
     }
     return std::nullopt;
 }
