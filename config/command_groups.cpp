@@ -82,7 +82,7 @@ bool command_list_matches(std::string_view list, std::string_view command) noexc
         }
         const auto entry = trim(list.substr(start, end - start));
         if (!entry.empty()) {
-            if (iequals(entry, "ALL") || names_command(entry, command)) {
+            if (iequals(entry, "ALL") || iequals(entry, command)) {
                 return true;
             }
             const auto own = command_group(command);
