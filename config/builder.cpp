@@ -165,6 +165,9 @@ Result<void> ConfigBuilder::directive(const Token& name, const std::vector<Token
     std::vector<std::string> values;
     values.reserve(args.size());
     for (const auto& a : args) {
+        if (a.text.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+            return error_at(a.where, str_cat(spec->name, ": a value cannot contain a line break or a NUL byte"));
+        }
         values.push_back(a.text);
     }
     if (spec->validate) {

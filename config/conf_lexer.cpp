@@ -9,6 +9,51 @@ namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
 
+// The offset of the first byte that is not well-formed UTF-8 (RFC 3629: no overlongs, no surrogates), or npos.
+std::size_t invalid_utf8(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        std::size_t len = 0;
+        unsigned min = 0;
+        unsigned code = 0;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF) {
+            len = 2;
+            min = 0x80;
+            code = c & 0x1FU;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            len = 3;
+            min = 0x800;
+            code = c & 0x0FU;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            len = 4;
+            min = 0x10000;
+            code = c & 0x07U;
+        } else {
+            return i;
+        }
+        if (i + len > text.size()) {
+            return i;
+        }
+        for (std::size_t k = 1; k < len; ++k) {
+            const auto cc = static_cast<unsigned char>(text[i + k]);
+            if ((cc & 0xC0U) != 0x80U) {
+                return i;
+            }
+            code = (code << 6U) | (cc & 0x3FU);
+        }
+        if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+            return i;
+        }
+        i += len;
+    }
+    return std::string_view::npos;
+}
+
 }  // namespace
 
 ConfLexer::ConfLexer(std::string_view text, std::string file, const LoadOptions& options)
@@ -46,6 +91,10 @@ Result<bool> ConfLexer::read_logical() {
         if (physical.find('\0') != std::string_view::npos) {
             return error_at(Location{file_, line_no_, static_cast<std::uint32_t>(physical.find('\0') + 1)},
                             "NUL byte in the configuration text");
+        }
+        if (const auto bad = invalid_utf8(physical); bad != std::string_view::npos) {
+            return error_at(Location{file_, line_no_, static_cast<std::uint32_t>(bad + 1)},
+                            "the configuration text is not valid UTF-8");
         }
         segments_.push_back(Segment{logical_.size(), line_no_, 1});
         const bool continued = physical.ends_with('\\');

@@ -202,3 +202,18 @@ TEST(ConfigErrors, NulByteInTheText) {
 
 }  // namespace
 }  // namespace ward::config
+
+namespace ward::config {
+namespace {
+
+TEST(ConfigErrors, InvalidUtf8) {
+    EXPECT_EQ(testing::parse_error("Port 21\nServerName caf\xe9\n"), "t.conf:2:15: the configuration text is not valid UTF-8");
+}
+
+TEST(ConfigErrors, ALineBreakInsideAValue) {
+    EXPECT_EQ(testing::toml_error("ServerIdent = [true, \"two\\nlines\"]\n"),
+              "t.toml:1:22: ServerIdent: a value cannot contain a line break or a NUL byte");
+}
+
+}  // namespace
+}  // namespace ward::config
