@@ -1,4 +1,4 @@
-#include "fuzz/config_fuzz_support.hpp"
+#include "fuzz/proftpd_conf/config_fuzz_support.hpp"
 
 #include <cstdio>
 #include <cstdlib>

@@ -1,5 +1,5 @@
 #pragma once
-// Shared by the two config harnesses: options that never touch the real filesystem or environment, and the
+// Shared by the two config harnesses (fuzz/toml_config builds this file too): options that never touch the real filesystem or environment, and the
 // properties every accepted configuration must have.
 #include "config/load.hpp"
 
