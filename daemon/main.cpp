@@ -7,6 +7,7 @@
 #include "base/sys.hpp"
 #include "base/version.hpp"
 #include "daemon/cli.hpp"
+#include "daemon/config_cli.hpp"
 #include "daemon/minimal_server.hpp"
 
 namespace {
@@ -46,6 +47,10 @@ int run(std::span<const char* const> args) {
     if (cli->list_modules) {
         out("Compiled-in modules:\n  mod_core.c\n");
         return 0;
+    }
+    // The embedded default configuration is empty until daemon/default_config.hpp supplies its text.
+    if (const auto status = ward::daemon::run_config_mode(*cli, ""); status) {
+        return *status;
     }
     ward::log::set_debug_level(cli->debug_level);
     ward::log::set_role("master");

@@ -1,0 +1,73 @@
+#pragma once
+// ConfigBuilder: what both front ends feed, one directive or section at a time. It owns the validation that
+// must be identical for proftpd.conf and TOML: registry lookup, contexts, arity, values, duplicates, bounds,
+// LoadModule and ModuleOrder; every error it returns starts with "file:line:column: ".
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "base/result.hpp"
+#include "config/load.hpp"
+#include "config/model.hpp"
+#include "config/registry.hpp"
+
+namespace ward::config {
+
+struct Token {
+    std::string text;
+    Location where;
+};
+
+// "file:line:column: message"
+[[nodiscard]] Error error_at(const Location& where, std::string_view message);
+
+// The section a name opens ("Directory" -> directory), case-insensitive.
+[[nodiscard]] std::optional<ContextKind> section_kind(std::string_view name) noexcept;
+
+class ConfigBuilder {
+public:
+    ConfigBuilder(std::string source, const LoadOptions& options);
+
+    [[nodiscard]] Result<void> directive(const Token& name, const std::vector<Token>& args);
+    [[nodiscard]] Result<void> open_section(ContextKind kind, const Token& name, const std::vector<Token>& args);
+    [[nodiscard]] Result<void> close_section(ContextKind kind, const Token& name);
+    // Conditionals count toward the nesting bound too.
+    [[nodiscard]] Result<void> enter_nesting(const Location& where);
+    void leave_nesting() noexcept;
+    // An error when a section is still open.
+    [[nodiscard]] Result<Config> finish();
+
+    // Files: the include stack (cycle detection and depth) and the total size of one parse.
+    [[nodiscard]] Result<void> enter_file(const std::string& path, std::size_t bytes, const Location& from);
+    void leave_file() noexcept;
+
+    [[nodiscard]] bool module_available(std::string_view name) const { return registry_.has_module(name); }
+    [[nodiscard]] const DirectiveSpec* spec(std::string_view name) const { return registry_.find(name); }
+    [[nodiscard]] bool defined(std::string_view name) const;
+    [[nodiscard]] const LoadOptions& options() const noexcept { return options_; }
+    [[nodiscard]] std::size_t open_sections() const noexcept { return stack_.size() - 1; }
+    [[nodiscard]] ContextKind current_kind() const noexcept { return stack_.back().context.kind; }
+
+private:
+    struct Frame {
+        Context context;
+        std::unordered_map<std::string, Location> seen;  // non-repeatable directives: first occurrence
+    };
+    [[nodiscard]] Result<void> count(const Location& where);
+    [[nodiscard]] Result<void> load_module(const DirectiveSpec& spec, const Directive& d);
+    [[nodiscard]] Result<void> check_section(ContextKind kind, const Token& name, const std::vector<Token>& args) const;
+    [[nodiscard]] Error unknown_directive(const Token& name) const;
+
+    std::string source_;
+    const LoadOptions& options_;
+    Registry registry_;
+    std::vector<Frame> stack_;
+    std::vector<std::string> files_;
+    std::size_t nesting_ = 0;
+    std::size_t directives_ = 0;
+    std::size_t total_bytes_ = 0;
+};
+
+}  // namespace ward::config

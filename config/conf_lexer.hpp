@@ -1,0 +1,49 @@
+#pragma once
+// proftpd.conf lines and words as ProFTPD's parser reads them (src/parser.c, pr_str_get_word): a '\' at the
+// end of a line joins the next one; a line whose first non-blank byte is '#' is a comment, and so is the rest
+// of a line from a word that starts with '#'; a word that starts with '"' runs to the next unescaped '"', and
+// inside it '\' takes the next byte literally; %{env:NAME} is replaced in every word, once.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.hpp"
+#include "config/builder.hpp"
+#include "config/load.hpp"
+
+namespace ward::config {
+
+struct ConfLine {
+    std::vector<Token> words;  // at least one
+};
+
+class ConfLexer {
+public:
+    ConfLexer(std::string_view text, std::string file, const LoadOptions& options);
+
+    // The next line with words (comments and blank lines skipped); false at the end of the text.
+    [[nodiscard]] Result<bool> next(ConfLine& out);
+    // The next logical line's raw text (for skipping a false conditional without tokenising it).
+    [[nodiscard]] Result<bool> next_raw(std::string& raw, Location& where);
+
+private:
+    struct Segment {
+        std::size_t offset;  // in the logical line
+        std::uint32_t line;
+        std::uint32_t column;
+    };
+    [[nodiscard]] Result<bool> read_logical();
+    [[nodiscard]] Location locate(std::size_t offset) const;
+    [[nodiscard]] Result<std::string> expand_env(std::string word, const Location& where) const;
+
+    std::string_view text_;
+    std::string file_;
+    const LoadOptions& options_;
+    std::size_t pos_ = 0;
+    std::uint32_t line_no_ = 0;
+    std::string logical_;
+    std::vector<Segment> segments_;
+};
+
+}  // namespace ward::config

@@ -1,0 +1,17 @@
+#pragma once
+// The built-in directive tables, one function per group of modules (registry.cpp joins them).
+#include <vector>
+
+#include "config/registry.hpp"
+
+namespace ward::config::tables {
+
+void add_core(std::vector<DirectiveSpec>& out);     // mod_core, mod_xfer, mod_auth*, mod_ls, mod_log, mod_ctrls
+void add_access(std::vector<DirectiveSpec>& out);   // <Limit> access directives
+void add_modules(std::vector<DirectiveSpec>& out);  // mod_exec, mod_cap, mod_dso (and wardftpd's own)
+
+// Builds one spec; repeatable directives say so with repeat = true.
+DirectiveSpec make(const char* name, const char* module, ContextMask contexts, std::size_t min_args,
+                   std::size_t max_args, std::string syntax, ArgValidator validate = {}, bool repeat = false);
+
+}  // namespace ward::config::tables

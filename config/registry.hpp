@@ -1,0 +1,89 @@
+#pragma once
+// The directive registry: every directive's name, owning module, allowed contexts, arity and value check.
+// Both front ends validate through it. A Registry is per parse: the built-in table plus the directives of
+// modules that LoadModule added during this parse; nothing global is mutated.
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "base/result.hpp"
+#include "config/model.hpp"
+
+namespace ward::config {
+
+using ContextMask = std::uint8_t;
+[[nodiscard]] constexpr ContextMask context_bit(ContextKind kind) noexcept {
+    return static_cast<ContextMask>(1U << static_cast<unsigned>(kind));
+}
+namespace contexts {
+inline constexpr ContextMask server = context_bit(ContextKind::server);
+inline constexpr ContextMask global = context_bit(ContextKind::global);
+inline constexpr ContextMask virtual_host = context_bit(ContextKind::virtual_host);
+inline constexpr ContextMask anonymous = context_bit(ContextKind::anonymous);
+inline constexpr ContextMask directory = context_bit(ContextKind::directory);
+inline constexpr ContextMask limit = context_bit(ContextKind::limit);
+inline constexpr ContextMask servers = server | global | virtual_host;  // "server config, <VirtualHost>, <Global>"
+inline constexpr ContextMask servers_anon = servers | anonymous;
+inline constexpr ContextMask servers_anon_dir = servers | anonymous | directory;
+}  // namespace contexts
+
+// A bad argument: index into the directive's arguments (args.size() means "the directive as a whole").
+struct ArgProblem {
+    std::size_t index = 0;
+    std::string message;
+};
+using ArgValidator = std::function<std::optional<ArgProblem>(std::span<const std::string> args)>;
+
+inline constexpr std::size_t kAnyNumber = std::numeric_limits<std::size_t>::max();
+
+struct DirectiveSpec {
+    std::string name;    // canonical spelling
+    std::string module;  // owner, e.g. "mod_exec.c"
+    ContextMask contexts = contexts::servers;
+    std::size_t min_args = 1;
+    std::size_t max_args = 1;
+    bool repeatable = false;  // may occur more than once in one context
+    ArgValidator validate;    // empty: any value passes once the arity does
+    std::string syntax;       // usage shown with arity errors, e.g. "Port number"
+};
+
+// Built-in modules in load order, as `wardftpd -l` lists them.
+[[nodiscard]] std::span<const std::string_view> builtin_modules() noexcept;
+// "mod_x.c" or "mod_x" (ProFTPD's <IfModule> accepts both).
+[[nodiscard]] bool is_builtin_module(std::string_view name) noexcept;
+// The module of a well-known ProFTPD directive that wardftpd does not have ("TLSEngine" -> "mod_tls.c").
+[[nodiscard]] std::optional<std::string_view> foreign_module_for(std::string_view directive) noexcept;
+// "mod_x" -> "mod_x.c"; names already ending in ".c" are returned as they are.
+[[nodiscard]] std::string module_file_name(std::string_view name);
+
+class Registry {
+public:
+    Registry();
+
+    // Case-insensitive; nullptr when unknown.
+    [[nodiscard]] const DirectiveSpec* find(std::string_view name) const;
+    // Registers a loaded module's directives for the rest of the parse; a directive that already exists
+    // is an error naming both modules.
+    [[nodiscard]] Result<void> add_module(std::string_view module, std::vector<DirectiveSpec> specs);
+    [[nodiscard]] bool has_module(std::string_view name) const;
+    // The known directive name closest to name (edit distance), or empty when none is close.
+    [[nodiscard]] std::string closest(std::string_view name) const;
+    [[nodiscard]] std::vector<std::string> all_names() const;
+
+private:
+    std::vector<DirectiveSpec> added_;
+    std::unordered_map<std::string, std::size_t> added_index_;  // lower-case name -> added_
+    std::vector<std::string> added_modules_;
+};
+
+// The built-in table (immutable after first use).
+[[nodiscard]] const std::vector<DirectiveSpec>& builtin_directives();
+
+}  // namespace ward::config

@@ -1,0 +1,219 @@
+// Every error class names file:line:column and says what is wrong; each test pins the exact text.
+#include <gtest/gtest.h>
+
+#include "config/load.hpp"
+#include "tests/config/helpers.hpp"
+
+namespace ward::config {
+namespace {
+
+using testing::parse_error;
+
+TEST(ConfigErrors, UnknownDirectiveSuggestsTheClosestKnownName) {
+    EXPECT_EQ(parse_error("Port 21\n  ExecOnComand STOR /bin/true\n"),
+              "t.conf:2:3: unknown directive 'ExecOnComand' (did you mean ExecOnCommand?)");
+}
+
+TEST(ConfigErrors, UnknownDirectiveWithNothingCloseSaysOnlyThat) {
+    EXPECT_EQ(parse_error("Xyzzyplugh 1\n"), "t.conf:1:1: unknown directive 'Xyzzyplugh'");
+}
+
+TEST(ConfigErrors, DirectiveOfAForeignModuleNamesItsModuleAndTheIfModuleWayOut) {
+    EXPECT_EQ(parse_error("TLSEngine on\n"),
+              "t.conf:1:1: TLSEngine belongs to mod_tls.c, which wardftpd does not have; put it inside "
+              "<IfModule mod_tls.c>");
+    EXPECT_EQ(parse_error("SQLBackend mysql\n"),
+              "t.conf:1:1: SQLBackend belongs to mod_sql.c, which wardftpd does not have; put it inside "
+              "<IfModule mod_sql.c>");
+}
+
+TEST(ConfigErrors, ForeignSectionNamesItsModule) {
+    EXPECT_EQ(parse_error("<IfUser bob>\n</IfUser>\n"),
+              "t.conf:1:1: <IfUser> belongs to mod_ifsession.c, which wardftpd does not have; put it inside "
+              "<IfModule mod_ifsession.c>");
+}
+
+TEST(ConfigErrors, DirectiveInTheWrongContext) {
+    EXPECT_EQ(parse_error("<Anonymous /srv/ftp>\n  Port 21\n</Anonymous>\n"),
+              "t.conf:2:3: Port is not allowed in <Anonymous> (allowed in: server config, <VirtualHost>)");
+    EXPECT_EQ(parse_error("AllowUser bob\n"),
+              "t.conf:1:1: AllowUser is not allowed in the server config (allowed in: <Limit>)");
+}
+
+TEST(ConfigErrors, SectionInTheWrongContext) {
+    EXPECT_EQ(parse_error("<Directory /a>\n  <Directory /a/b>\n  </Directory>\n</Directory>\n"),
+              "t.conf:2:3: <Directory> is not allowed in <Directory> (allowed in: server config, <Global>, "
+              "<VirtualHost>, <Anonymous>)");
+}
+
+TEST(ConfigErrors, WrongNumberOfArguments) {
+    EXPECT_EQ(parse_error("Port 21 22\n"), "t.conf:1:1: Port takes 1 argument, not 2 (syntax: Port number)");
+    EXPECT_EQ(parse_error("PassivePorts 49152\n"),
+              "t.conf:1:1: PassivePorts takes 2 arguments, not 1 (syntax: PassivePorts first last)");
+    EXPECT_EQ(parse_error("<Limit LOGIN>\n  DenyAll now\n</Limit>\n"),
+              "t.conf:2:3: DenyAll takes no arguments, not 1 (syntax: DenyAll)");
+}
+
+TEST(ConfigErrors, PortOutOfRangePointsAtTheValue) {
+    EXPECT_EQ(parse_error("Port 70000\n"), "t.conf:1:6: Port: '70000' is not a port number (0-65535)");
+}
+
+TEST(ConfigErrors, PortZeroDisablesAServerAndIsAccepted) { testing::parse_ok("Port 0\n"); }
+
+TEST(ConfigErrors, PassivePortsMustBeOrderedAndAbove1023) {
+    EXPECT_EQ(parse_error("PassivePorts 60000 50000\n"),
+              "t.conf:1:14: PassivePorts: the first port (60000) must not be above the last (50000)");
+    EXPECT_EQ(parse_error("PassivePorts 20 50000\n"),
+              "t.conf:1:14: PassivePorts: '20' is not a number from 1024 to 65535 (passive ports must be above 1023)");
+}
+
+TEST(ConfigErrors, UnknownCapability) {
+    EXPECT_EQ(parse_error("CapabilitiesSet +CAP_CHOWN +CAP_FLY\n"),
+              "t.conf:1:28: CapabilitiesSet: unknown capability 'CAP_FLY'");
+}
+
+TEST(ConfigErrors, CapabilityWithoutSign) {
+    EXPECT_EQ(parse_error("CapabilitiesSet CAP_CHOWN\n"),
+              "t.conf:1:17: CapabilitiesSet: 'CAP_CHOWN' must start with + or - (e.g. +CAP_CHOWN)");
+}
+
+TEST(ConfigErrors, RelativePathWhereAnAbsoluteOneIsNeeded) {
+    EXPECT_EQ(parse_error("ExecOnCommand STOR bin/hook %f\n"),
+              "t.conf:1:20: ExecOnCommand: 'bin/hook' must be an absolute path");
+    EXPECT_EQ(parse_error("ModuleTrustedKey keys/release.pub\n"),
+              "t.conf:1:18: ModuleTrustedKey: 'keys/release.pub' must be an absolute path");
+    EXPECT_EQ(parse_error("<Directory pub>\n</Directory>\n"),
+              "t.conf:1:12: <Directory>: 'pub': a relative path is only allowed inside <Anonymous>");
+}
+
+TEST(ConfigErrors, BadBooleanValue) {
+    EXPECT_EQ(parse_error("AllowOverwrite maybe\n"), "t.conf:1:16: AllowOverwrite: expected on or off, not 'maybe'");
+}
+
+TEST(ConfigErrors, BadUmask) {
+    EXPECT_EQ(parse_error("Umask 022 089\n"), "t.conf:1:11: Umask: '089' is not an octal mode from 000 to 777");
+}
+
+TEST(ConfigErrors, BadRegexIsCaughtByRegcomp) {
+    const std::string message = parse_error("DenyFilter \"(unclosed\"\n");
+    EXPECT_EQ(message.rfind("t.conf:1:12: DenyFilter: '(unclosed' is not a valid regular expression: ", 0), 0U)
+        << message;
+}
+
+TEST(ConfigErrors, ExecOnEventNeedsAKnownEvent) {
+    EXPECT_EQ(parse_error("ExecOnEvent Login /bin/true\n"),
+              "t.conf:1:13: ExecOnEvent: unknown event 'Login' (expected MaxConnectionRate or MaxInstances, "
+              "optionally followed by * or ~)");
+}
+
+TEST(ConfigErrors, ExecOptionsFlagsAreChecked) {
+    EXPECT_EQ(parse_error("ExecOptions logStdout useShell\n"),
+              "t.conf:1:23: ExecOptions: expected logStderr|logStdout|sendStdout|useStdin, not 'useShell'");
+}
+
+TEST(ConfigErrors, ExecSandboxModes) {
+    EXPECT_EQ(parse_error("ExecSandbox loose\n"), "t.conf:1:13: ExecSandbox: expected default|strict|off, not 'loose'");
+}
+
+TEST(ConfigErrors, LoadModuleNameRule) {
+    EXPECT_EQ(parse_error("LoadModule ../evil.c\n"),
+              "t.conf:1:12: LoadModule: '../evil.c' is not a module name (mod_[a-z0-9_]+.c)");
+    EXPECT_EQ(parse_error("LoadModule mod_Tls.c\n"),
+              "t.conf:1:12: LoadModule: 'mod_Tls.c' is not a module name (mod_[a-z0-9_]+.c)");
+}
+
+TEST(ConfigErrors, ModuleOrderMustBeTheVeryFirstDirective) {
+    EXPECT_EQ(parse_error("Port 21\nModuleOrder mod_core.c\n"),
+              "t.conf:2:1: ModuleOrder must be the very first directive of the configuration");
+    testing::parse_ok("ModuleOrder mod_core.c mod_exec.c\nPort 21\n");
+}
+
+TEST(ConfigErrors, ANonRepeatableDirectiveTwiceInOneContext) {
+    EXPECT_EQ(parse_error("Port 21\nPort 2121\n"), "t.conf:2:1: Port is already set in this context at t.conf:1:1");
+}
+
+TEST(ConfigErrors, AllowFromRulesAreChecked) {
+    EXPECT_EQ(parse_error("<Limit LOGIN>\n  Allow from 10.0.0.0/33\n</Limit>\n"),
+              "t.conf:2:14: Allow: '10.0.0.0/33': the prefix length must be 0 to 32");
+    EXPECT_EQ(parse_error("<Limit LOGIN>\n  Deny from !all\n</Limit>\n"),
+              "t.conf:2:13: Deny: the ! negation operator cannot be used with ALL/NONE");
+    EXPECT_EQ(parse_error("<Limit LOGIN>\n  Deny from 10.0.0.1,all\n</Limit>\n"),
+              "t.conf:2:13: Deny: all and none must stand alone");
+}
+
+TEST(ConfigErrors, OrderWords) {
+    EXPECT_EQ(parse_error("<Limit LOGIN>\n  Order allow\n</Limit>\n"),
+              "t.conf:2:9: Order: expected allow,deny or deny,allow, not 'allow'");
+}
+
+TEST(ConfigErrors, ServerTypeInetdIsRefusedWithAReason) {
+    EXPECT_EQ(parse_error("ServerType inetd\n"),
+              "t.conf:1:12: ServerType: wardftpd runs standalone only; inetd mode is not supported");
+}
+
+TEST(ConfigErrors, UnterminatedQuote) {
+    EXPECT_EQ(parse_error("ServerName \"abc\n"), "t.conf:1:12: unterminated quoted string");
+}
+
+TEST(ConfigErrors, UnsetEnvironmentVariable) {
+    LoadOptions options;
+    options.env = [](std::string_view) -> std::optional<std::string> { return std::nullopt; };
+    EXPECT_EQ(parse_error("ServerName %{env:NOPE}\n", options),
+              "t.conf:1:12: %{env:NOPE}: the environment variable NOPE is not set");
+}
+
+TEST(ConfigErrors, UnclosedSection) {
+    EXPECT_EQ(parse_error("<Directory /srv>\n  Umask 022\n"), "t.conf:1:1: <Directory> is not closed before the end of t.conf");
+    EXPECT_EQ(parse_error("<IfModule mod_tls.c>\n  TLSEngine on\n"),
+              "t.conf:1:1: <IfModule> is not closed before the end of t.conf");
+}
+
+TEST(ConfigErrors, MismatchedClose) {
+    EXPECT_EQ(parse_error("<Directory /srv>\n</Limit>\n"),
+              "t.conf:2:1: </Limit> does not close the section opened at t.conf:1:1");
+    EXPECT_EQ(parse_error("</Global>\n"), "t.conf:1:1: </Global> without a matching <Global> in t.conf");
+}
+
+TEST(ConfigErrors, UnknownSection) {
+    EXPECT_EQ(parse_error("<Class local>\n</Class>\n"), "t.conf:1:1: unknown section <Class>");
+}
+
+TEST(ConfigErrors, LoadModuleOfAModuleThatIsNotBuiltInWithoutALoader) {
+    EXPECT_EQ(parse_error("LoadModule mod_tls.c\n"),
+              "t.conf:1:1: LoadModule: mod_tls.c is not built into wardftpd and no module loader is available here");
+}
+
+TEST(ConfigErrors, LoaderFailureIsReportedWithTheDirective) {
+    LoadOptions options;
+    options.load_module = [](const Directive&) -> Result<std::vector<DirectiveSpec>> {
+        return Error{"signature check failed"};
+    };
+    EXPECT_EQ(parse_error("\nLoadModule mod_quotatab.c\n", options),
+              "t.conf:2:1: LoadModule mod_quotatab.c: signature check failed");
+}
+
+TEST(ConfigErrors, VirtualHostNeedsAnAddress) {
+    EXPECT_EQ(parse_error("<VirtualHost>\n</VirtualHost>\n"), "t.conf:1:1: <VirtualHost>: needs at least one address");
+}
+
+TEST(ConfigErrors, NulByteInTheText) {
+    EXPECT_EQ(parse_error(std::string_view("Port 21\nServer\0Name x\n", 22)), "t.conf:2:7: NUL byte in the configuration text");
+}
+
+}  // namespace
+}  // namespace ward::config
+
+namespace ward::config {
+namespace {
+
+TEST(ConfigErrors, InvalidUtf8) {
+    EXPECT_EQ(testing::parse_error("Port 21\nServerName caf\xe9\n"), "t.conf:2:15: the configuration text is not valid UTF-8");
+}
+
+TEST(ConfigErrors, ALineBreakInsideAValue) {
+    EXPECT_EQ(testing::toml_error("ServerIdent = [true, \"two\\nlines\"]\n"),
+              "t.toml:1:22: ServerIdent: a value cannot contain a line break or a NUL byte");
+}
+
+}  // namespace
+}  // namespace ward::config

@@ -1,0 +1,140 @@
+// The converter: every example (and the Debian-style config) converts to TOML and back to an equivalent model,
+// and to proftpd.conf and back; each examples/X.toml twin means the same as examples/X.conf.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <vector>
+
+#include "config/load.hpp"
+#include "config/validators.hpp"
+
+namespace ward::config {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<fs::path> files_in(const fs::path& dir, const std::string& extension) {
+    std::vector<fs::path> out;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+        if (entry.is_regular_file() && entry.path().extension() == extension) {
+            out.push_back(entry.path());
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// Maps /etc/proftpd/ to tests/config/data/debian/ and knows the directives of the modules its modules.conf loads.
+LoadOptions debian_options() {
+    LoadOptions options;
+    options.include = [](std::string_view pattern, const Limits& limits) {
+        std::string local(pattern);
+        constexpr std::string_view kEtc = "/etc/proftpd/";
+        if (local.starts_with(kEtc)) {
+            local = std::string(WARD_TEST_DATA_DIR) + "/debian/" + local.substr(kEtc.size());
+        }
+        return resolve_include_from_filesystem(local, limits);
+    };
+    options.load_module = [](const Directive& d) -> Result<std::vector<DirectiveSpec>> {
+        const auto flag = [](const char* name) {
+            return DirectiveSpec{name, "", contexts::servers, 1, 1, false, check::each(check::boolean_check()),
+                                 std::string(name) + " on|off"};
+        };
+        const std::string& module = d.args.at(0);
+        if (module == "mod_quotatab.c") {
+            return std::vector<DirectiveSpec>{flag("QuotaEngine")};
+        }
+        if (module == "mod_ratio.c") {
+            return std::vector<DirectiveSpec>{flag("Ratios")};
+        }
+        if (module == "mod_delay.c") {
+            return std::vector<DirectiveSpec>{flag("DelayEngine")};
+        }
+        if (module == "mod_ctrls_admin.c") {
+            return std::vector<DirectiveSpec>{flag("AdminControlsEngine")};
+        }
+        if (module == "mod_quotatab_file.c") {
+            return std::vector<DirectiveSpec>{};
+        }
+        return Error{"unknown test module"};
+    };
+    return options;
+}
+
+void expect_round_trips(const Config& config, const LoadOptions& options) {
+    const std::string toml = to_toml(config);
+    auto again = parse_toml_text(toml, config.source + ".toml", options);
+    ASSERT_TRUE(again) << again.error().message << "\n" << toml;
+    EXPECT_TRUE(equivalent(config, *again)) << toml;
+
+    const std::string conf = to_proftpd(config);
+    auto back = parse_proftpd_text(conf, config.source + ".conf", options);
+    ASSERT_TRUE(back) << back.error().message << "\n" << conf;
+    EXPECT_TRUE(equivalent(config, *back)) << conf;
+}
+
+TEST(ConfigRoundTrip, EveryExampleConvertsToTomlAndBack) {
+    const auto examples = files_in(fs::path(WARD_SOURCE_DIR) / "examples", ".conf");
+    ASSERT_FALSE(examples.empty());
+    for (const auto& path : examples) {
+        SCOPED_TRACE(path.string());
+        auto config = load_file(path.string());
+        ASSERT_TRUE(config) << config.error().message;
+        expect_round_trips(*config, {});
+    }
+}
+
+TEST(ConfigRoundTrip, EveryTomlExampleMeansTheSameAsItsProftpdTwin) {
+    const auto twins = files_in(fs::path(WARD_SOURCE_DIR) / "examples", ".toml");
+    ASSERT_FALSE(twins.empty());
+    for (const auto& toml_path : twins) {
+        SCOPED_TRACE(toml_path.string());
+        auto from_toml = load_file(toml_path.string());
+        ASSERT_TRUE(from_toml) << from_toml.error().message;
+        fs::path conf_path = toml_path;
+        conf_path.replace_extension(".conf");
+        auto from_conf = load_file(conf_path.string());
+        ASSERT_TRUE(from_conf) << from_conf.error().message;
+        EXPECT_TRUE(equivalent(*from_toml, *from_conf));
+        expect_round_trips(*from_toml, {});
+    }
+}
+
+TEST(ConfigRoundTrip, StockDebianConfigValidatesAndRoundTrips) {
+    const auto options = debian_options();
+    auto config = load_file(std::string(WARD_TEST_DATA_DIR) + "/debian/proftpd.conf", options);
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_NE(config->root.find("QuotaEngine"), nullptr);  // loaded with mod_quotatab.c, so <IfModule> held
+    EXPECT_NE(config->root.find("ControlsMaxClients"), nullptr);
+    EXPECT_EQ(config->root.find("IdentLookups"), nullptr);  // mod_ident.c is not there
+    EXPECT_EQ(config->root.find("AdminControlsEngine")->args, std::vector<std::string>{"off"});
+    expect_round_trips(*config, options);
+}
+
+TEST(ConfigRoundTrip, EquivalenceIgnoresLocationsButNotArguments) {
+    auto a = parse_proftpd_text("Port 21\nUser ftp\n", "a.conf");
+    auto b = parse_proftpd_text("\n\nUser ftp\nPort 21\n", "b.conf");
+    auto c = parse_proftpd_text("Port 2121\nUser ftp\n", "c.conf");
+    ASSERT_TRUE(a && b && c);
+    EXPECT_TRUE(equivalent(*a, *b));
+    EXPECT_FALSE(equivalent(*a, *c));
+}
+
+TEST(ConfigRoundTrip, EquivalenceKeepsTheOrderOfOneDirectiveName) {
+    auto a = parse_proftpd_text("ExecEnviron A 1\nExecEnviron B 2\n", "a.conf");
+    auto b = parse_proftpd_text("ExecEnviron B 2\nExecEnviron A 1\n", "b.conf");
+    ASSERT_TRUE(a && b);
+    EXPECT_FALSE(equivalent(*a, *b));
+}
+
+TEST(ConfigRoundTrip, AwkwardArgumentsSurviveBothWriters) {
+    auto config = parse_proftpd_text(
+        "ServerIdent on \"quote \\\" backslash \\\\ tab\there #hash\"\nDisplayLogin \"#starts-with-hash\"\n"
+        "DenyFilter \\*.*/\nExecEnviron EMPTY \"\"\n",
+        "awkward.conf");
+    ASSERT_TRUE(config) << config.error().message;
+    expect_round_trips(*config, {});
+}
+
+}  // namespace
+}  // namespace ward::config

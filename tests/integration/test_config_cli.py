@@ -1,0 +1,113 @@
+"""wardftpd -t and --print-config: exit 0 with ProFTPD's "Syntax OK" for a valid file, exit 1 with the
+error (file:line:column) otherwise; -D feeds <IfDefine>; every example converts to TOML and back."""
+import glob
+import os
+import subprocess
+import tempfile
+import unittest
+
+import wardtest
+
+EXAMPLES = sorted(glob.glob(os.path.join(wardtest.SOURCE_DIR, "examples", "*.conf")) +
+                  glob.glob(os.path.join(wardtest.SOURCE_DIR, "examples", "*.toml")))
+
+
+def run(*args):
+    env = dict(os.environ)
+    env.setdefault("ASAN_OPTIONS", "detect_leaks=0")
+    return subprocess.run([wardtest.WARDFTPD, *args], capture_output=True, text=True, timeout=60, env=env)
+
+
+class ConfigFile:
+    """A configuration text in a temporary file; use as a context manager."""
+
+    def __init__(self, text, suffix=".conf"):
+        self.tmp = tempfile.TemporaryDirectory(prefix="wardtest-config-")
+        self.path = os.path.join(self.tmp.name, "wardftpd" + suffix)
+        with open(self.path, "w", encoding="utf-8") as f:
+            f.write(text)
+
+    def __enter__(self):
+        return self.path
+
+    def __exit__(self, *exc):
+        self.tmp.cleanup()
+
+
+class ConfigTest(unittest.TestCase):
+    def test_every_example_is_syntax_ok(self):
+        self.assertTrue(EXAMPLES)
+        for path in EXAMPLES:
+            with self.subTest(path=path):
+                result = run("-t", "-c", path)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                self.assertEqual(result.stdout,
+                                 "Checking syntax of configuration file %s\nSyntax OK\n" % path)
+
+    def test_embedded_default_is_syntax_ok(self):
+        result = run("-t")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertTrue(result.stdout.endswith("Syntax OK\n"), result.stdout)
+
+    def test_error_exits_1_with_file_line_column(self):
+        with ConfigFile("ServerName test\nPort 70000\n") as path:
+            result = run("-t", "-c", path)
+            self.assertEqual(result.returncode, 1)
+            self.assertEqual(result.stderr,
+                             "wardftpd: %s:2:6: Port: '70000' is not a port number (0-65535)\n" % path)
+            self.assertNotIn("Syntax OK", result.stdout)
+
+    def test_unknown_directive_suggests_a_name(self):
+        with ConfigFile("<Directory /srv>\n  ExecOnComand STOR /bin/true\n</Directory>\n") as path:
+            result = run("-t", "-c", path)
+            self.assertEqual(result.returncode, 1)
+            self.assertIn("%s:2:3: unknown directive 'ExecOnComand' (did you mean ExecOnCommand?)" % path,
+                          result.stderr)
+
+    def test_toml_errors_carry_the_location_too(self):
+        with ConfigFile("Port = 21\nPort2 = [\n", suffix=".toml") as path:
+            result = run("-t", "-c", path)
+            self.assertEqual(result.returncode, 1)
+            self.assertTrue(result.stderr.startswith("wardftpd: %s:" % path), result.stderr)
+
+    def test_server_set_checks_run_too(self):
+        with ConfigFile("<VirtualHost 10.0.0.1>\n</VirtualHost>\n<VirtualHost 10.0.0.1>\n</VirtualHost>\n") as path:
+            result = run("-t", "-c", path)
+            self.assertEqual(result.returncode, 1)
+            self.assertIn("10.0.0.1 port 21 is already served by the server at %s:1:1" % path, result.stderr)
+
+    def test_define_feeds_ifdefine(self):
+        text = "<IfDefine STRICT>\n  Port 70000\n</IfDefine>\n"
+        with ConfigFile(text) as path:
+            self.assertEqual(run("-t", "-c", path).returncode, 0)
+            result = run("-t", "-D", "STRICT", "-c", path)
+            self.assertEqual(result.returncode, 1)
+            self.assertIn(":2:8: Port: '70000'", result.stderr)
+
+    def test_print_config_toml_round_trips_every_example(self):
+        for path in EXAMPLES:
+            with self.subTest(path=path):
+                toml = run("--print-config", "toml", "-c", path)
+                self.assertEqual(toml.returncode, 0, toml.stderr)
+                with ConfigFile(toml.stdout, suffix=".toml") as toml_path:
+                    again = run("--print-config", "toml", "-c", toml_path)
+                    self.assertEqual(again.returncode, 0, again.stderr)
+                    strip = lambda text: text.split("\n", 1)[1]  # the first line names the source file
+                    self.assertEqual(strip(again.stdout), strip(toml.stdout))
+
+    def test_print_config_proftpd_from_toml(self):
+        with ConfigFile("Port = 2121\n[[Directory]]\npath = \"/srv\"\nUmask = [\"022\", \"022\"]\n",
+                        suffix=".toml") as path:
+            result = run("--print-config", "proftpd", "-c", path)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertEqual(result.stdout.split("\n", 1)[1],
+                             "Port 2121\n<Directory /srv>\n  Umask 022 022\n</Directory>\n")
+
+    def test_missing_file_is_an_error(self):
+        result = run("-t", "-c", "/nonexistent/wardftpd.conf")
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("/nonexistent/wardftpd.conf", result.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
