@@ -1,0 +1,202 @@
+#include "sandbox/syscall_groups.hpp"
+
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+
+namespace ward::sandbox::groups {
+namespace {
+
+constexpr std::uint64_t kSockTypeMask = 0xf;  // the kernel's SOCK_TYPE_MASK: the type without SOCK_* flags
+// Any of these in open flags writes or creates; __O_TMPFILE's own bit (without O_DIRECTORY).
+constexpr std::uint64_t kOpenWriteFlags = O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND | 020000000;
+
+ArgCondition no_exec(unsigned index) { return arg::masked64(index, WARD_SYM(PROT_EXEC), 0); }
+
+}  // namespace
+
+// ---- allow groups ----
+
+SyscallGroup basic_io() {
+    return {"basic-io",
+            "read, write and close descriptors the process already holds",
+            {allow("read"), allow("readv"), allow("write"), allow("writev"), allow("close"),
+             allow("fcntl", {arg::eq32(1, WARD_SYM(F_GETFD))}), allow("fcntl", {arg::eq32(1, WARD_SYM(F_SETFD))}),
+             allow("fcntl", {arg::eq32(1, WARD_SYM(F_GETFL))}), allow("fcntl", {arg::eq32(1, WARD_SYM(F_SETFL))}),
+             allow("ioctl", {arg::eq32(1, WARD_SYM(FIONBIO))}), allow("ioctl", {arg::eq32(1, WARD_SYM(FIONREAD))})}};
+}
+
+SyscallGroup memory() {
+    return {"memory",
+            "allocate and release memory; nothing mapped or made executable",
+            {allow("brk"), allow("mmap", {no_exec(2)}), allow("mprotect", {no_exec(2)}), allow("munmap"),
+             allow("mremap"), allow("madvise")}};
+}
+
+SyscallGroup time() {
+    return {"time",
+            "read clocks and sleep",
+            {allow("clock_gettime"), allow("clock_getres"), allow("gettimeofday"), allow("time"),
+             allow("nanosleep"), allow("clock_nanosleep")}};
+}
+
+SyscallGroup signals() {
+    return {"signals",
+            "install handlers and masks; return from handlers",
+            {allow("rt_sigaction"), allow("rt_sigprocmask"), allow("rt_sigreturn"), allow("restart_syscall")}};
+}
+
+SyscallGroup process_basics() {
+    return {"process-basics",
+            "own pid and tid, futex waits, random bytes, exit",
+            {allow("getpid"), allow("gettid"), allow("futex"), allow("getrandom"), allow("exit"),
+             allow("exit_group")}};
+}
+
+SyscallGroup event_loop() {
+    return {"event-loop",
+            "Boost.Asio's epoll reactor with its eventfd interrupter and timerfd",
+            {allow("epoll_create1"), allow("epoll_ctl"), allow("epoll_wait"), allow("epoll_pwait"),
+             allow("epoll_pwait2"), allow("eventfd2"), allow("timerfd_create"), allow("timerfd_settime"),
+             allow("timerfd_gettime"), allow("poll"), allow("ppoll")}};
+}
+
+SyscallGroup connected_sockets() {
+    return {"connected-sockets",
+            "I/O on sockets already open, descriptors passed with SCM_RIGHTS",
+            {allow("recvfrom"), allow("sendto"), allow("recvmsg"), allow("sendmsg"), allow("shutdown")}};
+}
+
+SyscallGroup file_reads() {
+    return {"file-reads",
+            "open read-only and read, relative to directory descriptors",
+            {allow("openat", {arg::masked32(2, kOpenWriteFlags, "O_WRONLY|O_RDWR|O_CREAT|O_TRUNC|O_APPEND|O_TMPFILE",
+                                            0)}),
+             allow("newfstatat"), allow("fstat"), allow("statx"), allow("getdents64"), allow("lseek"),
+             allow("pread64"), allow("readlinkat")}};
+}
+
+SyscallGroup file_writes() {
+    return {"file-writes",
+            "create, write, rename and remove, relative to directory descriptors",
+            {allow("openat"), allow("openat2"), allow("mkdirat"), allow("unlinkat"), allow("renameat"),
+             allow("renameat2"), allow("fchmod"), allow("fchmodat"), allow("utimensat"), allow("ftruncate"),
+             allow("pwrite64"), allow("fsync"), allow("fdatasync"), allow("fallocate")}};
+}
+
+SyscallGroup transfers() {
+    return {"transfers",
+            "zero-copy transfers between files and sockets (splice needs a pipe)",
+            {allow("sendfile"), allow("splice"), allow("pipe2")}};
+}
+
+SyscallGroup tcp_sockets(std::initializer_list<Family> families) {
+    SyscallGroup group{"tcp-sockets", "new TCP sockets of the listed families, and their setup", {}};
+    for (const Family family : families) {
+        const ArgCondition domain =
+            family == Family::inet ? arg::eq32(0, WARD_SYM(AF_INET)) : arg::eq32(0, WARD_SYM(AF_INET6));
+        const ArgCondition stream = arg::masked32(1, kSockTypeMask, "SOCK_TYPE_MASK", WARD_SYM(SOCK_STREAM));
+        group.rules.push_back(allow("socket", {domain, stream, arg::eq32(2, 0)}));
+        group.rules.push_back(allow("socket", {domain, stream, arg::eq32(2, WARD_SYM(IPPROTO_TCP))}));
+    }
+    for (const char* name : {"bind", "listen", "accept", "accept4", "connect", "getsockname", "getpeername",
+                             "setsockopt", "getsockopt"}) {
+        group.rules.push_back(allow(name));
+    }
+    return group;
+}
+
+SyscallGroup sanitizer_runtime() {
+    // Exactly the flags LeakSanitizer's stop-the-world tracer thread is cloned with.
+    constexpr std::uint64_t kLsanClone = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_UNTRACED;
+    return {"sanitizer-runtime",
+            "sanitizer builds only: ASan/UBSan reports and LeakSanitizer's check at exit",
+            {allow("sigaltstack"), allow("open"), allow("openat"), allow("readlink"), allow("readlinkat"),
+             allow("newfstatat"), allow("fstat"), allow("getdents64"), allow("lseek"), allow("sched_getaffinity"),
+             allow("sched_yield"), allow("prctl"), allow("getppid"), allow("wait4"), allow("ptrace"),
+             allow("clone", {arg::eq64(0, kLsanClone, "CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_UNTRACED")})}};
+}
+
+// ---- deny groups ----
+
+SyscallGroup kernel_admin() {
+    SyscallGroup group{"kernel-admin", "administer the machine: no role of ours ever does", {}};
+    for (const char* name :
+         {"reboot", "kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module", "swapon",
+          "swapoff", "acct", "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "sethostname",
+          "setdomainname", "iopl", "ioperm"}) {
+        group.rules.push_back(kill(name));
+    }
+    return group;
+}
+
+SyscallGroup mounts() {
+    SyscallGroup group{"mounts", "change the mount table (chroot stays: the monitor needs it)", {}};
+    for (const char* name : {"mount", "umount2", "pivot_root", "move_mount", "open_tree", "fsopen", "fsconfig",
+                             "fsmount", "fspick", "mount_setattr"}) {
+        group.rules.push_back(kill(name));
+    }
+    return group;
+}
+
+SyscallGroup process_inspection() {
+    SyscallGroup group{"process-inspection", "trace, read or steal from another process", {}};
+    for (const char* name : {"ptrace", "process_vm_readv", "process_vm_writev", "kcmp", "pidfd_getfd"}) {
+        group.rules.push_back(kill(name));
+    }
+    return group;
+}
+
+SyscallGroup kernel_attack_surface() {
+    SyscallGroup group{"kernel-attack-surface",
+                       "interfaces that kernel exploits reach for; io_uring_setup answers ENOSYS because "
+                       "libuv and liburing probe it and fall back",
+                       {}};
+    for (const char* name : {"bpf", "perf_event_open", "userfaultfd", "keyctl", "add_key", "request_key",
+                             "io_uring_enter", "io_uring_register", "open_by_handle_at"}) {
+        group.rules.push_back(kill(name));
+    }
+    group.rules.push_back(fail(ENOSYS, "io_uring_setup"));
+    group.rules.push_back(kill("personality", {arg::ne32(0, WARD_SYM(PER_LINUX))}));
+    return group;
+}
+
+SyscallGroup new_user_namespaces() {
+    return {"new-user-namespaces",
+            "create or join namespaces through a new user namespace; clone3 answers ENOSYS (its flags are "
+            "out of the filter's reach) and glibc falls back to clone",
+            {kill("unshare", {arg::masked64(0, WARD_SYM(CLONE_NEWUSER), WARD_SYM(CLONE_NEWUSER))}),
+             kill("clone", {arg::masked64(0, WARD_SYM(CLONE_NEWUSER), WARD_SYM(CLONE_NEWUSER))}), kill("setns"),
+             fail(ENOSYS, "clone3")}};
+}
+
+SyscallGroup raw_sockets(SocketAllowance allowed) {
+    SyscallGroup group{"raw-sockets",
+                       "raw IP, packet and netlink sockets; netlink answers EAFNOSUPPORT because glibc's "
+                       "getaddrinfo probes it and copes",
+                       {}};
+    if (!allowed.raw) {
+        const ArgCondition raw = arg::masked32(1, kSockTypeMask, "SOCK_TYPE_MASK", WARD_SYM(SOCK_RAW));
+        group.rules.push_back(kill("socket", {arg::eq32(0, WARD_SYM(AF_INET)), raw}));
+        group.rules.push_back(kill("socket", {arg::eq32(0, WARD_SYM(AF_INET6)), raw}));
+    }
+    if (!allowed.packet) {
+        group.rules.push_back(kill("socket", {arg::eq32(0, WARD_SYM(AF_PACKET))}));
+    }
+    if (!allowed.netlink) {
+        group.rules.push_back(fail(EAFNOSUPPORT, "socket", {arg::eq32(0, WARD_SYM(AF_NETLINK))}));
+    }
+    return group;
+}
+
+SyscallGroup non_unix_sockets() {
+    return {"non-unix-sockets", "every socket family but AF_UNIX", {kill("socket", {arg::ne32(0, WARD_SYM(AF_UNIX))})}};
+}
+
+}  // namespace ward::sandbox::groups
