@@ -55,6 +55,8 @@ struct HandoverState {
     bool utf8 = true;           // OPTS UTF8
     std::uint64_t bytes_in = 0;
     std::uint64_t bytes_out = 0;
+    // Lines the PASS on_command hooks returned (sendStdout), sent as "230-" lines before the login reply.
+    std::vector<std::string> login_reply_lines;
 };
 
 // Names for uid/gid columns of LIST and MLSD facts, resolved by the host before confinement.
