@@ -243,7 +243,7 @@ void append_mlsx_facts(std::string& out, const FileFacts& facts, unsigned select
     }
     if ((selected & kFactUnixMode) != 0) {
         const unsigned perms = facts.mode & 07777U;
-        out += "UNIX.mode=0";
+        out += "UNIX.mode=";  // four octal digits, e.g. 0644 or 4755
         out += static_cast<char>('0' + ((perms >> 9U) & 7U));
         out += static_cast<char>('0' + ((perms >> 6U) & 7U));
         out += static_cast<char>('0' + ((perms >> 3U) & 7U));
