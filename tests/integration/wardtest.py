@@ -4,7 +4,10 @@ Tests never bind or connect to anything but 127.0.0.1 (or a network namespace th
 Environment (set by CTest, see tests/CMakeLists.txt): WARD_BIN_DIR, WARD_SOURCE_DIR, WARD_BUILD_DIR.
 """
 import contextlib
+import hashlib
+import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -120,3 +123,206 @@ def read_reply(f):
             if line.startswith(code + " "):
                 break
     return int(code), lines
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The FTP server under test. Tests of the FTP protocol (test_ftp_*.py) talk to whatever ftp_server() starts
+# and never look inside it: today that is ftp_session_testd (tests/ftp/, one ward::ftp::Session per
+# connection with an in-process host); the real wardftpd with an equivalent configuration can take its
+# place behind the same interface.
+
+FTP_SESSION_TESTD = os.path.join(BIN_DIR, "ftp_session_testd")
+BUILD_DIR = os.environ.get("WARD_BUILD_DIR", os.path.join(os.getcwd(), "build", "release"))
+
+
+class FtpServer:
+    """A running FTP server on 127.0.0.1.
+
+    host, port        where to connect
+    root              real directory every named user sees as "/"
+    anonymous_root    real directory anonymous (USER anonymous / ftp, any password) sees as "/", or None
+    users             {name: password}
+    transfer_log      path of the xferlog file (settings transfer_log=True), else None
+    """
+
+    def __init__(self, root, users, anonymous_root, settings, workdir):
+        self.host = LOOPBACK
+        self.port = None
+        self.root = root
+        self.users = dict(users)
+        self.anonymous_root = anonymous_root
+        self.settings = dict(settings)
+        self.dir = workdir
+        self.transfer_log = os.path.join(workdir, "xferlog") if settings.get("transfer_log") else None
+        self._hook_log = os.path.join(workdir, "hooks.jsonl") if settings.get("hooks") else None
+        self._stderr_path = os.path.join(workdir, "server.stderr")
+        self.proc = None
+
+    def hook_events(self):
+        """Hook points the server reached, oldest first: dicts with point ("before_command", "on_command",
+        "on_error", "on_connect", "session_ended"), command, arguments, command_line, path, rename_from, cwd,
+        reply_code, reply_text, bytes, file_offset, file_size, transfer_status, ... (exec::CommandEvent)."""
+        if self._hook_log is None or not os.path.exists(self._hook_log):
+            return []
+        events = []
+        with open(self._hook_log, encoding="utf-8") as f:
+            for line in f:
+                if line.strip():
+                    events.append(json.loads(line))
+        return events
+
+    def wait_for_hook(self, predicate, timeout=10.0):
+        """The first hook event that satisfies predicate, waiting for it to be recorded."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for event in self.hook_events():
+                if predicate(event):
+                    return event
+            time.sleep(0.02)
+        raise AssertionError("no matching hook event; recorded: %r" % self.hook_events())
+
+    def transfer_log_lines(self):
+        if self.transfer_log is None or not os.path.exists(self.transfer_log):
+            return []
+        with open(self.transfer_log, encoding="utf-8", errors="replace") as f:
+            return [line.rstrip("\n") for line in f]
+
+    def log(self):
+        with open(self._stderr_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    # -- starting ftp_session_testd --
+    _FLAG_NAMES = {
+        "timeout_idle": "--timeout-idle", "timeout_login": "--timeout-login",
+        "timeout_no_transfer": "--timeout-no-transfer", "timeout_stalled": "--timeout-stalled",
+        "deny_filter": "--deny-filter", "path_deny_filter": "--path-deny-filter",
+        "display_login": "--display-login", "masquerade_address": "--masquerade-address",
+        "max_login_attempts": "--max-login-attempts", "umask": "--umask",
+    }
+    _BOOL_FLAGS = {
+        "allow_overwrite": "--allow-overwrite", "allow_store_restart": "--allow-store-restart",
+        "allow_retrieve_restart": "--allow-retrieve-restart", "hidden_stores": "--hidden-stores",
+        "show_symlinks": "--show-symlinks", "anonymous_write": "--anonymous-write",
+    }
+
+    def _testd_command(self, port):
+        cmd = [FTP_SESSION_TESTD, "--port", str(port), "--root", self.root]
+        for name, password in self.users.items():
+            cmd += ["--user", "%s:%s" % (name, password)]
+        if self.anonymous_root:
+            cmd += ["--anonymous-root", self.anonymous_root]
+        if self._hook_log:
+            cmd += ["--hook-log", self._hook_log]
+        if self.transfer_log:
+            cmd += ["--transfer-log", self.transfer_log]
+        for key, value in self.settings.items():
+            if key in ("hooks", "transfer_log", "port"):
+                continue
+            if key == "hook_output":
+                for line in value:
+                    cmd += ["--hook-output", line]
+            elif key == "passive_ports":
+                cmd += ["--passive-ports", "%d-%d" % tuple(value)]
+            elif key == "umask":
+                cmd += ["--umask", "0%o" % value]
+            elif key in self._BOOL_FLAGS:
+                cmd += [self._BOOL_FLAGS[key], "on" if value else "off"]
+            elif key in self._FLAG_NAMES:
+                cmd += [self._FLAG_NAMES[key], str(value)]
+            else:
+                raise ValueError("unknown FTP server setting %r" % key)
+        return cmd
+
+    def start(self):
+        env = dict(os.environ)
+        env.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0")
+        self._stderr = open(self._stderr_path, "wb")
+        self.proc = subprocess.Popen(self._testd_command(self.settings.get("port", 0)), stdout=subprocess.PIPE,
+                                     stderr=self._stderr, env=env, start_new_session=True)
+        line = self.proc.stdout.readline().decode("ascii", "replace").strip()
+        if not line.startswith("listening on "):
+            self.stop()
+            raise RuntimeError("FTP server did not start: %r\n%s" % (line, self.log()))
+        self.port = int(line.rsplit(":", 1)[1])
+        return self
+
+    def stop(self):
+        if self.proc is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        self.proc.stdout.close()
+        self._stderr.close()
+        self.proc = None
+
+
+@contextlib.contextmanager
+def ftp_server(root, users=None, anonymous_root=None, **settings):
+    """Starts the FTP server under test on 127.0.0.1 and yields an FtpServer.
+
+    root: real directory named users see as "/"; users: {name: password}; anonymous_root: real directory for
+    anonymous logins (read-only unless anonymous_write=True).
+    Settings (ProFTPD directive in brackets): passive_ports=(first, last) [PassivePorts],
+    masquerade_address [MasqueradeAddress], timeout_idle / timeout_login / timeout_no_transfer /
+    timeout_stalled seconds [TimeoutIdle ...], allow_overwrite [AllowOverwrite], allow_store_restart,
+    allow_retrieve_restart, hidden_stores [HiddenStores], umask [Umask], deny_filter [DenyFilter],
+    path_deny_filter [PathDenyFilter], display_login [DisplayLogin], show_symlinks [ShowSymlinks],
+    max_login_attempts [MaxLoginAttempts], transfer_log=True [TransferLog], hooks=True (record every hook
+    point: ExecBeforeCommand/OnCommand/OnError/OnConnect for ALL commands), hook_output=[lines] (what each
+    ExecOnCommand/ExecOnConnect hook prints with sendStdout), port (default: any free port).
+    """
+    workdir = tempfile.mkdtemp(prefix="wardftp-")
+    server = FtpServer(root, users or {}, anonymous_root, settings, workdir)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def test_data_file(size, name=None):
+    """A file of `size` pseudo-random bytes shared by every test of one build (made once, then reused).
+    Returns (path, sha256 hex)."""
+    directory = os.path.join(BUILD_DIR, "ftp-test-data")
+    os.makedirs(directory, exist_ok=True)
+    path = os.path.join(directory, name or ("random-%d.bin" % size))
+    digest_path = path + ".sha256"
+    if not (os.path.exists(path) and os.path.getsize(path) == size and os.path.exists(digest_path)):
+        tmp = path + ".%d.tmp" % os.getpid()
+        digest = hashlib.sha256()
+        block = hashlib.sha256(b"wardftpd").digest() * 32768  # 1 MiB, cheap to make
+        with open(tmp, "wb") as f:
+            written = 0
+            counter = 0
+            while written < size:
+                chunk = bytes([counter & 0xFF]) + block[1:]
+                chunk = chunk[: size - written]
+                f.write(chunk)
+                digest.update(chunk)
+                written += len(chunk)
+                counter += 1
+        os.replace(tmp, path)
+        with open(digest_path, "w") as f:
+            f.write(digest.hexdigest())
+    with open(digest_path) as f:
+        return path, f.read().strip()
+
+
+def sha256_file(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while True:
+            chunk = f.read(1 << 20)
+            if not chunk:
+                return digest.hexdigest()
+            digest.update(chunk)

@@ -1,0 +1,632 @@
+#include "daemon/ftp/session.hpp"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+
+#include <csignal>
+
+#include "base/log.hpp"
+#include "base/strings.hpp"
+#include "base/sys.hpp"
+#include "daemon/ftp/args.hpp"
+#include "daemon/ftp/reply.hpp"
+#include "daemon/ftp/session_impl.hpp"
+
+namespace ward::ftp {
+namespace {
+
+constexpr std::size_t kMaxQueuedLines = 64;          // stop reading the control connection beyond this
+constexpr std::size_t kMaxOutputBacklog = 256 * 1024;  // ... or when the client does not read replies
+constexpr std::chrono::seconds kLinger{5};           // how long a closing session waits to flush
+
+std::array<asio::steady_timer, 5> make_timers(asio::io_context& io) {
+    return {asio::steady_timer(io), asio::steady_timer(io), asio::steady_timer(io), asio::steady_timer(io),
+            asio::steady_timer(io)};
+}
+
+}  // namespace
+
+// ---- Session (public face) ----
+
+Session::Session(asio::io_context& io, UniqueFd control, SessionHost& host, SessionSettings settings)
+    : impl_(std::make_unique<SessionImpl>(io, std::move(control), host, std::move(settings))) {}
+
+Session::Session(asio::io_context& io, UniqueFd control, SessionHost& host, PostAuthSession post,
+                 HandoverState state)
+    : impl_(std::make_unique<SessionImpl>(io, std::move(control), host, std::move(post), std::move(state))) {}
+
+Session::~Session() = default;
+void Session::start() { impl_->start(); }
+bool Session::finished() const noexcept { return impl_->finished(); }
+
+// ---- construction and start ----
+
+SessionImpl::SessionImpl(asio::io_context& io, UniqueFd control, SessionHost& host, SessionSettings settings)
+    : io_(io),
+      host_(host),
+      settings_(std::move(settings)),
+      control_(io),
+      mlst_facts_(kDefaultMlstFacts),
+      data_(io),
+      timers_(make_timers(io)) {
+    if (!open_control(std::move(control))) {
+        ended_ = true;
+    }
+}
+
+SessionImpl::SessionImpl(asio::io_context& io, UniqueFd control, SessionHost& host, PostAuthSession post,
+                         HandoverState state)
+    : io_(io),
+      host_(host),
+      settings_(post.settings),
+      control_(io),
+      pending_post_(std::move(post)),
+      pending_state_(std::move(state)),
+      mlst_facts_(kDefaultMlstFacts),
+      data_(io),
+      timers_(make_timers(io)) {
+    if (!open_control(std::move(control))) {
+        ended_ = true;
+    }
+}
+
+SessionImpl::~SessionImpl() {
+    if (active_ && active_->transfer) {
+        active_->transfer->abort();
+    }
+    data_.close();
+}
+
+bool SessionImpl::open_control(UniqueFd fd) {
+    sockaddr_storage local{};
+    socklen_t len = sizeof local;
+    if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&local), &len) != 0) {
+        log::error("control connection: getsockname: ", sys::errno_name(errno));
+        return false;
+    }
+    const tcp protocol = local.ss_family == AF_INET6 ? tcp::v6() : tcp::v4();
+    boost::system::error_code ec;
+    control_.assign(protocol, fd.release(), ec);
+    if (!ec) {
+        local_ = control_.local_endpoint(ec);
+    }
+    if (!ec) {
+        peer_ = control_.remote_endpoint(ec);
+    }
+    if (ec) {
+        log::error("control connection: ", ec.message());
+        return false;
+    }
+    peer_text_ = unmapped(peer_.address()).to_string();
+    // Telnet Synch (IAC DM) travels as urgent data; inline, the line reader sees it and drops it, and a
+    // client that sends a whole "ABOR\r\n" with MSG_OOB (Python's ftplib) still sends a whole line.
+    const int on = 1;
+    (void)::setsockopt(control_.native_handle(), SOL_SOCKET, SO_OOBINLINE, &on, sizeof on);
+    (void)::setsockopt(control_.native_handle(), IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+    return true;
+}
+
+bool SessionImpl::compile_filters() {
+    deny_filter_.reset();
+    path_deny_filter_.reset();
+    if (!settings_.deny_filter.empty()) {
+        auto re = PosixRegex::compile(settings_.deny_filter);
+        if (!re) {
+            log::error("DenyFilter: ", re.error().message);
+            return false;
+        }
+        deny_filter_.emplace(std::move(*re));
+    }
+    if (!settings_.path_deny_filter.empty()) {
+        auto re = PosixRegex::compile(settings_.path_deny_filter);
+        if (!re) {
+            log::error("PathDenyFilter: ", re.error().message);
+            return false;
+        }
+        path_deny_filter_.emplace(std::move(*re));
+    }
+    return true;
+}
+
+void SessionImpl::start() {
+    if (ended_) {
+        return;
+    }
+    (void)std::signal(SIGPIPE, SIG_IGN);  // a data peer that goes away must not kill the worker
+    session_start_ = last_command_ = last_transfer_ = Clock::now();
+    if (pending_post_) {
+        auto post = std::move(*pending_post_);
+        pending_post_.reset();
+        if (!enter_post_auth(std::move(post), pending_state_)) {
+            return;
+        }
+        pending_state_ = HandoverState{};
+        process_lines();
+        return;
+    }
+    if (!compile_filters()) {
+        send_raw("421 Service not available, closing control connection\r\n");
+        end_session("bad filter configuration");
+        return;
+    }
+    log::info("session from ", peer_text_, ":", peer_.port());
+    std::vector<std::string> lines;
+    if (host_.wants_hook(exec::HookPoint::on_connect, "")) {
+        CommandContext ctx;
+        ctx.started = Clock::now();
+        lines = run_hooks(exec::HookPoint::on_connect, ctx);
+    }
+    lines.push_back(settings_.banner);
+    std::string wire;
+    append_reply(wire, 220, lines);
+    send_raw(wire);
+    arm(Timeout::login);
+    arm(Timeout::idle);
+    read_control();
+}
+
+// ---- control connection ----
+
+void SessionImpl::read_control() {
+    if (reading_ || ended_ || control_eof_) {
+        return;
+    }
+    if (lines_.size() + reader_.queued_lines() >= kMaxQueuedLines || out_pending_.size() >= kMaxOutputBacklog) {
+        return;  // resumed by process_lines() or write_next()
+    }
+    reading_ = true;
+    control_.async_read_some(asio::buffer(read_buffer_),
+                             [this](boost::system::error_code ec, std::size_t n) { on_control_data(ec, n); });
+}
+
+void SessionImpl::on_control_data(boost::system::error_code ec, std::size_t n) {
+    reading_ = false;
+    if (ended_) {
+        return;
+    }
+    if (ec) {
+        control_eof_ = true;
+        if (ec != asio::error::eof) {
+            log::info("control connection from ", peer_text_, ": ", ec.message());
+        }
+        end_session("client disconnected");
+        return;
+    }
+    bytes_in_ += n;
+    reader_.feed(std::string_view(read_buffer_.data(), n));
+    if (busy_) {
+        take_lines_while_busy();
+    } else {
+        process_lines();
+    }
+    read_control();
+}
+
+// While a data command runs, ABOR and STAT are answered at once; everything else waits its turn.
+void SessionImpl::take_lines_while_busy() {
+    while (auto line = reader_.next()) {
+        if (!line->overlong && !line->has_nul) {
+            const ParsedCommand parsed = parse_command(line->text);
+            if (parsed.valid_verb && logged_in_ && (parsed.verb == "ABOR" || (parsed.verb == "STAT" && !parsed.has_argument))) {
+                handle_line(*line);
+                if (ended_) {
+                    return;
+                }
+                continue;
+            }
+        }
+        lines_.push_back(std::move(*line));
+    }
+}
+
+void SessionImpl::process_lines() {
+    if (processing_) {
+        return;  // the outer loop picks the lines up
+    }
+    processing_ = true;
+    while (!busy_ && !ended_) {
+        std::optional<CommandLine> line;
+        if (!lines_.empty()) {
+            line = std::move(lines_.front());
+            lines_.pop_front();
+        } else {
+            line = reader_.next();
+        }
+        if (!line) {
+            break;
+        }
+        handle_line(*line);
+    }
+    processing_ = false;
+    if (busy_) {
+        take_lines_while_busy();
+    }
+    read_control();
+}
+
+void SessionImpl::schedule_processing() {
+    if (processing_scheduled_) {
+        return;
+    }
+    processing_scheduled_ = true;
+    asio::post(io_, [this]() {
+        processing_scheduled_ = false;
+        process_lines();
+    });
+}
+
+void SessionImpl::handle_line(const CommandLine& line) {
+    last_command_ = Clock::now();
+    if (line.overlong) {
+        send_raw("500 Command line too long\r\n");
+        return;
+    }
+    if (line.has_nul) {
+        send_raw("500 Invalid command: NUL byte in command line\r\n");
+        return;
+    }
+    if (line.text.empty()) {
+        send_raw("500 Invalid command: try being more creative\r\n");
+        return;
+    }
+    const ParsedCommand parsed = parse_command(line.text);
+    const CommandSpec* spec = parsed.valid_verb ? find_command(parsed.verb) : nullptr;
+    if (spec == nullptr) {
+        std::string wire;
+        append_reply(wire, 500, str_cat(parsed.verb, " not understood"));
+        send_raw(wire);
+        return;
+    }
+    CommandContext ctx;
+    ctx.verb = parsed.verb;
+    ctx.canonical = std::string(spec->canonical);
+    ctx.argument = parsed.argument;
+    ctx.started = last_command_;
+    const bool is_pass = ctx.canonical == "PASS";
+    ctx.event.command = ctx.verb;
+    ctx.event.arguments = is_pass ? std::string("(hidden)") : ctx.argument;
+    ctx.event.command_line = is_pass ? std::string("PASS (hidden)") : line.text;
+    log::debug(3, "command from ", peer_text_, ": ", ctx.event.command_line);
+
+    if (!logged_in_ && !spec->before_login) {
+        finish(ctx, 530, "Please login with USER and PASS");
+        return;
+    }
+    if (spec->argument == ArgRule::required && (!parsed.has_argument || parsed.argument.empty())) {
+        finish(ctx, 501, "Invalid number of arguments");
+        return;
+    }
+    if (deny_filter_ && !is_pass && deny_filter_->matches(line.text)) {
+        log::notice("DenyFilter refused '", ctx.event.command_line, "' from ", peer_text_);
+        finish(ctx, 501, str_cat(ctx.argument.empty() ? ctx.verb : ctx.argument, ": Forbidden command argument"));
+        return;
+    }
+    if (ctx.canonical != "RNTO" && ctx.canonical != "RNFR") {
+        rename_from_.reset();
+    }
+    if (host_.wants_hook(exec::HookPoint::before_command, ctx.verb)) {
+        const auto ignored = run_hooks(exec::HookPoint::before_command, ctx);
+        (void)ignored;  // ExecBeforeCommand's output is not sent (ProFTPD sends only ExecOnCommand/Connect)
+    }
+    dispatch(ctx);
+}
+
+void SessionImpl::dispatch(CommandContext& ctx) {
+    using Handler = void (SessionImpl::*)(CommandContext&);
+    struct Entry {
+        std::string_view verb;
+        Handler handler;
+    };
+    static constexpr Entry kHandlers[] = {
+        {"USER", &SessionImpl::cmd_user},   {"PASS", &SessionImpl::cmd_pass},
+        {"QUIT", &SessionImpl::cmd_quit},   {"PWD", &SessionImpl::cmd_pwd},
+        {"MKD", &SessionImpl::cmd_mkd},     {"RMD", &SessionImpl::cmd_rmd},
+        {"DELE", &SessionImpl::cmd_dele},   {"RNFR", &SessionImpl::cmd_rnfr},
+        {"RNTO", &SessionImpl::cmd_rnto},   {"SIZE", &SessionImpl::cmd_size},
+        {"MDTM", &SessionImpl::cmd_mdtm},   {"SITE", &SessionImpl::cmd_site},
+        {"TYPE", &SessionImpl::cmd_type},   {"MODE", &SessionImpl::cmd_mode},
+        {"STRU", &SessionImpl::cmd_stru},   {"FEAT", &SessionImpl::cmd_feat},
+        {"OPTS", &SessionImpl::cmd_opts},   {"HELP", &SessionImpl::cmd_help},
+        {"STAT", &SessionImpl::cmd_stat},   {"PASV", &SessionImpl::cmd_pasv},
+        {"EPSV", &SessionImpl::cmd_epsv},   {"PORT", &SessionImpl::cmd_port},
+        {"EPRT", &SessionImpl::cmd_eprt},   {"REST", &SessionImpl::cmd_rest},
+        {"RETR", &SessionImpl::cmd_retr},   {"ABOR", &SessionImpl::cmd_abor},
+        {"MLST", &SessionImpl::cmd_mlst},
+    };
+    const std::string& verb = ctx.canonical;
+    for (const auto& entry : kHandlers) {
+        if (entry.verb == verb) {
+            (this->*entry.handler)(ctx);
+            return;
+        }
+    }
+    if (verb == "CWD") {
+        cmd_cwd(ctx, ctx.argument.empty() ? std::string_view("~") : std::string_view(ctx.argument));
+    } else if (verb == "CDUP") {
+        cmd_cwd(ctx, "..");
+    } else if (verb == "STOR") {
+        cmd_store(ctx, StoreMode::stor);
+    } else if (verb == "APPE") {
+        cmd_store(ctx, StoreMode::appe);
+    } else if (verb == "STOU") {
+        cmd_store(ctx, StoreMode::stou);
+    } else if (verb == "LIST") {
+        cmd_list(ctx, ListKind::list);
+    } else if (verb == "NLST") {
+        cmd_list(ctx, ListKind::nlst);
+    } else if (verb == "MLSD") {
+        cmd_list(ctx, ListKind::mlsd);
+    } else if (verb == "NOOP") {
+        finish(ctx, 200, "NOOP command successful");
+    } else if (verb == "SYST") {
+        finish(ctx, 215, "UNIX Type: L8");
+    } else if (verb == "ALLO") {
+        finish(ctx, 202, "No storage allocation necessary");
+    } else if (verb == "ACCT") {
+        finish(ctx, 202, "ACCT command not implemented, superfluous at this site");
+    } else if (verb == "REIN") {
+        // A post-auth worker runs as the user; it cannot become a pre-auth one again (ProFTPD lists REIN
+        // as unimplemented too).
+        finish(ctx, 502, "REIN command not implemented");
+    } else {
+        finish(ctx, 502, str_cat(ctx.verb, " command not implemented"));
+    }
+}
+
+// ---- replies ----
+
+void SessionImpl::send_raw(std::string_view wire) {
+    if (!control_.is_open()) {
+        return;
+    }
+    out_pending_.append(wire);
+    bytes_out_ += wire.size();
+    if (!writing_) {
+        write_next();
+    }
+}
+
+void SessionImpl::write_next() {
+    if (out_pending_.empty()) {
+        if (close_after_flush_) {
+            close_control();
+        }
+        return;
+    }
+    out_inflight_.swap(out_pending_);
+    out_pending_.clear();
+    writing_ = true;
+    asio::async_write(control_, asio::buffer(out_inflight_), [this](boost::system::error_code ec, std::size_t) {
+        writing_ = false;
+        out_inflight_.clear();
+        if (ec) {
+            out_pending_.clear();
+            if (close_after_flush_) {
+                close_control();
+            } else {
+                end_session("client disconnected");
+            }
+            return;
+        }
+        write_next();
+        if (!writing_ && out_inflight_.capacity() > 64 * 1024) {
+            out_inflight_.shrink_to_fit();  // a big STAT reply must not stay with an idle session
+        }
+        read_control();
+    });
+}
+
+void SessionImpl::reply(int code, std::string_view text) {
+    std::string wire;
+    append_reply(wire, code, text);
+    send_raw(wire);
+}
+
+void SessionImpl::finish(CommandContext& ctx, int code, std::string text) {
+    std::vector<std::string> lines;
+    lines.push_back(std::move(text));
+    finish(ctx, code, std::move(lines));
+}
+
+void SessionImpl::finish(CommandContext& ctx, int code, std::vector<std::string> lines) {
+    if (lines.empty()) {
+        lines.emplace_back();
+    }
+    ctx.event.reply_code = code;
+    ctx.event.reply_text = lines.back();
+    // ExecOnCommand/ExecOnError run before the final reply, and their output joins it (ProFTPD's order).
+    const auto point = code < 400 ? exec::HookPoint::on_command : exec::HookPoint::on_error;
+    if (!ctx.verb.empty() && host_.wants_hook(point, ctx.verb)) {
+        auto extra = run_hooks(point, ctx);
+        lines.insert(lines.end() - 1, std::make_move_iterator(extra.begin()), std::make_move_iterator(extra.end()));
+    }
+    std::string wire;
+    append_reply(wire, code, lines);
+    send_raw(wire);
+}
+
+void SessionImpl::fill_event(CommandContext& ctx) {
+    ctx.event.cwd = cwd_;
+    ctx.event.session_bytes_in = bytes_in_;
+    ctx.event.session_bytes_out = bytes_out_;
+    ctx.event.response_millis = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - ctx.started).count());
+}
+
+std::vector<std::string> SessionImpl::run_hooks(exec::HookPoint point, CommandContext& ctx) {
+    fill_event(ctx);
+    try {
+        return host_.run_hooks(point, ctx.event);
+    } catch (const std::exception& e) {
+        log::error("hook at ", static_cast<int>(point), " for ", ctx.verb, ": ", e.what());
+        return {};
+    }
+}
+
+// ---- timeouts ----
+
+std::chrono::seconds SessionImpl::limit(Timeout which) const noexcept {
+    switch (which) {
+        case Timeout::idle: return settings_.timeouts.idle;
+        case Timeout::login: return settings_.timeouts.login;
+        case Timeout::no_transfer: return settings_.timeouts.no_transfer;
+        case Timeout::stalled: return settings_.timeouts.stalled;
+        case Timeout::linger: return kLinger;
+    }
+    return std::chrono::seconds{0};
+}
+
+// A timer is armed once and, when it fires early because its reference time moved, re-armed for the
+// rest: commands and transfer progress only store a time, they never touch a timer.
+void SessionImpl::arm(Timeout which) {
+    const auto index = static_cast<std::size_t>(which);
+    if (armed_[index] || ended_ != (which == Timeout::linger) || limit(which).count() <= 0) {
+        return;
+    }
+    Clock::time_point since = Clock::now();
+    switch (which) {
+        case Timeout::idle: since = last_command_; break;
+        case Timeout::login: since = session_start_; break;
+        case Timeout::no_transfer: since = last_transfer_; break;
+        case Timeout::stalled: since = last_progress_; break;
+        case Timeout::linger: break;
+    }
+    armed_[index] = true;
+    timers_[index].expires_at(since + limit(which));
+    timers_[index].async_wait([this, which](boost::system::error_code ec) { on_timer(which, ec); });
+}
+
+void SessionImpl::on_timer(Timeout which, boost::system::error_code ec) {
+    armed_[static_cast<std::size_t>(which)] = false;
+    if (ec || (ended_ && which != Timeout::linger)) {
+        return;
+    }
+    const auto now = Clock::now();
+    switch (which) {
+        case Timeout::linger: close_control(); return;
+        case Timeout::login:
+            if (!logged_in_) {
+                timeout_expired(which);
+            }
+            return;
+        case Timeout::idle:
+            if (busy_) {
+                last_command_ = now;  // a running transfer is not idleness; TimeoutStalled watches it
+            }
+            if (now - last_command_ >= limit(which)) {
+                timeout_expired(which);
+            } else {
+                arm(which);
+            }
+            return;
+        case Timeout::no_transfer:
+            if (busy_) {
+                last_transfer_ = now;
+            }
+            if (now - last_transfer_ >= limit(which)) {
+                timeout_expired(which);
+            } else {
+                arm(which);
+            }
+            return;
+        case Timeout::stalled: {
+            if (!active_) {
+                return;
+            }
+            const std::uint64_t moved = active_->transfer ? active_->transfer->bytes() : 0;
+            if (moved != stalled_seen_bytes_) {
+                stalled_seen_bytes_ = moved;
+                last_progress_ = now;
+            }
+            if (now - last_progress_ >= limit(which)) {
+                timeout_expired(which);
+            } else {
+                arm(which);
+            }
+            return;
+        }
+    }
+}
+
+void SessionImpl::timeout_expired(Timeout which) {
+    const auto seconds = limit(which).count();
+    std::string text;
+    std::string reason;
+    switch (which) {
+        case Timeout::idle:
+            text = str_cat("Idle timeout (", seconds, " seconds): closing control connection");
+            reason = "TimeoutIdle";
+            break;
+        case Timeout::login:
+            text = str_cat("Login timeout (", seconds, " seconds): closing control connection");
+            reason = "TimeoutLogin";
+            break;
+        case Timeout::no_transfer:
+            text = str_cat("No transfer timeout (", seconds, " seconds): closing control connection");
+            reason = "TimeoutNoTransfer";
+            break;
+        case Timeout::stalled:
+            abort_transfer(TransferResult::Outcome::timeout);
+            text = str_cat("Data transfer stall timeout: ", seconds, " seconds");
+            reason = "TimeoutStalled";
+            break;
+        case Timeout::linger: return;
+    }
+    log::notice(reason, " for ", peer_text_);
+    reply(421, text);
+    end_session(reason);
+}
+
+// ---- ending ----
+
+bool SessionImpl::control_peer_gone() noexcept {
+    if (control_eof_) {
+        return true;
+    }
+    char byte = 0;
+    const ssize_t n = ::recv(control_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
+void SessionImpl::end_session(std::string_view reason) {
+    if (ended_) {
+        return;
+    }
+    if (active_) {
+        abort_transfer(TransferResult::Outcome::aborted);
+    }
+    ended_ = true;
+    close_after_flush_ = true;
+    data_.close();
+    for (std::size_t i = 0; i < kTimers; ++i) {
+        timers_[i].cancel();
+    }
+    log::info("session from ", peer_text_, " ended: ", reason);
+    try {
+        host_.session_ended(reason);
+    } catch (const std::exception& e) {
+        log::error("session_ended: ", e.what());
+    }
+    if (!writing_ && out_pending_.empty()) {
+        close_control();
+    } else {
+        armed_[static_cast<std::size_t>(Timeout::linger)] = false;
+        arm(Timeout::linger);
+    }
+}
+
+void SessionImpl::close_control() noexcept {
+    boost::system::error_code ignored;
+    if (control_.is_open()) {
+        control_.shutdown(tcp::socket::shutdown_both, ignored);
+        control_.close(ignored);
+    }
+    timers_[static_cast<std::size_t>(Timeout::linger)].cancel();
+    out_pending_.clear();
+}
+
+}  // namespace ward::ftp

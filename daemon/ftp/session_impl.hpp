@@ -1,0 +1,239 @@
+#pragma once
+// The state and the handlers of one FTP session (session.hpp is the public face). The handlers are split
+// by concern: session.cpp (control connection, replies, hooks, timeouts, ending), session_auth.cpp (login),
+// session_files.cpp (file and directory commands), session_info.cpp (TYPE, FEAT, HELP, STAT, ...),
+// session_data.cpp (PASV/EPSV/PORT/EPRT and the data-command driver), session_transfer.cpp (RETR, STOR,
+// APPE, STOU, REST, ABOR), session_listing.cpp (LIST, NLST, MLSD, MLST, STAT path).
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "daemon/ftp/command.hpp"
+#include "daemon/ftp/command_line.hpp"
+#include "daemon/ftp/data_channel.hpp"
+#include "daemon/ftp/data_transfer.hpp"
+#include "daemon/ftp/posix_regex.hpp"
+#include "daemon/ftp/rooted_fs.hpp"
+#include "daemon/ftp/session_host.hpp"
+#include "exec/hook_event.hpp"
+
+namespace ward::ftp {
+
+namespace asio = boost::asio;
+
+// One command from its arrival to its final reply.
+struct CommandContext {
+    std::string verb;       // upper case, as sent (%m)
+    std::string canonical;  // XMKD -> MKD, for <Limit> and dispatch
+    std::string argument;
+    std::chrono::steady_clock::time_point started;
+    exec::CommandEvent event;
+};
+
+class SessionImpl {
+public:
+    SessionImpl(asio::io_context& io, UniqueFd control, SessionHost& host, SessionSettings settings);
+    SessionImpl(asio::io_context& io, UniqueFd control, SessionHost& host, PostAuthSession post,
+                HandoverState state);
+    SessionImpl(const SessionImpl&) = delete;
+    SessionImpl& operator=(const SessionImpl&) = delete;
+    ~SessionImpl();
+
+    void start();
+    [[nodiscard]] bool finished() const noexcept { return ended_; }
+
+private:
+    using tcp = asio::ip::tcp;
+    using Clock = std::chrono::steady_clock;
+    enum class Timeout : std::uint8_t { idle = 0, login = 1, no_transfer = 2, stalled = 3, linger = 4 };
+    static constexpr std::size_t kTimers = 5;
+
+    // What a data command does when its transfer ends (replies, logs, cleans up).
+    using TransferEnd = std::function<void(CommandContext&, const TransferResult&)>;
+    struct ActiveTransfer {
+        CommandContext ctx;
+        DataTransfer::Spec spec;
+        std::string opening;  // the 150 text
+        TransferEnd on_end;
+        std::shared_ptr<DataTransfer> transfer;
+        Clock::time_point started;
+        bool connected = false;
+        bool incoming = false;
+    };
+
+    // session.cpp: control connection, dispatch, replies, hooks, timers, ending
+    bool open_control(UniqueFd fd);
+    bool compile_filters();
+    void read_control();
+    void on_control_data(boost::system::error_code ec, std::size_t n);
+    void take_lines_while_busy();
+    void process_lines();
+    void schedule_processing();
+    void handle_line(const CommandLine& line);
+    void dispatch(CommandContext& ctx);
+    void send_raw(std::string_view wire);
+    void write_next();
+    void reply(int code, std::string_view text);
+    void finish(CommandContext& ctx, int code, std::vector<std::string> lines);
+    void finish(CommandContext& ctx, int code, std::string text);
+    std::vector<std::string> run_hooks(exec::HookPoint point, CommandContext& ctx);
+    void fill_event(CommandContext& ctx);
+    void arm(Timeout which);
+    void on_timer(Timeout which, boost::system::error_code ec);
+    [[nodiscard]] std::chrono::seconds limit(Timeout which) const noexcept;
+    void timeout_expired(Timeout which);
+    void end_session(std::string_view reason);
+    void close_control() noexcept;
+    [[nodiscard]] bool control_peer_gone() noexcept;
+
+    // session_auth.cpp
+    void cmd_user(CommandContext& ctx);
+    void cmd_pass(CommandContext& ctx);
+    void cmd_quit(CommandContext& ctx);
+    bool enter_post_auth(PostAuthSession post, const HandoverState& state);
+    std::vector<std::string> display_login_lines();
+
+    // session_files.cpp
+    [[nodiscard]] std::string to_vpath(std::string_view client_path) const;
+    [[nodiscard]] std::string real(std::string_view vpath) const;
+    bool permitted(CommandContext& ctx, std::string_view verb, const std::string& vpath);
+    bool name_allowed(CommandContext& ctx, std::string_view client_path);
+    void fail_errno(CommandContext& ctx, int code, std::string_view shown, int err);
+    [[nodiscard]] PathRules rules_for(const std::string& vpath) const;
+    void cmd_pwd(CommandContext& ctx);
+    void cmd_cwd(CommandContext& ctx, std::string_view client_path);
+    void cmd_mkd(CommandContext& ctx);
+    void cmd_rmd(CommandContext& ctx);
+    void cmd_dele(CommandContext& ctx);
+    void cmd_rnfr(CommandContext& ctx);
+    void cmd_rnto(CommandContext& ctx);
+    void cmd_size(CommandContext& ctx);
+    void cmd_mdtm(CommandContext& ctx);
+    void cmd_site(CommandContext& ctx);
+
+    // session_info.cpp
+    void cmd_type(CommandContext& ctx);
+    void cmd_mode(CommandContext& ctx);
+    void cmd_stru(CommandContext& ctx);
+    void cmd_feat(CommandContext& ctx);
+    void cmd_opts(CommandContext& ctx);
+    void cmd_help(CommandContext& ctx);
+    void cmd_stat(CommandContext& ctx);
+    std::vector<std::string> status_lines() const;
+    std::vector<std::string> transfer_status_lines() const;
+
+    // session_data.cpp
+    void cmd_pasv(CommandContext& ctx);
+    void cmd_epsv(CommandContext& ctx);
+    void cmd_port(CommandContext& ctx);
+    void cmd_eprt(CommandContext& ctx);
+    bool set_active_target(CommandContext& ctx, const tcp::endpoint& target, std::string_view verb);
+    bool require_data_connection(CommandContext& ctx);
+    void begin_transfer(CommandContext& ctx, std::string opening, DataTransfer::Spec spec, TransferEnd on_end);
+    void on_data_open(boost::system::error_code ec, tcp::socket socket);
+    void end_transfer(TransferResult result);
+    void abort_transfer(TransferResult::Outcome outcome);
+
+    // session_transfer.cpp
+    void cmd_rest(CommandContext& ctx);
+    void cmd_retr(CommandContext& ctx);
+    enum class StoreMode : std::uint8_t { stor, appe, stou };
+    void cmd_store(CommandContext& ctx, StoreMode mode);
+    void cmd_abor(CommandContext& ctx);
+    void log_transfer(const CommandContext& ctx, const std::string& vpath, const TransferResult& result,
+                      bool incoming, Clock::time_point started);
+    void fill_transfer_event(CommandContext& ctx, const TransferResult& result, Clock::time_point started) const;
+    // 226 Transfer complete, 425 (no connection), 426 (connection lost or aborted), 451 (local file error).
+    void finish_transfer(CommandContext& ctx, const TransferResult& result, std::string_view shown);
+
+    // session_listing.cpp
+    enum class ListKind : std::uint8_t { list, nlst, mlsd, stat };
+    void cmd_list(CommandContext& ctx, ListKind kind);
+    void cmd_mlst(CommandContext& ctx);
+    int build_listing(ListKind kind, std::string_view argument, std::string& out, std::string& shown,
+                      std::string& vpath);
+    void append_entry(ListKind kind, std::string& out, const std::string& parent_vpath, int dir_fd,
+                      const char* name, const struct stat& st, bool parent_writable, std::int64_t now,
+                      std::string_view type_override = {});
+    std::string_view user_name(std::uint32_t uid);
+    std::string_view group_name(std::uint32_t gid);
+
+    asio::io_context& io_;
+    SessionHost& host_;
+    SessionSettings settings_;
+    tcp::socket control_;
+    tcp::endpoint local_;
+    tcp::endpoint peer_;
+    std::string peer_text_;
+    std::optional<PostAuthSession> pending_post_;  // the post-auth constructor's start() uses it
+    HandoverState pending_state_;
+
+    // control connection
+    CommandLineReader reader_;
+    std::deque<CommandLine> lines_;  // taken from reader_ while a data command runs (ABOR, STAT look-ahead)
+    std::array<char, 2048> read_buffer_{};
+    std::string out_pending_;
+    std::string out_inflight_;
+    bool reading_ = false;
+    bool writing_ = false;
+    bool busy_ = false;        // a data command is running; other commands wait
+    bool processing_ = false;  // process_lines() is on the stack
+    bool processing_scheduled_ = false;
+    bool control_eof_ = false;
+    bool ended_ = false;
+    bool close_after_flush_ = false;
+
+    // login
+    bool logged_in_ = false;
+    std::string user_;  // USER's argument, until PASS
+    SessionIdentity identity_;
+    std::shared_ptr<const AccessPolicy> policy_;
+    std::shared_ptr<const NameCache> names_;
+    RootedFs fs_;
+    std::string cwd_ = "/";
+    std::string home_ = "/";
+
+    // filters
+    std::optional<PosixRegex> deny_filter_;
+    std::optional<PosixRegex> path_deny_filter_;
+
+    // transfer parameters
+    bool binary_ = false;
+    bool utf8_ = true;
+    bool epsv_all_ = false;
+    std::uint64_t rest_ = 0;
+    std::optional<std::string> rename_from_;
+    unsigned mlst_facts_;
+    DataChannel data_;
+    std::optional<ActiveTransfer> active_;
+    std::uint64_t stalled_seen_bytes_ = 0;
+
+    // counters and clocks
+    std::uint64_t bytes_in_ = 0;
+    std::uint64_t bytes_out_ = 0;
+    Clock::time_point session_start_;
+    Clock::time_point last_command_;
+    Clock::time_point last_transfer_;
+    Clock::time_point last_progress_;
+    std::array<asio::steady_timer, kTimers> timers_;
+    std::array<bool, kTimers> armed_{};
+
+    // LIST owner/group column cache: most entries share an owner
+    std::uint32_t cached_uid_ = UINT32_MAX;
+    std::string cached_user_;
+    std::uint32_t cached_gid_ = UINT32_MAX;
+    std::string cached_group_;
+};
+
+}  // namespace ward::ftp

@@ -1,0 +1,289 @@
+// Listings: LIST NLST MLSD (over the data connection), MLST and STAT <path> (over the control connection).
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <sys/stat.h>
+
+#include <ctime>
+
+#include "base/strings.hpp"
+#include "base/sys.hpp"
+#include "daemon/ftp/args.hpp"
+#include "daemon/ftp/dir_reader.hpp"
+#include "daemon/ftp/listing.hpp"
+#include "daemon/ftp/session_impl.hpp"
+#include "daemon/ftp/vpath.hpp"
+
+namespace ward::ftp {
+namespace {
+
+struct ListOptions {
+    bool all = false;        // -a / -A: names starting with '.'
+    bool directory = false;  // -d: the directory itself, not its entries
+    std::string_view path;
+};
+
+// "LIST -la dir" -> options and path. Only leading words that start with '-' are options (as ProFTPD
+// reads them); a path may contain spaces.
+ListOptions parse_list_argument(std::string_view argument) {
+    ListOptions out;
+    while (argument.starts_with('-') && argument.size() > 1) {
+        const auto end = argument.find(' ');
+        const std::string_view word = argument.substr(1, end == std::string_view::npos ? argument.npos : end - 1);
+        for (const char c : word) {
+            out.all = out.all || c == 'a' || c == 'A';
+            out.directory = out.directory || c == 'd';
+        }
+        if (end == std::string_view::npos) {
+            argument = {};
+            break;
+        }
+        argument = argument.substr(end + 1);
+        while (argument.starts_with(' ')) {
+            argument.remove_prefix(1);
+        }
+    }
+    out.path = argument;
+    return out;
+}
+
+bool has_glob(std::string_view name) noexcept { return name.find_first_of("*?[") != std::string_view::npos; }
+
+std::int64_t now_seconds() noexcept { return static_cast<std::int64_t>(::time(nullptr)); }
+
+}  // namespace
+
+std::string_view SessionImpl::user_name(std::uint32_t uid) {
+    if (uid != cached_uid_) {
+        cached_uid_ = uid;
+        std::optional<std::string> name = names_ ? names_->user_name(uid) : std::nullopt;
+        cached_user_ = name ? std::move(*name) : str_cat(uid);
+    }
+    return cached_user_;
+}
+
+std::string_view SessionImpl::group_name(std::uint32_t gid) {
+    if (gid != cached_gid_) {
+        cached_gid_ = gid;
+        std::optional<std::string> name = names_ ? names_->group_name(gid) : std::nullopt;
+        cached_group_ = name ? std::move(*name) : str_cat(gid);
+    }
+    return cached_group_;
+}
+
+void SessionImpl::append_entry(ListKind kind, std::string& out, const std::string& parent_vpath, int dir_fd,
+                               const char* name, const struct stat& st, bool parent_writable, std::int64_t now,
+                               std::string_view type_override) {
+    const std::string_view shown_name(name);
+    if (kind == ListKind::nlst) {
+        out += shown_name;
+        out += "\r\n";
+        return;
+    }
+    struct stat target = st;
+    std::string link;
+    if (S_ISLNK(st.st_mode)) {
+        // Symlinks are followed inside the root only; a dangling or escaping one shows as the link itself.
+        const std::string child = parent_vpath == "/" ? str_cat('/', shown_name) : str_cat(parent_vpath, '/', shown_name);
+        struct stat followed {};
+        const bool resolves = fs_.stat(child, followed) == 0;
+        if (kind == ListKind::mlsd) {
+            if (resolves) {
+                target = followed;
+            }
+        } else if (settings_.show_symlinks) {
+            link = fs_.readlink_at(dir_fd, name);
+        } else if (resolves) {
+            target = followed;
+        }
+    }
+    const FileFacts facts = facts_from_stat(target);
+    if (kind == ListKind::mlsd) {
+        const std::string perm = mlsx_perm(facts, identity_.uid, identity_.gid, parent_writable);
+        MlsxNames names;
+        names.type = type_override.empty() ? mlsx_type(facts.mode) : type_override;
+        names.perm = perm;
+        const std::string owner(user_name(facts.uid));
+        names.owner = owner;
+        names.group = group_name(facts.gid);
+        append_mlsx_facts(out, facts, mlst_facts_, names);
+        out += shown_name;
+        out += "\r\n";
+        return;
+    }
+    if (kind == ListKind::stat) {
+        out += ' ';
+    }
+    const std::string owner(user_name(facts.uid));
+    append_list_line(out, facts, owner, group_name(facts.gid), shown_name, link, now);
+}
+
+// Builds the whole listing; 0 or an errno value. `shown` is the path for error replies.
+int SessionImpl::build_listing(ListKind kind, std::string_view argument, std::string& out, std::string& shown,
+                               std::string& vpath) {
+    const ListOptions options = kind == ListKind::mlsd ? ListOptions{false, false, argument}
+                                                        : parse_list_argument(argument);
+    shown = options.path.empty() ? cwd_ : std::string(options.path);
+    vpath = to_vpath(options.path);
+    std::string pattern;
+    if (kind != ListKind::mlsd && has_glob(virtual_basename(vpath))) {
+        pattern = std::string(virtual_basename(vpath));
+        vpath = std::string(virtual_parent(vpath));
+    }
+    struct stat st {};
+    if (const int err = fs_.stat(vpath, st); err != 0) {
+        return err;
+    }
+    const std::int64_t now = now_seconds();
+    if (!S_ISDIR(st.st_mode) || (options.directory && pattern.empty())) {
+        if (kind == ListKind::mlsd) {
+            return ENOTDIR;
+        }
+        if (kind == ListKind::nlst) {
+            out += options.path.empty() ? std::string(virtual_basename(vpath)) : std::string(options.path);
+            out += "\r\n";
+            return 0;
+        }
+        struct stat self {};
+        if (fs_.lstat(vpath, self) != 0) {
+            self = st;
+        }
+        const std::string name = options.path.empty() ? std::string(virtual_basename(vpath)) : std::string(options.path);
+        const std::string parent(virtual_parent(vpath));
+        UniqueFd parent_fd;
+        (void)fs_.open(parent, O_PATH | O_DIRECTORY, 0, parent_fd);
+        append_entry(kind, out, parent, parent_fd.get(), name.c_str(), self, false, now);
+        return 0;
+    }
+    UniqueFd dir;
+    if (const int err = fs_.open(vpath, O_RDONLY | O_DIRECTORY | O_NOCTTY, 0, dir); err != 0) {
+        return err;
+    }
+    DirListing listing;
+    if (const int err = read_directory(dir.get(), listing); err != 0) {
+        return err;
+    }
+    listing.sort();
+    const FileFacts dir_facts = facts_from_stat(st);
+    const bool writable = mlsx_perm(dir_facts, identity_.uid, identity_.gid, false).find('c') != std::string::npos;
+    out.reserve(listing.entries.size() * (kind == ListKind::nlst ? 24 : 96));
+    if (kind == ListKind::mlsd) {
+        append_entry(kind, out, vpath, dir.get(), ".", st, false, now, "cdir");
+        struct stat parent_st {};
+        if (fs_.stat(virtual_parent(vpath), parent_st) == 0) {
+            append_entry(kind, out, vpath, dir.get(), "..", parent_st, false, now, "pdir");
+        }
+    }
+    // NLST of a named directory gives "dir/name" paths, as ProFTPD and wu-ftpd do.
+    std::string nlst_prefix;
+    if (kind == ListKind::nlst && !options.path.empty()) {
+        nlst_prefix = pattern.empty() ? std::string(options.path)
+                                      : std::string(options.path.substr(0, options.path.rfind('/') == std::string_view::npos
+                                                                                ? 0
+                                                                                : options.path.rfind('/')));
+        if (!nlst_prefix.empty() && nlst_prefix.back() != '/') {
+            nlst_prefix += '/';
+        }
+    }
+    for (const auto& entry : listing.entries) {
+        const char* name = listing.c_name(entry);
+        const bool dot = name[0] == '.';
+        if (dot && !options.all && kind != ListKind::mlsd) {
+            continue;
+        }
+        if (!pattern.empty() && ::fnmatch(pattern.c_str(), name, FNM_PERIOD) != 0) {
+            continue;
+        }
+        if (kind == ListKind::nlst) {
+            out += nlst_prefix;
+            out += listing.name(entry);
+            out += "\r\n";
+            continue;
+        }
+        struct stat entry_st {};
+        if (::fstatat(dir.get(), name, &entry_st, AT_SYMLINK_NOFOLLOW) != 0) {
+            continue;  // removed while we listed
+        }
+        append_entry(kind, out, vpath, dir.get(), name, entry_st, writable, now);
+    }
+    return 0;
+}
+
+void SessionImpl::cmd_list(CommandContext& ctx, ListKind kind) {
+    const std::string_view verb = kind == ListKind::mlsd ? "MLSD" : (kind == ListKind::nlst ? "NLST" : (kind == ListKind::stat ? "STAT" : "LIST"));
+    const ListOptions options = parse_list_argument(ctx.argument);
+    const std::string target = to_vpath(kind == ListKind::mlsd ? std::string_view(ctx.argument) : options.path);
+    ctx.event.path = target;
+    if (!permitted(ctx, verb == "STAT" ? "LIST" : verb, has_glob(virtual_basename(target)) ? std::string(virtual_parent(target)) : target)) {
+        return;
+    }
+    if (kind != ListKind::stat && !require_data_connection(ctx)) {
+        return;
+    }
+    std::string listing;
+    std::string shown;
+    std::string vpath;
+    if (const int err = build_listing(kind, ctx.argument, listing, shown, vpath); err != 0) {
+        if (kind == ListKind::mlsd && err == ENOTDIR) {
+            finish(ctx, 501, str_cat(shown, ": Not a directory"));
+        } else {
+            fail_errno(ctx, kind == ListKind::stat || kind == ListKind::mlsd ? 550 : 450, shown, err);
+        }
+        return;
+    }
+    if (kind == ListKind::stat) {
+        std::vector<std::string> lines{str_cat("Status of ", shown, ":")};
+        for (auto line : split(listing, '\n')) {
+            if (!line.empty() && line.back() == '\r') {
+                line.remove_suffix(1);
+            }
+            if (!line.empty()) {
+                lines.emplace_back(line);
+            }
+        }
+        lines.emplace_back("End of status");
+        finish(ctx, 213, std::move(lines));
+        return;
+    }
+    DataTransfer::Spec spec;
+    spec.kind = DataTransfer::Kind::send_buffer;
+    spec.buffer = std::move(listing);
+    const auto started = Clock::now();
+    begin_transfer(ctx, kind == ListKind::mlsd ? "Opening ASCII mode data connection for MLSD" : "Opening ASCII mode data connection for file list",
+                   std::move(spec), [this, started](CommandContext& done, const TransferResult& result) {
+                       fill_transfer_event(done, result, started);
+                       done.event.transfer_binary = false;
+                       finish_transfer(done, result, done.argument);
+                   });
+}
+
+void SessionImpl::cmd_mlst(CommandContext& ctx) {
+    const std::string vpath = to_vpath(ctx.argument);
+    if (!permitted(ctx, "MLST", vpath)) {
+        return;
+    }
+    const std::string shown = ctx.argument.empty() ? vpath : ctx.argument;
+    struct stat st {};
+    if (const int err = fs_.stat(vpath, st); err != 0) {
+        fail_errno(ctx, 550, shown, err);
+        return;
+    }
+    struct stat parent {};
+    bool parent_writable = false;
+    if (fs_.stat(virtual_parent(vpath), parent) == 0) {
+        parent_writable = mlsx_perm(facts_from_stat(parent), identity_.uid, identity_.gid, false).find('c') != std::string::npos;
+    }
+    const FileFacts facts = facts_from_stat(st);
+    const std::string perm = mlsx_perm(facts, identity_.uid, identity_.gid, parent_writable);
+    const std::string owner(user_name(facts.uid));
+    MlsxNames names;
+    names.type = mlsx_type(facts.mode);
+    names.perm = perm;
+    names.owner = owner;
+    names.group = group_name(facts.gid);
+    std::string line = " ";
+    append_mlsx_facts(line, facts, mlst_facts_, names);
+    line += vpath;
+    finish(ctx, 250, std::vector<std::string>{str_cat("Start of list for ", shown), std::move(line), "End of list"});
+}
+
+}  // namespace ward::ftp

@@ -1,0 +1,76 @@
+#include "daemon/ftp/listing.hpp"
+
+#include <gtest/gtest.h>
+
+#include "daemon/ftp/args.hpp"
+
+namespace ward::ftp {
+namespace {
+
+FileFacts file(std::uint32_t mode, std::int64_t size, std::int64_t mtime) {
+    FileFacts f;
+    f.mode = mode;
+    f.nlink = 1;
+    f.uid = 1000;
+    f.gid = 100;
+    f.size = size;
+    f.mtime = mtime;
+    f.dev = 0xfe00;
+    f.ino = 0x1234;
+    return f;
+}
+
+constexpr std::int64_t k2010 = 1262304000;  // 2010-01-01 00:00:00 UTC
+
+TEST(ModeString, LikeLs) {
+    EXPECT_EQ(mode_string(S_IFREG | 0644), "-rw-r--r--");
+    EXPECT_EQ(mode_string(S_IFDIR | 0755), "drwxr-xr-x");
+    EXPECT_EQ(mode_string(S_IFLNK | 0777), "lrwxrwxrwx");
+    EXPECT_EQ(mode_string(S_IFREG | 04755), "-rwsr-xr-x");
+    EXPECT_EQ(mode_string(S_IFREG | 02644), "-rw-r-Sr--");
+    EXPECT_EQ(mode_string(S_IFDIR | 01777), "drwxrwxrwt");
+}
+
+TEST(ListLine, RecentFilesShowTimeOlderShowYear) {
+    std::string out;
+    append_list_line(out, file(S_IFREG | 0644, 1234, k2010), "alice", "users", "a.txt", "", k2010 + 3600);
+    EXPECT_EQ(out, "-rw-r--r--   1 alice    users        1234 Jan 01 00:00 a.txt\r\n");
+    out.clear();
+    append_list_line(out, file(S_IFREG | 0644, 5, k2010), "averyverylongname", "g", "b", "", k2010 + 400 * 86400);
+    EXPECT_EQ(out, "-rw-r--r--   1 averyverylongname g               5 Jan 01  2010 b\r\n");
+    out.clear();
+    append_list_line(out, file(S_IFLNK | 0777, 5, k2010), "u", "g", "l", "target", k2010);
+    EXPECT_EQ(out.substr(out.size() - 14), " l -> target\r\n");
+}
+
+TEST(Mdtm, UtcDigits) {
+    EXPECT_EQ(format_mdtm(k2010), "20100101000000");
+    EXPECT_EQ(format_mdtm(1000000000), "20010909014640");
+    EXPECT_EQ(format_mdtm(0), "19700101000000");
+}
+
+TEST(MlsxPerm, FromModeBits) {
+    EXPECT_EQ(mlsx_perm(file(S_IFREG | 0644, 0, 0), 1000, 100, true), "adfrw");
+    EXPECT_EQ(mlsx_perm(file(S_IFREG | 0644, 0, 0), 2000, 100, false), "r");
+    EXPECT_EQ(mlsx_perm(file(S_IFREG | 0600, 0, 0), 2000, 200, false), "");
+    EXPECT_EQ(mlsx_perm(file(S_IFDIR | 0755, 0, 0), 1000, 100, false), "cmpel");
+    EXPECT_EQ(mlsx_perm(file(S_IFDIR | 0755, 0, 0), 3000, 300, true), "dfel");
+    EXPECT_EQ(mlsx_perm(file(S_IFREG | 0000, 0, 0), 0, 0, true), "adfrw");
+}
+
+TEST(MlsxFacts, SelectedFactsInOrder) {
+    std::string out;
+    MlsxNames names{"file", "r", "alice", "users"};
+    append_mlsx_facts(out, file(S_IFREG | 0640, 5, k2010), kAllMlstFacts, names);
+    EXPECT_EQ(out,
+              "type=file;size=5;modify=20100101000000;perm=r;unique=FE00U1234;UNIX.mode=0640;UNIX.owner=1000;"
+              "UNIX.ownername=alice;UNIX.group=100;UNIX.groupname=users; ");
+    out.clear();
+    append_mlsx_facts(out, file(S_IFREG | 0640, 5, k2010), kFactSize | kFactType, names);
+    EXPECT_EQ(out, "type=file;size=5; ");
+    EXPECT_EQ(mlsx_type(S_IFDIR), "dir");
+    EXPECT_EQ(mlsx_type(S_IFLNK), "OS.unix=symlink");
+}
+
+}  // namespace
+}  // namespace ward::ftp

@@ -1,0 +1,153 @@
+"""FTP login and the commands allowed before it: banner, USER/PASS, anonymous, refusals, MaxLoginAttempts,
+DisplayLogin, hook events around login, QUIT."""
+import ftplib
+import os
+import tempfile
+import unittest
+
+import wardtest
+
+
+class FtpLogin(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="ftp-login-")
+        self.root = os.path.join(self.tmp.name, "root")
+        self.anon = os.path.join(self.tmp.name, "anon")
+        os.makedirs(self.root)
+        os.makedirs(self.anon)
+        with open(os.path.join(self.anon, "pub.txt"), "w") as f:
+            f.write("public\n")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def connect(self, server):
+        ftp = ftplib.FTP()
+        ftp.connect(server.host, server.port, timeout=10)
+        return ftp
+
+    def test_good_login_and_quit(self):
+        with wardtest.ftp_server(self.root, users={"alice": "s3cret"}) as server:
+            ftp = self.connect(server)
+            self.assertTrue(ftp.getwelcome().startswith("220 "))
+            self.assertEqual(ftp.login("alice", "s3cret"), "230 User alice logged in")
+            self.assertEqual(ftp.pwd(), "/")
+            self.assertEqual(ftp.quit(), "221 Goodbye.")
+
+    def test_bad_password_is_530_and_session_continues(self):
+        with wardtest.ftp_server(self.root, users={"alice": "s3cret"}) as server:
+            ftp = self.connect(server)
+            with self.assertRaises(ftplib.error_perm) as caught:
+                ftp.login("alice", "wrong")
+            self.assertTrue(str(caught.exception).startswith("530"))
+            self.assertTrue(ftp.login("alice", "s3cret").startswith("230"))
+            ftp.quit()
+
+    def test_unknown_user_is_refused(self):
+        with wardtest.ftp_server(self.root, users={"alice": "s3cret"}) as server:
+            ftp = self.connect(server)
+            with self.assertRaises(ftplib.error_perm):
+                ftp.login("mallory", "s3cret")
+            ftp.close()
+
+    def test_too_many_failures_close_with_421(self):
+        with wardtest.ftp_server(self.root, users={"alice": "s3cret"}, max_login_attempts=2) as server:
+            ftp = self.connect(server)
+            with self.assertRaises(ftplib.error_perm):
+                ftp.login("alice", "bad1")
+            with self.assertRaises(ftplib.error_temp) as caught:
+                ftp.login("alice", "bad2")
+            self.assertTrue(str(caught.exception).startswith("421"))
+            with self.assertRaises((EOFError, OSError, ftplib.Error)):
+                ftp.voidcmd("NOOP")
+
+    def test_commands_before_login(self):
+        with wardtest.ftp_server(self.root, users={"alice": "s3cret"}) as server:
+            ftp = self.connect(server)
+            for command in ("PWD", "CWD /", "LIST", "RETR x", "STOR x", "PASV", "MKD d", "SIZE x", "STAT"):
+                with self.assertRaises(ftplib.error_perm, msg=command) as caught:
+                    ftp.voidcmd(command)
+                self.assertEqual(str(caught.exception), "530 Please login with USER and PASS")
+            self.assertTrue(ftp.voidcmd("NOOP").startswith("200"))
+            self.assertEqual(ftp.sendcmd("SYST"), "215 UNIX Type: L8")
+            self.assertTrue(ftp.sendcmd("FEAT").startswith("211-"))
+            self.assertTrue(ftp.sendcmd("HELP").startswith("214-"))
+            self.assertTrue(ftp.sendcmd("OPTS UTF8 ON").startswith("200"))
+            with self.assertRaises(ftplib.error_perm) as caught:
+                ftp.voidcmd("PASS nouser")
+            self.assertTrue(str(caught.exception).startswith("503"))
+            with self.assertRaises(ftplib.error_perm) as caught:
+                ftp.voidcmd("XYZZY")
+            self.assertEqual(str(caught.exception), "500 XYZZY not understood")
+            ftp.quit()
+
+    def test_anonymous_login_is_read_only(self):
+        with wardtest.ftp_server(self.root, users={}, anonymous_root=self.anon) as server:
+            ftp = self.connect(server)
+            self.assertEqual(ftp.login(), "230 Anonymous access granted, restrictions apply")
+            self.assertEqual(ftp.nlst(), ["pub.txt"])
+            with self.assertRaises(ftplib.error_perm) as caught:
+                ftp.mkd("new")
+            self.assertEqual(str(caught.exception), "550 new: Permission denied")
+            with self.assertRaises(ftplib.error_perm):
+                ftp.delete("pub.txt")
+            self.assertEqual(sorted(os.listdir(self.anon)), ["pub.txt"])
+            ftp.quit()
+
+    def test_display_login_text_comes_before_230(self):
+        with open(os.path.join(self.root, "welcome.msg"), "w") as f:
+            f.write("Welcome to the test server\nSecond line\n")
+        with wardtest.ftp_server(self.root, users={"alice": "pw"}, display_login="/welcome.msg") as server:
+            ftp = self.connect(server)
+            ftp.sendcmd("USER alice")
+            reply = ftp.sendcmd("PASS pw")
+            self.assertEqual(reply.splitlines(),
+                             ["230-Welcome to the test server", "230-Second line", "230 User alice logged in"])
+            ftp.quit()
+
+    def test_commands_pipelined_with_login_survive_the_hand_over(self):
+        with wardtest.ftp_server(self.root, users={"alice": "pw"}) as server:
+            sock, f = wardtest.control_session(server.port)
+            with sock:
+                self.assertEqual(wardtest.read_reply(f)[0], 220)
+                sock.sendall(b"USER alice\r\nPASS pw\r\nPWD\r\nNOOP\r\nQUIT\r\n")
+                self.assertEqual(wardtest.read_reply(f)[0], 331)
+                self.assertEqual(wardtest.read_reply(f)[0], 230)
+                self.assertEqual(wardtest.read_reply(f), (257, ['257 "/" is the current directory']))
+                self.assertEqual(wardtest.read_reply(f)[0], 200)
+                self.assertEqual(wardtest.read_reply(f)[0], 221)
+
+    def test_hooks_see_login_with_password_hidden(self):
+        with wardtest.ftp_server(self.root, users={"alice": "topsecret"}, hooks=True,
+                                 hook_output=["hook says hi"]) as server:
+            ftp = self.connect(server)
+            self.assertEqual(ftp.getwelcome().splitlines(), ["220-hook says hi", "220 wardftpd Server ready."])
+            ftp.sendcmd("USER alice")
+            reply = ftp.sendcmd("PASS topsecret")
+            self.assertEqual(reply.splitlines(), ["230-hook says hi", "230 User alice logged in"])
+            ftp.quit()
+            server.wait_for_hook(lambda e: e["point"] == "session_ended")
+            events = server.hook_events()
+            self.assertEqual(events[0]["point"], "on_connect")
+            passes = [e for e in events if e.get("command") == "PASS"]
+            self.assertEqual([e["point"] for e in passes], ["before_command", "on_command"])
+            for event in passes:
+                self.assertEqual(event["command_line"], "PASS (hidden)")
+                self.assertNotIn("topsecret", str(event))
+            self.assertEqual(passes[1]["reply_code"], 230)
+            for event in events:
+                self.assertNotIn("topsecret", str(event))
+            self.assertNotIn("topsecret", server.log())
+
+    def test_failed_login_runs_on_error_hook(self):
+        with wardtest.ftp_server(self.root, users={"alice": "pw"}, hooks=True) as server:
+            ftp = self.connect(server)
+            with self.assertRaises(ftplib.error_perm):
+                ftp.login("alice", "nope")
+            event = server.wait_for_hook(lambda e: e["point"] == "on_error" and e["command"] == "PASS")
+            self.assertEqual(event["reply_code"], 530)
+            ftp.close()
+
+
+if __name__ == "__main__":
+    unittest.main()
