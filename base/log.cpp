@@ -15,7 +15,7 @@ namespace {
 struct State {
     Sink sink;
     int debug_level = 0;
-    std::array<char, 32> role{"wardftpd"};
+    std::array<char, 64> role{"wardftpd"};
 };
 
 State& state() noexcept {

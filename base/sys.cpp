@@ -4,6 +4,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <climits>
 #include <cstring>
 
 #include "base/strings.hpp"
@@ -81,6 +83,26 @@ Result<UniqueFd> pidfd_open(pid_t pid) {
         return errno_error(str_cat("pidfd_open ", pid));
     }
     return UniqueFd(static_cast<int>(fd));  // pidfds are always close-on-exec
+}
+
+Result<void> close_all_except(std::vector<int> keep) {
+    std::sort(keep.begin(), keep.end());
+    keep.erase(std::unique(keep.begin(), keep.end()), keep.end());
+    unsigned next = 0;
+    for (const int fd : keep) {
+        if (fd < 0) {
+            continue;
+        }
+        const auto kept = static_cast<unsigned>(fd);
+        if (kept > next && ::syscall(SYS_close_range, next, kept - 1, 0U) != 0) {
+            return errno_error("close_range");
+        }
+        next = kept + 1;
+    }
+    if (::syscall(SYS_close_range, next, UINT_MAX, 0U) != 0) {
+        return errno_error("close_range");
+    }
+    return {};
 }
 
 }  // namespace ward::sys

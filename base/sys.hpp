@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.hpp"
 #include "base/unique_fd.hpp"
@@ -22,6 +23,9 @@ namespace ward::sys {
 // Reads at most max_bytes of a regular file; larger files are an error that names the limit.
 [[nodiscard]] Result<std::string> read_file(const std::string& path, std::size_t max_bytes);
 [[nodiscard]] Result<std::string> read_fd(int fd, std::size_t max_bytes, std::string_view name);
+
+// Closes every descriptor but `keep` (close_range between the kept ones).
+[[nodiscard]] Result<void> close_all_except(std::vector<int> keep);
 
 // A pidfd for a child (glibc 2.36's <sys/pidfd.h> has no C++ linkage, so this calls the syscall).
 [[nodiscard]] Result<UniqueFd> pidfd_open(pid_t pid);

@@ -67,7 +67,7 @@ Result<void> make_dir(const std::string& path, mode_t mode) {
 
 const char* default_config_template() noexcept { return kTemplate; }
 
-Result<DefaultSetup> prepare_default_setup() {
+Result<DefaultSetup> prepare_default_setup(bool create) {
     std::string cwd(PATH_MAX, '\0');
     if (::getcwd(cwd.data(), cwd.size()) == nullptr) {
         return sys::errno_error("getcwd");
@@ -102,6 +102,19 @@ Result<DefaultSetup> prepare_default_setup() {
         user = self->name;
     }
     group = auth::system_group_name(gid).value_or(str_cat(gid));
+    setup.config_text = kTemplate;
+    replace_all(setup.config_text, "@ROOT@", setup.served_root);
+    replace_all(setup.config_text, "@STATE@", setup.state_dir);
+    replace_all(setup.config_text, "@USER@", user);
+    replace_all(setup.config_text, "@GROUP@", group);
+    setup.banner = str_cat("serving ", setup.served_root,
+                           " on 127.0.0.1:2121 (embedded default configuration):\n"
+                           "  anonymous logins read-only; user '",
+                           kDemoUser, "' password '", kDemoPassword, "' read-write (sessions run as ", user,
+                           ")\nConnect with:  curl ftp://127.0.0.1:2121/   or   curl -u demo:demo ftp://127.0.0.1:2121/\n");
+    if (!create) {
+        return setup;
+    }
 
     if (auto made = make_dir(setup.served_root, 0755); !made) {
         return std::move(made).error();
@@ -146,17 +159,6 @@ Result<DefaultSetup> prepare_default_setup() {
     if (::rename(tmp.c_str(), passwd_path.c_str()) != 0) {
         return sys::errno_error(str_cat("rename ", tmp));
     }
-
-    setup.config_text = kTemplate;
-    replace_all(setup.config_text, "@ROOT@", setup.served_root);
-    replace_all(setup.config_text, "@STATE@", setup.state_dir);
-    replace_all(setup.config_text, "@USER@", user);
-    replace_all(setup.config_text, "@GROUP@", group);
-    setup.banner = str_cat("serving ", setup.served_root,
-                           " on 127.0.0.1:2121 (embedded default configuration):\n"
-                           "  anonymous logins read-only; user '",
-                           kDemoUser, "' password '", kDemoPassword, "' read-write (sessions run as ", user,
-                           ")\nConnect with:  curl ftp://127.0.0.1:2121/   or   curl -u demo:demo ftp://127.0.0.1:2121/\n");
     return setup;
 }
 

@@ -19,8 +19,8 @@ inline constexpr const char* kDemoPassword = "demo";
 
 // Prepares the directories and the demo account, then returns the configuration text. As root, the demo
 // user and anonymous sessions run as `nobody`, who is given the served tree; as an ordinary user, they run
-// as that user.
-[[nodiscard]] Result<DefaultSetup> prepare_default_setup();
+// as that user. With create = false nothing is written (for -t and --print-config).
+[[nodiscard]] Result<DefaultSetup> prepare_default_setup(bool create = true);
 
 // The template, with @ROOT@, @STATE@, @USER@, @GROUP@ and @UID@/@GID@ still in it (for -t and tests).
 [[nodiscard]] const char* default_config_template() noexcept;

@@ -1,4 +1,14 @@
-// wardftpd: entry point. Parses the command line and starts the requested mode.
+// wardftpd: entry point. Parses the command line, loads the configuration, and runs the master.
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+
+#include <cstring>
 #include <exception>
 #include <span>
 #include <string>
@@ -6,30 +16,236 @@
 #include "base/log.hpp"
 #include "base/sys.hpp"
 #include "base/version.hpp"
+#include "config/load.hpp"
+#include "config/registry.hpp"
 #include "daemon/cli.hpp"
 #include "daemon/config_cli.hpp"
-#include "daemon/minimal_server.hpp"
+#include "daemon/daemon_context.hpp"
+#include "daemon/default_config.hpp"
+#include "daemon/master/master.hpp"
+#include "sandbox/capabilities.hpp"
+#include "sandbox/landlock.hpp"
+#include "sandbox/policies.hpp"
 
 namespace {
 
+using ward::str_cat;
 constexpr int kUsageError = 2;
+constexpr int kStartupError = 1;
 
 void out(std::string_view text) { (void)ward::sys::write_all(1, text); }
 void err(std::string_view text) { (void)ward::sys::write_all(2, text); }
 
 std::string settings_text() {
-    return ward::str_cat("wardftpd ", ward::kVersion, "\n", "  Build: ", ward::kBuildCompiler, ", ",
-                         ward::kBuildType, "\n",
+    return str_cat("wardftpd ", ward::kVersion, "\n", "  Build: ", ward::kBuildCompiler, ", ", ward::kBuildType, "\n",
 #ifdef WARD_SANITIZER_BUILD
-                         "  + AddressSanitizer and UndefinedBehaviorSanitizer\n",
+                   "  + AddressSanitizer and UndefinedBehaviorSanitizer\n",
 #endif
-                         "  + IPv6 support\n", "  + Sendfile support\n");
+                   "  + IPv6 support\n", "  + Sendfile support\n", "  + Privilege separation (monitor and worker)\n",
+                   "  + seccomp, Landlock (ABI ", ward::sandbox::landlock_abi(), " on this kernel), capabilities\n");
+}
+
+std::string modules_text() {
+    std::string text = "Compiled-in modules:\n";
+    for (const auto name : ward::config::builtin_modules()) {
+        text += str_cat("  ", name, "\n");
+    }
+    return text;
+}
+
+// Where the configuration comes from, so SIGHUP can read it again the same way.
+struct ConfigSource {
+    std::string path;           // -c, or empty for the embedded default
+    std::string embedded_text;  // the default, generated once at start-up
+    ward::config::LoadOptions options;
+
+    [[nodiscard]] ward::Result<ward::config::Config> load() const {
+        if (!path.empty()) {
+            return ward::config::load_file(path, options);
+        }
+        return ward::config::parse_proftpd_text(embedded_text, ward::daemon::kEmbeddedConfigName, options);
+    }
+    [[nodiscard]] ward::Result<std::shared_ptr<ward::daemon::DaemonContext>> prepare() const {
+        auto config = load();
+        if (!config) {
+            return std::move(config).error();
+        }
+        return ward::daemon::prepare_context(std::make_shared<const ward::config::Config>(std::move(*config)));
+    }
+};
+
+std::string protections(const ward::daemon::DaemonContext& context) {
+    const int abi = ward::sandbox::landlock_abi();
+    const std::string landlock = abi > 0 ? str_cat("Landlock ABI ", abi) : std::string("no Landlock (kernel lacks it)");
+    if (context.privileged) {
+        return str_cat("protections: pre-auth workers as an unprivileged user in an empty chroot; post-auth workers "
+                       "as the logged-in user (chroot to DefaultRoot); workers hold no capabilities; "
+                       "monitors hold only their set; no_new_privs; ", landlock,
+                       "; seccomp (workers: allow-lists, monitors: deny-list)");
+    }
+    return str_cat("protections: running unprivileged (uid ", ::getuid(),
+                   "): every session keeps this uid, so only virtual users make sense; no chroot, DefaultRoot "
+                   "is enforced by Landlock and RESOLVE_IN_ROOT; no capabilities; no_new_privs; ",
+                   landlock, "; seccomp (workers: allow-lists, monitors: deny-list)");
+}
+
+// syslog(3) without libc's syslog state: a datagram socket to /dev/log, connected once, before any chroot.
+int open_syslog() {
+    const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, "/dev/log", sizeof addr.sun_path - 1);
+    if (fd >= 0 && ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0) {
+        return fd;
+    }
+    if (fd >= 0) {
+        ::close(fd);
+    }
+    return -1;
+}
+
+// Detaches from the terminal; the parent exits once the child reports it is serving (or why it is not).
+struct Detached {
+    int ready_fd = -1;  // the child writes "OK\n" or the error here
+};
+
+int wait_for_child(int read_fd) {
+    std::string message;
+    char buf[512];
+    ssize_t n = 0;
+    while ((n = ::read(read_fd, buf, sizeof buf)) > 0) {
+        message.append(buf, static_cast<std::size_t>(n));
+    }
+    if (message == "OK\n") {
+        return 0;
+    }
+    err(message.empty() ? std::string_view("wardftpd: the daemon exited during start-up\n") : std::string_view(message));
+    return kStartupError;
+}
+
+ward::Result<Detached> detach() {
+    int pipe_fds[2];
+    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
+        return ward::sys::errno_error("pipe");
+    }
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        return ward::sys::errno_error("fork");
+    }
+    if (pid > 0) {
+        ::close(pipe_fds[1]);
+        ::_exit(wait_for_child(pipe_fds[0]));
+    }
+    ::close(pipe_fds[0]);
+    ::setsid();
+    const int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null >= 0) {
+        ::dup2(null, 0);
+        ::dup2(null, 1);
+        ::dup2(null, 2);
+        if (null > 2) {
+            ::close(null);
+        }
+    }
+    if (::chdir("/") != 0) {
+        return ward::sys::errno_error("chdir /");
+    }
+    return Detached{pipe_fds[1]};
+}
+
+void report_ready(int ready_fd, std::string_view message) {
+    if (ready_fd >= 0) {
+        (void)ward::sys::write_all(ready_fd, message);
+        ::close(ready_fd);
+    }
+}
+
+ward::Result<void> write_pid_file(const std::string& path) {
+    auto fd = ward::sys::open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
+    if (!fd) {
+        return std::move(fd).error();
+    }
+    return ward::sys::write_all(fd->get(), str_cat(::getpid(), "\n"));
+}
+
+int serve(const ward::daemon::CommandLine& cli, ConfigSource source, const std::string& banner) {
+    auto context = source.prepare();
+    if (!context) {
+        err(str_cat("wardftpd: ", context.error().message, "\n"));
+        return kStartupError;
+    }
+    const bool foreground = cli.foreground;
+    Detached detached;
+    if (!foreground) {
+        auto d = detach();
+        if (!d) {
+            err(str_cat("wardftpd: ", d.error().message, "\n"));
+            return kStartupError;
+        }
+        detached = *d;
+    }
+    // The log: SystemLog if set, else stderr in the foreground, else syslog.
+    if ((*context)->system_log.valid()) {
+        ward::log::set_sink({ward::log::Sink::Kind::file, (*context)->system_log.get()});
+    } else if (!foreground) {
+        const int fd = open_syslog();
+        ward::log::set_sink(fd >= 0 ? ward::log::Sink{ward::log::Sink::Kind::syslog, fd}
+                                    : ward::log::Sink{ward::log::Sink::Kind::none, -1});
+    }
+    ward::log::prepare_for_confinement();
+
+    boost::asio::io_context io;
+    ward::master::MasterOptions options;
+    options.reload = [&source] { return source.prepare(); };
+    options.single_session = cli.no_fork;
+    ward::master::Master master(io, *context, options);
+    if (auto listening = master.listen(); !listening) {
+        const std::string message = str_cat("wardftpd: ", listening.error().message, "\n");
+        ward::log::error(listening.error().message);
+        if (foreground) {
+            err(message);
+        }
+        report_ready(detached.ready_fd, message);
+        return kStartupError;
+    }
+    const ward::config::Server& main_server = master.context().servers->servers().front();
+    std::string pid_file;
+    if (const ward::config::Directive* pid = main_server.get("PidFile")) {
+        pid_file = pid->args.at(0);
+        if (auto written = write_pid_file(pid_file); !written) {
+            const std::string message = str_cat("wardftpd: PidFile: ", written.error().message, "\n");
+            report_ready(detached.ready_fd, message);
+            if (foreground) {
+                err(message);
+            }
+            return kStartupError;
+        }
+    }
+    std::string where;
+    for (const auto& point : master.listening()) {
+        where += str_cat(where.empty() ? "" : ", ", point.address, " port ", point.port);
+    }
+    ward::log::notice("wardftpd ", ward::kVersion, " (", master.context().servers->config().source, ") listening on ",
+                      where);
+    ward::log::notice(protections(master.context()));
+    if (foreground && !cli.quiet && !banner.empty()) {
+        err(str_cat("wardftpd ", ward::kVersion, ": ", banner));
+    }
+    report_ready(detached.ready_fd, "OK\n");
+
+    master.start();
+    io.run();
+    if (!pid_file.empty()) {
+        (void)::unlink(pid_file.c_str());
+    }
+    ward::log::notice("shut down");
+    return 0;
 }
 
 int run(std::span<const char* const> args) {
     auto cli = ward::daemon::parse_command_line(args);
     if (!cli) {
-        err(ward::str_cat("wardftpd: ", cli.error().message, "\n"));
+        err(str_cat("wardftpd: ", cli.error().message, "\n"));
         return kUsageError;
     }
     if (cli->help) {
@@ -37,7 +253,7 @@ int run(std::span<const char* const> args) {
         return 0;
     }
     if (cli->version_level > 0) {
-        out(ward::str_cat("wardftpd ", ward::kVersion, "\n"));
+        out(str_cat("wardftpd ", ward::kVersion, "\n"));
         return 0;
     }
     if (cli->show_settings) {
@@ -45,25 +261,34 @@ int run(std::span<const char* const> args) {
         return 0;
     }
     if (cli->list_modules) {
-        out("Compiled-in modules:\n  mod_core.c\n");
+        out(modules_text());
         return 0;
-    }
-    // The embedded default configuration is empty until daemon/default_config.hpp supplies its text.
-    if (const auto status = ward::daemon::run_config_mode(*cli, ""); status) {
-        return *status;
     }
     ward::log::set_debug_level(cli->debug_level);
     ward::log::set_role("master");
     if (cli->quiet) {
         ward::log::set_sink({ward::log::Sink::Kind::none, -1});
     }
-    const ward::daemon::MinimalServerOptions options;
-    if (!cli->quiet) {
-        err(ward::str_cat("wardftpd ", ward::kVersion, ": serving on ", options.address, ":", options.port,
-                          " with the embedded default configuration.\nConnect with:  curl ftp://", options.address,
-                          ":", options.port, "/   (Ctrl-C stops the server)\n"));
+
+    ConfigSource source;
+    source.options.defines = cli->defines;
+    std::string banner;
+    if (cli->config_file) {
+        source.path = *cli->config_file;
+    } else {
+        const bool checking = cli->config_test || cli->print_config.has_value();
+        auto setup = ward::daemon::prepare_default_setup(!checking);
+        if (!setup) {
+            err(str_cat("wardftpd: embedded default configuration: ", setup.error().message, "\n"));
+            return kStartupError;
+        }
+        source.embedded_text = setup->config_text;
+        banner = setup->banner;
     }
-    return ward::daemon::run_minimal_server(options);
+    if (const auto status = ward::daemon::run_config_mode(*cli, source.embedded_text); status) {
+        return *status;
+    }
+    return serve(*cli, std::move(source), banner);
 }
 
 }  // namespace
@@ -72,9 +297,9 @@ int main(int argc, char** argv) {
     try {
         return run(std::span<const char* const>(argv + 1, static_cast<std::size_t>(argc > 0 ? argc - 1 : 0)));
     } catch (const std::exception& e) {
-        err(ward::str_cat("wardftpd: fatal: ", e.what(), "\n"));
+        err(str_cat("wardftpd: fatal: ", e.what(), "\n"));
     } catch (...) {
         err("wardftpd: fatal: unknown exception\n");
     }
-    return 1;
+    return kStartupError;
 }

@@ -69,8 +69,9 @@ SyscallGroup event_loop() {
 
 SyscallGroup connected_sockets() {
     return {"connected-sockets",
-            "I/O on sockets already open, descriptors passed with SCM_RIGHTS",
-            {allow("recvfrom"), allow("sendto"), allow("recvmsg"), allow("sendmsg"), allow("shutdown")}};
+            "I/O on sockets already open, descriptors passed with SCM_RIGHTS; their addresses and options",
+            {allow("recvfrom"), allow("sendto"), allow("recvmsg"), allow("sendmsg"), allow("shutdown"),
+             allow("getsockname"), allow("getpeername"), allow("getsockopt"), allow("setsockopt")}};
 }
 
 SyscallGroup file_reads() {
@@ -87,7 +88,7 @@ SyscallGroup file_writes() {
             "create, write, rename and remove, relative to directory descriptors",
             {allow("openat"), allow("openat2"), allow("mkdirat"), allow("unlinkat"), allow("renameat"),
              allow("renameat2"), allow("fchmod"), allow("fchmodat"), allow("utimensat"), allow("ftruncate"),
-             allow("pwrite64"), allow("fsync"), allow("fdatasync"), allow("fallocate")}};
+             allow("pwrite64"), allow("fsync"), allow("fdatasync"), allow("fallocate"), allow("umask")}};
 }
 
 SyscallGroup transfers() {
@@ -105,8 +106,7 @@ SyscallGroup tcp_sockets(std::initializer_list<Family> families) {
         group.rules.push_back(allow("socket", {domain, stream, arg::eq32(2, 0)}));
         group.rules.push_back(allow("socket", {domain, stream, arg::eq32(2, WARD_SYM(IPPROTO_TCP))}));
     }
-    for (const char* name : {"bind", "listen", "accept", "accept4", "connect", "getsockname", "getpeername",
-                             "setsockopt", "getsockopt"}) {
+    for (const char* name : {"bind", "listen", "accept", "accept4", "connect"}) {
         group.rules.push_back(allow(name));
     }
     return group;

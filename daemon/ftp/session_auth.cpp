@@ -101,7 +101,7 @@ bool SessionImpl::enter_post_auth(PostAuthSession post, const HandoverState& sta
     bytes_out_ = std::max(bytes_out_, state.bytes_out);
     binary_ = state.binary_type;
     utf8_ = state.utf8;
-    auto root = RootedFs::open_root(identity_.root.empty() ? std::string("/") : identity_.root);
+    auto root = RootedFs::open_root(identity_.root.empty() || identity_.chrooted ? std::string("/") : identity_.root);
     if (!root || !policy_ || !compile_filters()) {
         log::error("post-auth session for ", identity_.user, ": ",
                    !root ? root.error().message : std::string("no access policy or a bad filter"));

@@ -30,6 +30,7 @@ struct SessionIdentity {
     bool anonymous = false;
     std::string home;           // real path of the home directory
     std::string root;           // real path the session sees as "/" ("/" when not confined)
+    bool chrooted = false;      // this process is chroot()ed to `root`: open "/" to reach it
     std::string initial_cwd = "/";  // as the client sees it
 };
 

@@ -2,7 +2,7 @@
 
 namespace ward::master {
 
-Admission ConnectionLimits::admit(const std::string& address, Clock::time_point now) {
+Admission ConnectionLimits::admit(const std::string& address, Clock::time_point now, unsigned max_clients_per_host) {
     if (settings_.max_connection_rate > 0) {
         while (!recent_.empty() && now - recent_.front() >= settings_.rate_interval) {
             recent_.pop_front();
@@ -16,7 +16,7 @@ Admission ConnectionLimits::admit(const std::string& address, Clock::time_point 
     if (settings_.max_instances > 0 && by_pid_.size() >= settings_.max_instances) {
         return Admission::max_instances;
     }
-    if (settings_.max_clients_per_host > 0 && sessions_from(address) >= settings_.max_clients_per_host) {
+    if (max_clients_per_host > 0 && sessions_from(address) >= max_clients_per_host) {
         return Admission::max_clients_per_host;
     }
     return Admission::admit;
@@ -42,6 +42,15 @@ void ConnectionLimits::session_ended(pid_t pid) {
 std::size_t ConnectionLimits::sessions_from(const std::string& address) const {
     const auto it = by_address_.find(address);
     return it == by_address_.end() ? 0 : it->second;
+}
+
+std::vector<pid_t> ConnectionLimits::session_pids() const {
+    std::vector<pid_t> pids;
+    pids.reserve(by_pid_.size());
+    for (const auto& [pid, address] : by_pid_) {
+        pids.push_back(pid);
+    }
+    return pids;
 }
 
 const char* admission_name(Admission admission) noexcept {

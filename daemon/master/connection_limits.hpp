@@ -10,13 +10,13 @@
 #include <map>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace ward::master {
 
 struct LimitSettings {
-    unsigned max_instances = 0;         // 0 = unlimited
-    unsigned max_clients_per_host = 0;  // 0 = unlimited
-    unsigned max_connection_rate = 0;   // connections per `rate_interval`; 0 = unlimited
+    unsigned max_instances = 0;        // 0 = unlimited
+    unsigned max_connection_rate = 0;  // connections per `rate_interval`; 0 = unlimited
     std::chrono::seconds rate_interval{1};
 };
 
@@ -30,11 +30,13 @@ public:
     void update(LimitSettings settings) { settings_ = settings; }  // on reload; live sessions stay counted
 
     // Counts the connection attempt toward the rate whatever the answer, as ProFTPD does.
-    [[nodiscard]] Admission admit(const std::string& address, Clock::time_point now);
+    // max_clients_per_host is the reached server's MaxClientsPerHost (0 = unlimited).
+    [[nodiscard]] Admission admit(const std::string& address, Clock::time_point now, unsigned max_clients_per_host = 0);
     void session_started(pid_t pid, const std::string& address);
     void session_ended(pid_t pid);
 
     [[nodiscard]] std::size_t sessions() const noexcept { return by_pid_.size(); }
+    [[nodiscard]] std::vector<pid_t> session_pids() const;
     [[nodiscard]] std::size_t sessions_from(const std::string& address) const;
     [[nodiscard]] const LimitSettings& settings() const noexcept { return settings_; }
 

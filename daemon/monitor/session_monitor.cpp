@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <thread>
 
@@ -207,7 +208,13 @@ SessionMonitor::Next SessionMonitor::answer_authentication(ipc::AuthRequest& req
     std::string chroot;
     const auto anonymous = rules.anonymous_for(request.user);
     if (anonymous) {
-        auto found = auth::find_account(rules.auth_settings(), anonymous->account);
+        // The anonymous User is the local account the session runs as: the system's database is always
+        // consulted for it, after whatever AuthOrder names.
+        auth::AuthSettings settings = rules.auth_settings();
+        if (std::find(settings.order.begin(), settings.order.end(), auth::AuthSource::system) == settings.order.end()) {
+            settings.order.push_back(auth::AuthSource::system);
+        }
+        auto found = auth::find_account(settings, anonymous->account);
         reason = found.reason;
         account = std::move(found.account);
         if (account && !anonymous->group.empty()) {

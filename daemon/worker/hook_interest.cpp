@@ -1,5 +1,7 @@
 #include "daemon/worker/hook_interest.hpp"
 
+#include "config/command_groups.hpp"
+
 namespace ward::worker {
 namespace {
 
@@ -7,20 +9,22 @@ std::size_t index_of(exec::HookPoint point) { return static_cast<std::size_t>(po
 
 }  // namespace
 
-void HookInterest::add_command(exec::HookPoint point, std::string_view upper_case_command) {
-    points_[index_of(point)].commands.emplace(upper_case_command);
+void HookInterest::add_list(exec::HookPoint point, std::string_view command_list) {
+    lists_[index_of(point)].emplace_back(command_list);
 }
 
-void HookInterest::add_all(exec::HookPoint point) { points_[index_of(point)].all = true; }
-
 bool HookInterest::wants(exec::HookPoint point, std::string_view upper_case_command) const {
-    const PointInterest& p = points_[index_of(point)];
-    return p.all || p.commands.find(upper_case_command) != p.commands.end();
+    for (const auto& list : lists_[index_of(point)]) {
+        if (config::command_list_matches(list, upper_case_command)) {
+            return true;
+        }
+    }
+    return false;
 }
 
 bool HookInterest::empty() const noexcept {
-    for (const auto& p : points_) {
-        if (p.all || !p.commands.empty()) {
+    for (const auto& lists : lists_) {
+        if (!lists.empty()) {
             return false;
         }
     }

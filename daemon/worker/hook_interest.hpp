@@ -3,9 +3,9 @@
 // The worker asks its monitor to run hooks only for these, so a server without hooks pays nothing per
 // command. It is an over-approximation: the monitor alone decides what actually runs.
 #include <array>
-#include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "exec/hook_event.hpp"
 
@@ -13,17 +13,13 @@ namespace ward::worker {
 
 class HookInterest {
 public:
-    void add_command(exec::HookPoint point, std::string_view upper_case_command);
-    void add_all(exec::HookPoint point);
+    // A mod_exec command list: "STOR,RETR", "WRITE", "ALL".
+    void add_list(exec::HookPoint point, std::string_view command_list);
     [[nodiscard]] bool wants(exec::HookPoint point, std::string_view upper_case_command) const;
     [[nodiscard]] bool empty() const noexcept;
 
 private:
-    struct PointInterest {
-        bool all = false;
-        std::set<std::string, std::less<>> commands;
-    };
-    std::array<PointInterest, 6> points_{};  // indexed by HookPoint's value
+    std::array<std::vector<std::string>, 6> lists_{};  // indexed by HookPoint's value
 };
 
 }  // namespace ward::worker

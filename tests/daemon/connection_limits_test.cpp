@@ -21,14 +21,15 @@ TEST(ConnectionLimits, MaxInstancesCountsLiveSessions) {
 }
 
 TEST(ConnectionLimits, MaxClientsPerHostIsPerAddress) {
-    ConnectionLimits limits({.max_clients_per_host = 1});
+    ConnectionLimits limits({});
     const auto now = Clock::now();
     limits.session_started(100, "10.0.0.1");
-    EXPECT_EQ(limits.admit("10.0.0.1", now), Admission::max_clients_per_host);
-    EXPECT_EQ(limits.admit("10.0.0.2", now), Admission::admit);
+    EXPECT_EQ(limits.admit("10.0.0.1", now, 1), Admission::max_clients_per_host);
+    EXPECT_EQ(limits.admit("10.0.0.2", now, 1), Admission::admit);
+    EXPECT_EQ(limits.admit("10.0.0.1", now, 0), Admission::admit);
     limits.session_ended(100);
     EXPECT_EQ(limits.sessions_from("10.0.0.1"), 0U);
-    EXPECT_EQ(limits.admit("10.0.0.1", now), Admission::admit);
+    EXPECT_EQ(limits.admit("10.0.0.1", now, 1), Admission::admit);
 }
 
 TEST(ConnectionLimits, MaxConnectionRateSlidesItsWindow) {

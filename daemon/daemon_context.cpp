@@ -1,0 +1,202 @@
+#include "daemon/daemon_context.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "base/strings.hpp"
+#include "base/sys.hpp"
+#include "config/values.hpp"
+#include "daemon/auth/system_users.hpp"
+#include "daemon/log_files.hpp"
+#include "sandbox/policies.hpp"
+
+namespace ward::daemon {
+namespace {
+
+constexpr const char* kRunDir = "/run/wardftpd";
+constexpr const char* kEmptyDir = "/run/wardftpd/empty";
+
+bool is_none(const config::Directive* d) { return d == nullptr || config::is_none(d->args.at(0)); }
+
+// The pre-auth worker's root: an empty directory only root can change.
+Result<std::string> prepare_empty_dir() {
+    for (const char* dir : {kRunDir, kEmptyDir}) {
+        if (::mkdir(dir, 0755) != 0 && errno != EEXIST) {
+            return sys::errno_error(str_cat("mkdir ", dir));
+        }
+    }
+    if (::chmod(kEmptyDir, 0555) != 0) {
+        return sys::errno_error(str_cat("chmod ", kEmptyDir));
+    }
+    struct stat st {};
+    if (::lstat(kEmptyDir, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0 || st.st_nlink != 2) {
+        return Error{str_cat(kEmptyDir, " must be an empty directory owned by root")};
+    }
+    return std::string(kEmptyDir);
+}
+
+Result<void> prepare_identity(ServerRuntime& runtime, bool privileged) {
+    const config::Server& server = *runtime.server;
+    if (!privileged) {
+        runtime.preauth_uid = ::getuid();
+        runtime.preauth_gid = ::getgid();
+        return {};
+    }
+    const config::Directive* user = server.get("User");
+    const std::string user_name = user != nullptr ? user->args.at(0) : std::string("nobody");
+    const auto account = auth::system_user(user_name);
+    if (!account) {
+        return Error{str_cat(user != nullptr ? to_string(user->where) + ": " : std::string(), "User '", user_name,
+                             "' does not exist")};
+    }
+    if (account->uid == 0) {
+        return Error{str_cat(user != nullptr ? to_string(user->where) + ": " : std::string(),
+                             "User must not be root: pre-auth workers run as this user")};
+    }
+    runtime.preauth_uid = account->uid;
+    runtime.preauth_gid = account->gid;
+    if (const config::Directive* group = server.get("Group")) {
+        const auto gid = auth::system_group_id(group->args.at(0));
+        if (!gid) {
+            return Error{str_cat(to_string(group->where), ": Group '", group->args.at(0), "' does not exist")};
+        }
+        runtime.preauth_gid = *gid;
+    }
+    return {};
+}
+
+Result<void> open_transfer_logs(ServerRuntime& runtime) {
+    const config::Server& server = *runtime.server;
+    if (const config::Directive* log = server.get("TransferLog"); !is_none(log)) {
+        auto fd = open_log_file(log->args.at(0));
+        if (!fd) {
+            return Error{str_cat(to_string(log->where), ": TransferLog: ", fd.error().message)};
+        }
+        runtime.transfer_log = std::move(*fd);
+    }
+    for (const auto& child : server.context().children) {
+        if (child.kind != config::ContextKind::anonymous) {
+            continue;
+        }
+        const config::Directive* log = child.find("TransferLog");
+        if (log == nullptr) {
+            continue;
+        }
+        UniqueFd fd;
+        if (!is_none(log)) {
+            auto opened = open_log_file(log->args.at(0));
+            if (!opened) {
+                return Error{str_cat(to_string(log->where), ": TransferLog: ", opened.error().message)};
+            }
+            fd = std::move(*opened);
+        }
+        runtime.anon_transfer_logs.emplace(&child, std::move(fd));
+    }
+    return {};
+}
+
+Result<sandbox::CapabilitySet> session_capabilities(const config::Server& server) {
+    sandbox::CapabilitiesDirectives directives;
+    if (const config::Directive* engine = server.get("CapabilitiesEngine")) {
+        directives.engine = config::as_bool(*engine);
+    }
+    for (const config::Directive* line : server.get_all("CapabilitiesSet")) {
+        std::vector<std::string_view> args(line->args.begin(), line->args.end());
+        auto parsed = sandbox::parse_capabilities_set(args);
+        if (!parsed) {
+            return Error{str_cat(to_string(line->where), ": CapabilitiesSet: ", parsed.error().message)};
+        }
+        directives.set_lines.push_back(*parsed);
+    }
+    return sandbox::session_capabilities(directives);
+}
+
+Result<sandbox::CompiledPolicy> compile(const sandbox::PolicyBuilder& builder) {
+    auto compiled = builder.compile();
+    if (!compiled) {
+        return Error{str_cat("seccomp policy ", builder.name(), ": ", compiled.error().message)};
+    }
+    return compiled;
+}
+
+}  // namespace
+
+int ServerRuntime::transfer_log_for(const config::Context* anon) const {
+    if (anon != nullptr) {
+        const auto it = anon_transfer_logs.find(anon);
+        if (it != anon_transfer_logs.end()) {
+            return it->second.get();
+        }
+    }
+    return transfer_log.get();
+}
+
+const ServerRuntime& DaemonContext::runtime_for(const config::Server& server) const {
+    for (const auto& r : runtime) {
+        if (r.server == &server) {
+            return r;
+        }
+    }
+    return runtime.front();  // every Server of `servers` has an entry; the main one is first
+}
+
+Result<std::shared_ptr<DaemonContext>> prepare_context(std::shared_ptr<const config::Config> config) {
+    auto servers = config::ServerSet::build(std::move(config));
+    if (!servers) {
+        return std::move(servers).error();
+    }
+    auto monitor = compile(sandbox::policies::monitor());
+    auto preauth = compile(sandbox::policies::worker_preauth());
+    auto postauth = compile(sandbox::policies::worker_postauth());
+    auto hook = compile(sandbox::policies::hook());
+    for (auto* compiled : {&monitor, &preauth, &postauth, &hook}) {
+        if (!*compiled) {
+            return std::move(*compiled).error();
+        }
+    }
+    auto context = std::make_shared<DaemonContext>(Policies{*monitor, *preauth, *postauth, *hook});
+    context->servers = std::make_shared<const config::ServerSet>(std::move(*servers));
+    context->privileged = ::geteuid() == 0;
+    if (context->privileged) {
+        auto empty = prepare_empty_dir();
+        if (!empty) {
+            return std::move(empty).error();
+        }
+        context->empty_dir = std::move(*empty);
+    }
+    const config::Server& main = context->servers->servers().front();
+    if (const config::Directive* log = main.get("SystemLog"); !is_none(log)) {
+        auto fd = open_log_file(log->args.at(0));
+        if (!fd) {
+            return Error{str_cat(to_string(log->where), ": SystemLog: ", fd.error().message)};
+        }
+        context->system_log = std::move(*fd);
+    }
+
+    std::vector<auth::AuthSettings> name_sources;
+    for (const auto& server : context->servers->servers()) {
+        ServerRuntime runtime;
+        runtime.server = &server;
+        runtime.login_rules = std::make_unique<ConfigLoginRules>(server);
+        runtime.hooks = hook_interest(context->servers->config().root, server);
+        if (auto done = prepare_identity(runtime, context->privileged); !done) {
+            return std::move(done).error();
+        }
+        if (auto done = open_transfer_logs(runtime); !done) {
+            return std::move(done).error();
+        }
+        auto caps = session_capabilities(server);
+        if (!caps) {
+            return std::move(caps).error();
+        }
+        runtime.session_caps = *caps;
+        name_sources.push_back(runtime.login_rules->auth_settings());
+        context->runtime.push_back(std::move(runtime));
+    }
+    context->names = NameTable::load(name_sources);
+    return context;
+}
+
+}  // namespace ward::daemon

@@ -1,0 +1,61 @@
+#pragma once
+// Everything the master prepares once per configuration (at start-up and on each SIGHUP) and every session
+// inherits through fork: the resolved servers, their login rules and hook interest, open log files, the
+// compiled seccomp programs, the uid/gid name table. A reload builds a whole new context before swapping,
+// so a bad file leaves the old one serving.
+#include <sys/types.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "base/unique_fd.hpp"
+#include "config/server.hpp"
+#include "daemon/name_table.hpp"
+#include "daemon/session_config.hpp"
+#include "daemon/worker/hook_interest.hpp"
+#include "sandbox/capabilities.hpp"
+#include "sandbox/seccomp_policy.hpp"
+
+namespace ward::daemon {
+
+struct ServerRuntime {
+    const config::Server* server = nullptr;
+    std::unique_ptr<ConfigLoginRules> login_rules;
+    worker::HookInterest hooks;
+    UniqueFd transfer_log;                                     // the server's TransferLog
+    std::map<const config::Context*, UniqueFd> anon_transfer_logs;  // an <Anonymous>'s own TransferLog
+    uid_t preauth_uid = 0;  // User/Group: the unprivileged identity of pre-auth workers
+    gid_t preauth_gid = 0;
+    sandbox::CapabilitySet session_caps;  // mod_cap: CapabilitiesEngine and CapabilitiesSet
+
+    [[nodiscard]] int transfer_log_for(const config::Context* anon) const;
+};
+
+struct Policies {
+    sandbox::CompiledPolicy monitor;
+    sandbox::CompiledPolicy worker_preauth;
+    sandbox::CompiledPolicy worker_postauth;
+    sandbox::CompiledPolicy hook;
+};
+
+struct DaemonContext {
+    explicit DaemonContext(Policies compiled) : policies(std::move(compiled)) {}
+
+    std::shared_ptr<const config::ServerSet> servers;
+    std::vector<ServerRuntime> runtime;  // parallel to servers->servers()
+    Policies policies;
+    bool privileged = false;             // started as root: per-user ids and chroot are available
+    std::string empty_dir;               // the pre-auth worker's root (privileged only)
+    std::shared_ptr<const NameTable> names;
+    UniqueFd system_log;                 // SystemLog, when set
+
+    [[nodiscard]] const ServerRuntime& runtime_for(const config::Server& server) const;
+};
+
+// Builds a context from a loaded configuration. Every error names what failed; nothing is half-applied.
+[[nodiscard]] Result<std::shared_ptr<DaemonContext>> prepare_context(std::shared_ptr<const config::Config> config);
+
+}  // namespace ward::daemon

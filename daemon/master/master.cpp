@@ -1,0 +1,308 @@
+#include "daemon/master/master.hpp"
+
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio/ip/v6_only.hpp>
+
+#include <algorithm>
+
+#include "base/log.hpp"
+#include "base/sys.hpp"
+#include "base/strings.hpp"
+#include "config/values.hpp"
+#include "daemon/session_process.hpp"
+
+namespace ward::master {
+namespace {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+constexpr auto kShutdownGrace = std::chrono::seconds(10);
+
+std::string address_text(const asio::ip::address& address) {
+    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+        return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).to_string();
+    }
+    return address.to_string();
+}
+
+unsigned directive_unsigned(const config::Server& server, std::string_view name) {
+    const config::Directive* d = server.get(name);
+    return d != nullptr ? static_cast<unsigned>(config::as_unsigned(*d)) : 0U;
+}
+
+}  // namespace
+
+Master::Master(asio::io_context& io, std::shared_ptr<daemon::DaemonContext> context, MasterOptions options)
+    : io_(io),
+      context_(std::move(context)),
+      options_(std::move(options)),
+      limits_(LimitSettings{}),
+      signals_(io, SIGCHLD, SIGHUP, SIGTERM),
+      shutdown_timer_(io) {
+    signals_.add(SIGINT);
+    limits_.update(limit_settings());
+}
+
+LimitSettings Master::limit_settings() const {
+    const config::Server& main = context_->servers->servers().front();
+    LimitSettings settings;
+    settings.max_instances = directive_unsigned(main, "MaxInstances");
+    if (const config::Directive* rate = main.get("MaxConnectionRate")) {
+        settings.max_connection_rate = static_cast<unsigned>(config::as_unsigned(*rate, 0));
+        if (rate->args.size() > 1) {
+            settings.rate_interval = config::as_seconds(*rate, 1);
+        }
+    }
+    return settings;
+}
+
+Result<std::unique_ptr<Master::Listener>> Master::open_listener(const BindPoint& point) {
+    boost::system::error_code ec;
+    const auto address = asio::ip::make_address(point.address, ec);
+    if (ec) {
+        return Error{str_cat("cannot listen on '", point.address, "': not an IP address")};
+    }
+    auto listener = std::make_unique<Listener>(Listener{point, tcp::acceptor(io_)});
+    const tcp::endpoint endpoint(address, point.port);
+    tcp::acceptor& acceptor = listener->acceptor;
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) {
+        acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    }
+    if (!ec && address.is_v6() && address.to_v6().is_unspecified()) {
+        acceptor.set_option(asio::ip::v6_only(false), ec);  // "::" serves IPv4 clients too
+    }
+    if (!ec) {
+        acceptor.bind(endpoint, ec);
+    }
+    if (!ec) {
+        acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    }
+    if (ec) {
+        return Error{str_cat("cannot listen on ", point.address, " port ", point.port, ": ", ec.message())};
+    }
+    return listener;
+}
+
+Result<void> Master::listen() {
+    for (const auto& point : plan_listeners(*context_->servers)) {
+        auto listener = open_listener(point);
+        if (!listener) {
+            listeners_.clear();
+            return std::move(listener).error();
+        }
+        listeners_.push_back(std::move(*listener));
+    }
+    if (listeners_.empty()) {
+        return Error{"no server has a port to listen on (every Port is 0)"};
+    }
+    return {};
+}
+
+std::vector<BindPoint> Master::listening() const {
+    std::vector<BindPoint> points;
+    for (const auto& l : listeners_) {
+        points.push_back(l->point);
+    }
+    return points;
+}
+
+void Master::start() {
+    for (auto& listener : listeners_) {
+        accept_next(*listener);
+    }
+    wait_for_signals();
+}
+
+void Master::accept_next(Listener& listener) {
+    listener.acceptor.async_accept([this, &listener](boost::system::error_code ec, tcp::socket socket) {
+        if (ec == asio::error::operation_aborted || !listener.acceptor.is_open()) {
+            return;
+        }
+        if (!ec) {
+            on_accept(listener, std::move(socket));
+        } else {
+            log::warning("accept on ", listener.point.address, " port ", listener.point.port, ": ", ec.message());
+        }
+        if (!shutting_down_ && listener.acceptor.is_open()) {
+            accept_next(listener);
+        }
+    });
+}
+
+void Master::on_accept(Listener& listener, tcp::socket socket) {
+    boost::system::error_code ec;
+    const tcp::endpoint remote = socket.remote_endpoint(ec);
+    const tcp::endpoint local = ec ? tcp::endpoint() : socket.local_endpoint(ec);
+    if (ec || shutting_down_) {
+        return;
+    }
+    const std::string client = address_text(remote.address());
+    const std::string local_ip = address_text(local.address());
+    const config::Server* server = context_->servers->match(local_ip, local.port());
+    if (server == nullptr) {
+        log::notice("no server for ", local_ip, " port ", local.port(), "; closing the connection from ", client);
+        return;
+    }
+    const unsigned per_host = directive_unsigned(*server, "MaxClientsPerHost");
+    const Admission admission = limits_.admit(client, ConnectionLimits::Clock::now(), per_host);
+    if (admission != Admission::admit) {
+        refuse(socket, admission, per_host);
+        return;
+    }
+    const daemon::ServerRuntime& runtime = context_->runtime_for(*server);
+    daemon::AcceptedConnection connection{UniqueFd(socket.release(ec)), client, remote.port(), local_ip, local.port()};
+    if (ec) {
+        log::error("cannot take the accepted socket: ", ec.message());
+        return;
+    }
+    if (options_.single_session) {
+        listeners_.clear();
+        daemon::run_session_process(*context_, runtime, std::move(connection));
+    }
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        daemon::run_session_process(*context_, runtime, std::move(connection));
+    }
+    if (pid < 0) {
+        log::error("fork for a session from ", client, ": ", sys::errno_name(errno));
+        return;
+    }
+    limits_.session_started(pid, client);
+    log::debug(3, "session ", pid, " for ", client, " on ", listener.point.address, " port ", listener.point.port);
+}
+
+void Master::refuse(tcp::socket& socket, Admission why, unsigned per_host_limit) {
+    const LimitSettings& settings = limits_.settings();
+    std::string reply;
+    switch (why) {
+        case Admission::max_instances:
+            log::warning("MaxInstances (", settings.max_instances, ") reached, new connection denied");
+            reply = "421 Too many connections; try again later\r\n";
+            break;
+        case Admission::max_clients_per_host:
+            log::notice("MaxClientsPerHost (", per_host_limit, ") reached, new connection denied");
+            reply = str_cat("530 Sorry, the maximum number of clients (", per_host_limit,
+                            ") from your host are already connected.\r\n");
+            break;
+        case Admission::max_connection_rate:
+            log::notice("MaxConnectionRate (", settings.max_connection_rate, "/", settings.rate_interval.count(),
+                        " secs) reached, new connection denied");
+            reply = "421 Too many connections; try again later\r\n";
+            break;
+        case Admission::admit:
+            return;
+    }
+    (void)::send(socket.native_handle(), reply.data(), reply.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (options_.on_event && why != Admission::max_clients_per_host) {
+        options_.on_event(*context_, admission_name(why));
+    }
+}
+
+void Master::wait_for_signals() {
+    signals_.async_wait([this](boost::system::error_code ec, int sig) {
+        if (ec) {
+            return;
+        }
+        switch (sig) {
+            case SIGCHLD: reap_children(); break;
+            case SIGHUP: reload(); break;
+            default: shut_down(); break;
+        }
+        if (!io_.stopped()) {
+            wait_for_signals();
+        }
+    });
+}
+
+void Master::reap_children() {
+    int status = 0;
+    pid_t pid = 0;
+    while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            log::warning("session process ", pid, WIFSIGNALED(status) ? " killed by signal " : " exited with status ",
+                         WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+        }
+        limits_.session_ended(pid);
+    }
+    if (shutting_down_ && limits_.sessions() == 0) {
+        shutdown_timer_.cancel();
+        io_.stop();
+    }
+}
+
+void Master::reload() {
+    if (shutting_down_ || !options_.reload) {
+        return;
+    }
+    log::notice("received SIGHUP: reading the configuration again");
+    auto fresh = options_.reload();
+    if (!fresh) {
+        log::error("reload failed, the current configuration stays in force: ", fresh.error().message);
+        return;
+    }
+    // Open what the new configuration adds before anything is swapped: a port that cannot be bound
+    // leaves the running configuration untouched.
+    const auto wanted = plan_listeners(*(*fresh)->servers);
+    std::vector<std::unique_ptr<Listener>> added;
+    for (const auto& point : wanted) {
+        const bool have = std::any_of(listeners_.begin(), listeners_.end(),
+                                      [&](const auto& l) { return l->point == point; });
+        if (have) {
+            continue;
+        }
+        auto listener = open_listener(point);
+        if (!listener) {
+            log::error("reload failed, the current configuration stays in force: ", listener.error().message);
+            return;
+        }
+        added.push_back(std::move(*listener));
+    }
+    context_ = std::move(*fresh);
+    limits_.update(limit_settings());
+    std::erase_if(listeners_, [&](const auto& l) {
+        return std::find(wanted.begin(), wanted.end(), l->point) == wanted.end();
+    });
+    for (auto& listener : added) {
+        accept_next(*listener);
+        listeners_.push_back(std::move(listener));
+    }
+    log::notice("configuration reloaded from ", context_->servers->config().source);
+    if (options_.on_restart) {
+        options_.on_restart(*context_);
+    }
+}
+
+void Master::shut_down() {
+    if (shutting_down_) {
+        return;
+    }
+    shutting_down_ = true;
+    log::notice("shutting down: ending ", limits_.sessions(), " sessions");
+    listeners_.clear();
+    for (const pid_t pid : limits_.session_pids()) {
+        (void)::kill(pid, SIGTERM);
+    }
+    if (limits_.sessions() == 0) {
+        io_.stop();
+        return;
+    }
+    shutdown_timer_.expires_after(kShutdownGrace);
+    shutdown_timer_.async_wait([this](boost::system::error_code ec) {
+        if (ec) {
+            return;
+        }
+        for (const pid_t pid : limits_.session_pids()) {
+            log::warning("session ", pid, " did not end in time; killing it");
+            (void)::kill(pid, SIGKILL);
+        }
+        io_.stop();
+    });
+}
+
+}  // namespace ward::master

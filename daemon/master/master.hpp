@@ -1,0 +1,69 @@
+#pragma once
+// The master process: listens, admits or refuses connections (MaxInstances, MaxClientsPerHost,
+// MaxConnectionRate), forks one session process per connection, reaps them, reloads on SIGHUP (a new
+// context is built completely before it replaces the old one) and shuts down cleanly on SIGTERM.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "daemon/daemon_context.hpp"
+#include "daemon/master/connection_limits.hpp"
+#include "daemon/master/listeners.hpp"
+
+namespace ward::master {
+
+struct MasterOptions {
+    // Reads the configuration again and prepares a context from it (SIGHUP).
+    std::function<Result<std::shared_ptr<daemon::DaemonContext>>()> reload;
+    bool single_session = false;  // -X: serve one connection in this process, then exit
+    // mod_exec: ExecOnEvent ("MaxInstances", "MaxConnectionRate") and ExecOnRestart; unset = none.
+    std::function<void(const daemon::DaemonContext&, std::string_view event)> on_event;
+    std::function<void(const daemon::DaemonContext&)> on_restart;
+};
+
+class Master {
+public:
+    Master(boost::asio::io_context& io, std::shared_ptr<daemon::DaemonContext> context, MasterOptions options);
+
+    // Binds every listener of the current context; an error names the address and port.
+    [[nodiscard]] Result<void> listen();
+    // Starts accepting and handling signals; io.run() returns after a shutdown.
+    void start();
+    [[nodiscard]] std::vector<BindPoint> listening() const;
+    [[nodiscard]] const daemon::DaemonContext& context() const noexcept { return *context_; }
+
+private:
+    struct Listener {
+        BindPoint point;
+        boost::asio::ip::tcp::acceptor acceptor;
+    };
+
+    Result<std::unique_ptr<Listener>> open_listener(const BindPoint& point);
+    void accept_next(Listener& listener);
+    void on_accept(Listener& listener, boost::asio::ip::tcp::socket socket);
+    void refuse(boost::asio::ip::tcp::socket& socket, Admission why, unsigned per_host_limit);
+    void wait_for_signals();
+    void reap_children();
+    void reload();
+    void shut_down();
+    [[nodiscard]] LimitSettings limit_settings() const;
+
+    boost::asio::io_context& io_;
+    std::shared_ptr<daemon::DaemonContext> context_;
+    MasterOptions options_;
+    std::vector<std::unique_ptr<Listener>> listeners_;
+    ConnectionLimits limits_;
+    boost::asio::signal_set signals_;
+    boost::asio::steady_timer shutdown_timer_;
+    bool shutting_down_ = false;
+};
+
+}  // namespace ward::master

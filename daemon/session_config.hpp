@@ -1,0 +1,61 @@
+#pragma once
+// The configuration model turned into what each process of a session runs with: the monitor's auth
+// settings and login rules, the worker's FTP settings, its <Limit>/<Directory> access policy and the
+// hook points worth reporting. Pure reads of config/, done before any confinement.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/server.hpp"
+#include "daemon/auth/authenticator.hpp"
+#include "daemon/ftp/session_host.hpp"
+#include "daemon/ftp/session_settings.hpp"
+#include "daemon/monitor/login_rules.hpp"
+#include "daemon/worker/hook_interest.hpp"
+
+namespace ward::daemon {
+
+// The directive that applies to the whole session: the <Anonymous> context's own, else the server's.
+[[nodiscard]] const config::Directive* session_directive(const config::Server& server, const config::Context* anon,
+                                                        std::string_view name);
+
+[[nodiscard]] auth::AuthSettings auth_settings(const config::Server& server);
+
+// `local_ip` is the address the client reached (for ServerIdent's default text).
+[[nodiscard]] ftp::SessionSettings session_settings(const config::Server& server, const config::Context* anon,
+                                                    std::string_view local_ip, int transfer_log_fd);
+
+// <Limit> and the per-directory rules for one logged-in session.
+[[nodiscard]] std::shared_ptr<const ftp::AccessPolicy> access_policy(const config::Server& server,
+                                                                     const config::Context* anon,
+                                                                     const ftp::SessionIdentity& identity,
+                                                                     std::vector<std::string> group_names,
+                                                                     std::string client_address);
+
+// Which commands any ExecBeforeCommand/ExecOnCommand/ExecOnError of this server names (`root` is the
+// configuration's root context, for <Global>).
+[[nodiscard]] worker::HookInterest hook_interest(const config::Context& root, const config::Server& server);
+
+class ConfigLoginRules final : public monitor::LoginRules {
+public:
+    explicit ConfigLoginRules(const config::Server& server);
+    [[nodiscard]] const auth::AuthSettings& auth_settings() const override { return auth_; }
+    [[nodiscard]] std::string resolve_alias(std::string_view login_name) const override;
+    [[nodiscard]] std::optional<monitor::AnonymousTarget> anonymous_for(std::string_view login_name) const override;
+    [[nodiscard]] bool login_allowed(const auth::Account& account, bool anonymous,
+                                     const monitor::ClientInfo& client) const override;
+    [[nodiscard]] std::optional<std::string> default_root_for(const auth::Account& account) const override;
+    [[nodiscard]] unsigned max_login_attempts() const override;
+
+private:
+    const config::Server& server_;
+    auth::AuthSettings auth_;
+};
+
+// A group expression as DefaultRoot and ProFTPD's other directives take it: "a,!b" means in a and not in b.
+[[nodiscard]] bool group_expression_matches(std::string_view expression, const std::vector<std::string>& groups);
+
+// "~" and "~/x" against a home directory; other paths unchanged.
+[[nodiscard]] std::string expand_home(std::string_view path, std::string_view home);
+
+}  // namespace ward::daemon

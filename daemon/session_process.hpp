@@ -1,0 +1,24 @@
+#pragma once
+// What a master's child becomes for one connection: the session monitor. It keeps only the connection
+// and the log files, drops to the monitor's capability set, installs the monitor's seccomp policy, and
+// runs SessionMonitor until the session ends.
+#include <cstdint>
+#include <string>
+
+#include "base/unique_fd.hpp"
+#include "daemon/daemon_context.hpp"
+
+namespace ward::daemon {
+
+struct AcceptedConnection {
+    UniqueFd socket;
+    std::string client_address;
+    std::uint16_t client_port = 0;
+    std::string local_address;
+    std::uint16_t local_port = 0;
+};
+
+[[noreturn]] void run_session_process(const DaemonContext& context, const ServerRuntime& runtime,
+                                      AcceptedConnection connection);
+
+}  // namespace ward::daemon

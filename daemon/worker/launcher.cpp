@@ -1,0 +1,201 @@
+#include "daemon/worker/launcher.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+
+#include "base/log.hpp"
+#include "base/strings.hpp"
+#include "base/sys.hpp"
+#include "daemon/ftp/session.hpp"
+#include "daemon/session_config.hpp"
+#include "daemon/worker/monitor_client.hpp"
+#include "sandbox/child_spec.hpp"
+
+namespace ward::worker {
+namespace {
+
+constexpr rlim_t kPreauthFiles = 32;
+constexpr rlim_t kPostauthFiles = 1024;
+constexpr int kSetupFailed = 3;
+
+// stdin and stdout point at /dev/null in every worker, so no library write can reach a socket.
+void null_stdio() {
+    const int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null >= 0) {
+        ::dup2(null, 0);
+        ::dup2(null, 1);
+        if (log::sink().kind != log::Sink::Kind::stderr_stream) {
+            ::dup2(null, 2);
+        }
+        if (null > 2) {
+            ::close(null);
+        }
+    }
+}
+
+[[noreturn]] void setup_failed(const char* role, const Error& error) {
+    log::error(role, ": ", error.message);
+    ::_exit(kSetupFailed);
+}
+
+Result<monitor::StartedWorker> parent_side(pid_t pid) {
+    if (pid < 0) {
+        return sys::errno_error("fork");
+    }
+    auto pidfd = sys::pidfd_open(pid);
+    if (!pidfd) {
+        (void)::kill(pid, SIGKILL);
+        return std::move(pidfd).error();
+    }
+    monitor::StartedWorker worker;
+    worker.pid = pid;
+    worker.pidfd = std::move(*pidfd);
+    return worker;
+}
+
+void run_session(ftp::Session& session, boost::asio::io_context& io) {
+    session.start();
+    io.run();
+}
+
+}  // namespace
+
+void reset_signals() {
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; ++sig) {
+        if (sig != SIGKILL && sig != SIGSTOP) {
+            (void)::sigaction(sig, &dfl, nullptr);
+        }
+    }
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    (void)::sigaction(SIGPIPE, &ignore, nullptr);
+    sigset_t none;
+    sigemptyset(&none);
+    (void)::sigprocmask(SIG_SETMASK, &none, nullptr);
+}
+
+SandboxedLauncher::SandboxedLauncher(const daemon::DaemonContext& context, const daemon::ServerRuntime& runtime,
+                                     Connection connection, std::vector<std::string> connect_lines)
+    : context_(context), runtime_(runtime), connection_(std::move(connection)), connect_lines_(std::move(connect_lines)) {}
+
+std::vector<int> SandboxedLauncher::kept_fds(int channel_fd, int transfer_log_fd) const {
+    std::vector<int> keep{0, 1, 2, connection_.control_fd, channel_fd};
+    if (log::sink().fd > 2) {
+        keep.push_back(log::sink().fd);
+    }
+    if (transfer_log_fd >= 0) {
+        keep.push_back(transfer_log_fd);
+    }
+    return keep;
+}
+
+Result<monitor::StartedWorker> SandboxedLauncher::start_preauth(ipc::Channel worker_end) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        run_preauth(std::move(worker_end));
+    }
+    return parent_side(pid);
+}
+
+Result<monitor::StartedWorker> SandboxedLauncher::start_postauth(ipc::Channel worker_end,
+                                                                 const monitor::PostAuthPlan& plan,
+                                                                 const ftp::HandoverState& state) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        run_postauth(std::move(worker_end), plan, state);
+    }
+    return parent_side(pid);
+}
+
+void SandboxedLauncher::run_preauth(ipc::Channel channel) {
+    reset_signals();
+    log::set_role(str_cat("worker ", connection_.client_address));
+    null_stdio();
+    ftp::SessionSettings settings =
+        daemon::session_settings(*runtime_.server, nullptr, connection_.local_address, -1);
+
+    sandbox::ChildSpec spec;
+    spec.role = "pre-auth worker";
+    spec.keep_fds = kept_fds(channel.fd(), -1);
+    spec.rlimits = {{RLIMIT_NOFILE, kPreauthFiles, kPreauthFiles}, {RLIMIT_CORE, 0, 0}};
+    if (context_.privileged) {
+        spec.groups = std::vector<gid_t>{runtime_.preauth_gid};
+        spec.gid = runtime_.preauth_gid;
+        spec.uid = runtime_.preauth_uid;
+        spec.chroot_dir = context_.empty_dir;
+    }
+    // No file of any kind, no TCP bind or connect: before login a worker only talks on what it was given.
+    sandbox::LandlockRules nothing;
+    nothing.tcp_bind = std::vector<std::uint16_t>{};
+    nothing.tcp_connect = std::vector<std::uint16_t>{};
+    spec.landlock = nothing;
+    spec.seccomp = context_.policies.worker_preauth;
+    const auto report = sandbox::apply(spec);
+    if (!report) {
+        setup_failed(spec.role.c_str(), report.error());
+    }
+    log::debug(2, "pre-auth worker confined: ", report->summary());
+
+    MonitorClient host(std::move(channel), runtime_.hooks, connect_lines_);
+    boost::asio::io_context io;
+    ftp::Session session(io, UniqueFd(connection_.control_fd), host, std::move(settings));
+    run_session(session, io);
+    ::_exit(0);
+}
+
+void SandboxedLauncher::run_postauth(ipc::Channel channel, const monitor::PostAuthPlan& plan,
+                                     const ftp::HandoverState& state) {
+    reset_signals();
+    log::set_role(str_cat("worker ", connection_.client_address, " ", plan.identity.user));
+    null_stdio();
+    const config::Server& server = *runtime_.server;
+    const config::Context* anon = plan.anonymous ? server.anonymous_for(plan.identity.login_name) : nullptr;
+    const int transfer_log = runtime_.transfer_log_for(anon);
+
+    ftp::PostAuthSession post;
+    post.identity = plan.identity;
+    post.settings = daemon::session_settings(server, anon, connection_.local_address, transfer_log);
+    post.policy = daemon::access_policy(server, anon, plan.identity, plan.account.group_names,
+                                        connection_.client_address);
+    post.names = context_.names;
+
+    sandbox::ChildSpec spec;
+    spec.role = "post-auth worker";
+    spec.keep_fds = kept_fds(channel.fd(), transfer_log);
+    spec.rlimits = {{RLIMIT_NOFILE, kPostauthFiles, kPostauthFiles}, {RLIMIT_CORE, 0, 0}};
+    if (context_.privileged) {
+        spec.groups = plan.account.groups;
+        spec.gid = plan.account.gid;
+        spec.uid = plan.account.uid;
+        if (!plan.chroot.empty()) {
+            spec.chroot_dir = plan.chroot;
+            post.identity.chrooted = true;
+        }
+    }
+    if (!plan.chroot.empty()) {
+        // Inside a chroot this repeats it as a second layer; without root it is the only fence.
+        sandbox::LandlockRules tree;
+        tree.read_write = {post.identity.chrooted ? std::string("/") : plan.chroot};
+        spec.landlock = tree;
+    }
+    spec.seccomp = context_.policies.worker_postauth;
+    const auto report = sandbox::apply(spec);
+    if (!report) {
+        setup_failed(spec.role.c_str(), report.error());
+    }
+    log::debug(2, "post-auth worker confined: ", report->summary());
+
+    MonitorClient host(std::move(channel), runtime_.hooks, {});
+    boost::asio::io_context io;
+    ftp::Session session(io, UniqueFd(connection_.control_fd), host, std::move(post), state);
+    run_session(session, io);
+    ::_exit(0);
+}
+
+}  // namespace ward::worker
