@@ -236,7 +236,19 @@ class FtpServer:
                 raise ValueError("unknown FTP server setting %r" % key)
         return cmd
 
+    def uses_wardftpd(self):
+        """The real daemon serves unless a test needs what only ftp_session_testd records (hook events);
+        WARD_FTP_BACKEND=testd forces the in-process server."""
+        import wardftpd_backend
+        if os.environ.get("WARD_FTP_BACKEND") == "testd":
+            return False
+        return not any(key in self.settings for key in wardftpd_backend.HOOK_SETTINGS)
+
     def start(self):
+        if self.uses_wardftpd():
+            import wardftpd_backend
+            wardftpd_backend.start(self)
+            return self
         env = dict(os.environ)
         env.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0")
         self._stderr = open(self._stderr_path, "wb")
@@ -251,6 +263,10 @@ class FtpServer:
 
     def stop(self):
         if self.proc is None:
+            return
+        if self.uses_wardftpd():
+            import wardftpd_backend
+            wardftpd_backend.stop(self)
             return
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.proc.pid, signal.SIGTERM)

@@ -1,0 +1,117 @@
+"""The real wardftpd behind wardtest.ftp_server(): a proftpd.conf equivalent to the settings the FTP
+protocol tests ask for, and the daemon started on it in the foreground (-n) on 127.0.0.1.
+
+Named users are virtual (AuthUserFile) and, like ftp_session_testd, run as the uid that owns the test's
+files: root when the tests run as root (with RootLogin on: workers hold no capabilities either way), the
+invoking user otherwise. Both see `root` as "/" (DefaultRoot ~); anonymous logins are an <Anonymous> context.
+"""
+import crypt
+import os
+import signal
+import subprocess
+
+import wardtest
+
+# Settings that map one to one onto a directive: name -> (directive, formatter).
+_DIRECTIVES = {
+    "timeout_idle": ("TimeoutIdle", str),
+    "timeout_login": ("TimeoutLogin", str),
+    "timeout_no_transfer": ("TimeoutNoTransfer", str),
+    "timeout_stalled": ("TimeoutStalled", str),
+    "masquerade_address": ("MasqueradeAddress", str),
+    "max_login_attempts": ("MaxLoginAttempts", str),
+    "umask": ("Umask", lambda v: "0%o" % v),
+    "passive_ports": ("PassivePorts", lambda v: "%d %d" % tuple(v)),
+    "deny_filter": ("DenyFilter", lambda v: quote(v)),
+    "path_deny_filter": ("PathDenyFilter", lambda v: quote(v)),
+    "display_login": ("DisplayLogin", lambda v: quote(v)),
+    "allow_overwrite": ("AllowOverwrite", lambda v: "on" if v else "off"),
+    "allow_store_restart": ("AllowStoreRestart", lambda v: "on" if v else "off"),
+    "allow_retrieve_restart": ("AllowRetrieveRestart", lambda v: "on" if v else "off"),
+    "hidden_stores": ("HiddenStores", lambda v: "on" if v else "off"),
+    "show_symlinks": ("ShowSymlinks", lambda v: "on" if v else "off"),
+}
+# Settings the real daemon learns from mod_exec hooks; until then such tests use ftp_session_testd.
+HOOK_SETTINGS = ("hooks", "hook_output")
+
+
+def quote(value):
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def make_config(server, port):
+    """The proftpd.conf text for an FtpServer's settings."""
+    uid, gid = os.getuid(), os.getgid()
+    passwd = os.path.join(server.dir, "ftpd.passwd")
+    with open(passwd, "w") as f:
+        for name, password in server.users.items():
+            f.write("%s:%s:%d:%d::%s:/bin/sh\n" % (name, crypt.crypt(password, crypt.mksalt(crypt.METHOD_SHA512)),
+                                                   uid, gid, server.root))
+        f.write("ftpanon:*:%d:%d::%s:/bin/sh\n" % (uid, gid, server.anonymous_root or server.root))
+    os.chmod(passwd, 0o600)
+    lines = [
+        'ServerName "wardftpd test"',
+        "ServerType standalone",
+        "DefaultAddress 127.0.0.1",
+        "SocketBindTight on",
+        "UseIPv6 off",
+        "Port %d" % port,
+        "AuthOrder mod_auth_file.c",
+        "AuthUserFile %s" % passwd,
+        "RequireValidShell off",
+        "UseFtpUsers off",
+        "RootLogin on",
+        "DefaultRoot ~",
+        "MaxInstances 200",
+    ]
+    if server.transfer_log:
+        lines.append("TransferLog %s" % server.transfer_log)
+    for key, value in server.settings.items():
+        if key in ("transfer_log", "port", "anonymous_write"):
+            continue
+        if key not in _DIRECTIVES:
+            raise ValueError("unknown FTP server setting %r" % key)
+        directive, fmt = _DIRECTIVES[key]
+        lines.append("%s %s" % (directive, fmt(value)))
+    if server.anonymous_root:
+        lines += [
+            "<Anonymous %s>" % server.anonymous_root,
+            "  User ftpanon",
+            "  UserAlias anonymous ftpanon",
+            "  UserAlias ftp ftpanon",
+        ]
+        if not server.settings.get("anonymous_write"):
+            lines += ["  <Limit WRITE SITE_CHMOD>", "    DenyAll", "  </Limit>"]
+        lines.append("</Anonymous>")
+    return "\n".join(lines) + "\n"
+
+
+def start(server):
+    """Starts wardftpd for an FtpServer (wardtest.FtpServer); sets server.port and server.proc."""
+    port = server.settings.get("port") or wardtest.free_port()
+    config = os.path.join(server.dir, "wardftpd.conf")
+    with open(config, "w") as f:
+        f.write(make_config(server, port))
+    env = dict(os.environ)
+    env.setdefault("ASAN_OPTIONS", "detect_leaks=0:abort_on_error=0")
+    server._stderr = open(server._stderr_path, "wb")
+    server.proc = subprocess.Popen([wardtest.WARDFTPD, "-n", "-c", config], stdout=subprocess.DEVNULL,
+                                   stderr=server._stderr, env=env, start_new_session=True)
+    if not wardtest.wait_for_port(port):
+        stop(server)
+        raise RuntimeError("wardftpd did not start:\n%s" % server.log())
+    server.port = port
+
+
+def stop(server):
+    if server.proc is None:
+        return
+    if server.proc.poll() is None:
+        server.proc.send_signal(signal.SIGTERM)
+        try:
+            server.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.proc.pid, signal.SIGKILL)
+            server.proc.wait()
+    server._stderr.close()
+    server.proc = None
