@@ -101,7 +101,7 @@ std::string describe_condition(const ArgCondition& c) {
 }
 
 std::string errno_symbol(int err) {
-    const char* name = ::strerrorname_np(err);
+    const char* name = err > 0 ? ::strerrorname_np(err) : nullptr;
     return name != nullptr ? std::string(name) : str_cat("errno ", err);
 }
 
