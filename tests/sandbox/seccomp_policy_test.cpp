@@ -109,13 +109,13 @@ TEST(CompiledPolicy, InstallRefusesWithoutNoNewPrivs) {
 
 TEST(CompiledPolicy, AllowRuleOn32BitArgumentFailsClosedOnUpperGarbage) {
     PolicyBuilder policy("demo", Action::kill_process());
-    policy.add(groups::process_basics()).add(groups::basic_io()).allow("getppid", {arg::eq32(0, 0)});
+    policy.add(groups::process_basics()).add(groups::basic_io()).allow("umask", {arg::eq32(0, 022)});
     auto compiled = policy.compile();
     ASSERT_TRUE(compiled) << compiled.error().message;
-    const auto clean = testing::attempt_under(*compiled, {"getppid(0)", [] { return ::syscall(SYS_getppid, 0L); }});
+    const auto clean = testing::attempt_under(*compiled, {"umask(022)", [] { return ::syscall(SYS_umask, 022L); }});
     EXPECT_TRUE(clean.exited_with(0)) << clean.describe();
     const auto garbage = testing::attempt_under(
-        *compiled, {"getppid(1<<32)", [] { return ::syscall(SYS_getppid, static_cast<long>(1UL << 32U)); }});
+        *compiled, {"umask(1<<32 | 022)", [] { return ::syscall(SYS_umask, static_cast<long>((1UL << 32U) | 022U)); }});
     EXPECT_TRUE(garbage.killed_by(SIGSYS)) << garbage.describe();
 }
 
