@@ -101,6 +101,23 @@ Result<void> keep_caps_across_setuid() {
     return {};
 }
 
+// One change of ids: nothing when already in force; skipped, and reported, without privilege. Returns whether
+// the requested ids are in force.
+template <class Change>
+Result<bool> change_ids(bool in_force, bool privileged, std::string what, DropReport& report, Change change) {
+    if (in_force) {
+        return true;
+    }
+    if (!privileged) {
+        report.skipped.push_back(std::move(what) + ": no capabilities");
+        return false;
+    }
+    if (auto ok = change(); !ok) {
+        return std::move(ok).error();
+    }
+    return true;
+}
+
 struct Expected {
     std::optional<uid_t> uid;  // only when changed or already right
     std::optional<gid_t> gid;
@@ -198,26 +215,30 @@ Result<DropReport> apply(const ChildSpec& spec) {
         return fail("rlimits", ok.error());
     }
     if (spec.groups) {  // 3
-        if (same_groups(current_groups(), *spec.groups)) {
-            want.groups = spec.groups;
-        } else if (!privileged) {
-            report.skipped.push_back(str_cat("setgroups ", groups_text(*spec.groups), ": no capabilities"));
-        } else if (::setgroups(spec.groups->size(), spec.groups->data()) != 0) {
-            return fail("setgroups", sys::errno_error(groups_text(*spec.groups)));
-        } else {
-            want.groups = spec.groups;
+        auto done = change_ids(same_groups(current_groups(), *spec.groups), privileged,
+                               str_cat("setgroups ", groups_text(*spec.groups)), report, [&]() -> Result<void> {
+                                   if (::setgroups(spec.groups->size(), spec.groups->data()) != 0) {
+                                       return sys::errno_error(groups_text(*spec.groups));
+                                   }
+                                   return {};
+                               });
+        if (!done) {
+            return fail("setgroups", done.error());
         }
+        want.groups = *done ? spec.groups : std::nullopt;
     }
     if (spec.gid) {  // 4
-        if (all_gids_are(*spec.gid)) {
-            want.gid = spec.gid;
-        } else if (!privileged) {
-            report.skipped.push_back(str_cat("setresgid ", *spec.gid, ": no capabilities"));
-        } else if (::setresgid(*spec.gid, *spec.gid, *spec.gid) != 0) {
-            return fail("setresgid", sys::errno_error(str_cat(*spec.gid)));
-        } else {
-            want.gid = spec.gid;
+        const gid_t gid = *spec.gid;
+        auto done = change_ids(all_gids_are(gid), privileged, str_cat("setresgid ", gid), report, [gid]() -> Result<void> {
+            if (::setresgid(gid, gid, gid) != 0) {
+                return sys::errno_error(str_cat(gid));
+            }
+            return {};
+        });
+        if (!done) {
+            return fail("setresgid", done.error());
         }
+        want.gid = *done ? spec.gid : std::nullopt;
     }
     if (!spec.chroot_dir.empty()) {  // 5
         if (!privileged) {
@@ -231,19 +252,20 @@ Result<DropReport> apply(const ChildSpec& spec) {
         return fail("chdir", sys::errno_error(spec.chdir_dir));
     }
     if (spec.uid) {  // 6
-        if (all_uids_are(*spec.uid)) {
-            want.uid = spec.uid;
-        } else if (!privileged) {
-            report.skipped.push_back(str_cat("setresuid ", *spec.uid, ": no capabilities"));
-        } else {
-            if (auto ok = keep_caps_across_setuid(); !ok) {
-                return fail("setresuid", ok.error());
+        const uid_t uid = *spec.uid;
+        auto done = change_ids(all_uids_are(uid), privileged, str_cat("setresuid ", uid), report, [uid]() -> Result<void> {
+            if (auto kept = keep_caps_across_setuid(); !kept) {
+                return kept;
             }
-            if (::setresuid(*spec.uid, *spec.uid, *spec.uid) != 0) {
-                return fail("setresuid", sys::errno_error(str_cat(*spec.uid)));
+            if (::setresuid(uid, uid, uid) != 0) {
+                return sys::errno_error(str_cat(uid));
             }
-            want.uid = spec.uid;
+            return {};
+        });
+        if (!done) {
+            return fail("setresuid", done.error());
         }
+        want.uid = *done ? spec.uid : std::nullopt;
     }
     auto caps = apply_capabilities(spec.capabilities);  // 7
     if (!caps) {

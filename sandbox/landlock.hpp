@@ -16,11 +16,11 @@ namespace ward::sandbox {
 
 struct LandlockRules {
     bool restrict_filesystem = true;
-    std::vector<std::string> read_only;   // read files, list directories, execute
-    std::vector<std::string> read_write;  // everything but creating device nodes
+    std::vector<std::string> read_only{};   // read files, list directories, execute
+    std::vector<std::string> read_write{};  // everything but creating device nodes
     // nullopt: not restricted; a list (possibly empty): only these ports. Needs ABI 4.
-    std::optional<std::vector<std::uint16_t>> tcp_bind;
-    std::optional<std::vector<std::uint16_t>> tcp_connect;
+    std::optional<std::vector<std::uint16_t>> tcp_bind{};
+    std::optional<std::vector<std::uint16_t>> tcp_connect{};
     // ABI 6: no signals to, and no connections to abstract unix sockets of, processes outside this domain.
     bool isolate_ipc = false;
 };

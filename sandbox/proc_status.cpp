@@ -10,7 +10,7 @@
 namespace ward::sandbox {
 namespace {
 
-constexpr std::size_t kMaxStatusBytes = 64 * 1024;
+constexpr std::size_t kMaxStatusBytes = std::size_t{64} * 1024;
 
 template <class T>
 Result<std::vector<T>> parse_numbers(std::string_view field, std::string_view value, int base) {

@@ -148,10 +148,10 @@ std::string line_diff(std::string_view expected, std::string_view actual) {
         if (i < a.size() && j < b.size() && a[i] == b[j]) {
             ++i;
             ++j;
-        } else if (j < b.size() && (i == a.size() || lcs[i][j + 1] >= lcs[i + 1][j])) {
-            out += str_cat("+", b[j++], "\n");
-        } else {
+        } else if (i < a.size() && (j == b.size() || lcs[i + 1][j] >= lcs[i][j + 1])) {
             out += str_cat("-", a[i++], "\n");
+        } else {
+            out += str_cat("+", b[j++], "\n");
         }
     }
     return out;

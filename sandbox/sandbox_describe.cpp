@@ -4,21 +4,25 @@
 //   sandbox_describe --check FILE    exit 1 with a diff when FILE's blocks differ from the code
 //   sandbox_describe --write FILE    regenerate FILE's blocks
 #include <fcntl.h>
+#include <unistd.h>
 
-#include <cstdio>
 #include <string>
 #include <string_view>
 
+#include "base/strings.hpp"
 #include "base/sys.hpp"
 #include "sandbox/review.hpp"
 
 namespace {
 
-constexpr std::size_t kMaxDocument = 1024 * 1024;
+constexpr std::size_t kMaxDocument = std::size_t{1024} * 1024;
+
+// Output that cannot be written has nowhere else to go; the exit status still says what happened.
+void say(int fd, std::string_view text) { (void)ward::sys::write_all(fd, text); }
 
 int print_all() {
     for (const auto& block : ward::sandbox::review_blocks()) {
-        std::printf("== %s ==\n%s\n", block.id.c_str(), block.text.c_str());
+        say(STDOUT_FILENO, ward::str_cat("== ", block.id, " ==\n", block.text, "\n"));
     }
     return 0;
 }
@@ -26,29 +30,29 @@ int print_all() {
 int check_or_write(std::string_view mode, const std::string& path) {
     auto document = ward::sys::read_file(path, kMaxDocument);
     if (!document) {
-        std::fprintf(stderr, "sandbox_describe: %s\n", document.error().message.c_str());
+        say(STDERR_FILENO, ward::str_cat("sandbox_describe: ", document.error().message, "\n"));
         return 2;
     }
     auto regenerated = ward::sandbox::regenerate_review_blocks(*document);
     if (!regenerated) {
-        std::fprintf(stderr, "sandbox_describe: %s: %s\n", path.c_str(), regenerated.error().message.c_str());
+        say(STDERR_FILENO, ward::str_cat("sandbox_describe: ", path, ": ", regenerated.error().message, "\n"));
         return 2;
     }
     if (*regenerated == *document) {
         return 0;
     }
     if (mode == "--check") {
-        std::fprintf(stderr, "%s disagrees with the code:\n%s", path.c_str(),
-                     ward::sandbox::line_diff(*document, *regenerated).c_str());
+        say(STDERR_FILENO, ward::str_cat(path, " disagrees with the code:\n",
+                                         ward::sandbox::line_diff(*document, *regenerated)));
         return 1;
     }
     auto out = ward::sys::open(path, O_WRONLY | O_TRUNC);
     if (!out) {
-        std::fprintf(stderr, "sandbox_describe: %s\n", out.error().message.c_str());
+        say(STDERR_FILENO, ward::str_cat("sandbox_describe: ", out.error().message, "\n"));
         return 2;
     }
     if (auto ok = ward::sys::write_all(out->get(), *regenerated); !ok) {
-        std::fprintf(stderr, "sandbox_describe: %s: %s\n", path.c_str(), ok.error().message.c_str());
+        say(STDERR_FILENO, ward::str_cat("sandbox_describe: ", path, ": ", ok.error().message, "\n"));
         return 2;
     }
     return 0;
@@ -64,6 +68,6 @@ int main(int argc, char** argv) {
     if (argc == 3 && (mode == "--check" || mode == "--write")) {
         return check_or_write(mode, argv[2]);
     }
-    std::fprintf(stderr, "usage: sandbox_describe [--check FILE | --write FILE]\n");
+    say(STDERR_FILENO, "usage: sandbox_describe [--check FILE | --write FILE]\n");
     return 2;
 }

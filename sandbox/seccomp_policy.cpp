@@ -90,7 +90,7 @@ std::string number(std::uint64_t v) {
 std::string named(std::uint64_t v, std::string_view name) { return name.empty() ? number(v) : std::string(name); }
 
 std::string describe_condition(const ArgCondition& c) {
-    const std::string arg = str_cat("arg", c.index);
+    std::string arg = str_cat("arg", c.index);
     switch (c.op) {
         case ArgCondition::Op::eq: return str_cat(arg, " == ", named(c.value, c.value_name));
         case ArgCondition::Op::ne: return str_cat(arg, " != ", named(c.value, c.value_name));
@@ -101,7 +101,7 @@ std::string describe_condition(const ArgCondition& c) {
 }
 
 std::string errno_symbol(int err) {
-    const char* name = ::strerrorname_np(err);
+    const char* name = err > 0 ? ::strerrorname_np(err) : nullptr;
     return name != nullptr ? std::string(name) : str_cat("errno ", err);
 }
 

@@ -116,9 +116,11 @@ SyscallGroup sanitizer_runtime() {
     // Exactly the flags LeakSanitizer's stop-the-world tracer thread is cloned with.
     constexpr std::uint64_t kLsanClone = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_UNTRACED;
     return {"sanitizer-runtime",
-            "sanitizer builds only: ASan/UBSan reports and LeakSanitizer's check at exit",
-            {allow("sigaltstack"), allow("open"), allow("openat"), allow("readlink"), allow("readlinkat"),
-             allow("newfstatat"), allow("fstat"), allow("getdents64"), allow("lseek"), allow("sched_getaffinity"),
+            "sanitizer builds only: ASan/UBSan reports, UBSan's vptr check (it probes memory through a pipe) and "
+            "LeakSanitizer's check at exit",
+            {allow("sigaltstack"), allow("pipe2"), allow("open"), allow("openat"), allow("readlink"), allow("readlinkat"),
+             allow("newfstatat"), allow("fstat"), allow("getdents"), allow("getdents64"), allow("lseek"),
+             allow("sched_getaffinity"),
              allow("sched_yield"), allow("prctl"), allow("getppid"), allow("wait4"), allow("ptrace"),
              allow("clone", {arg::eq64(0, kLsanClone, "CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_UNTRACED")})}};
 }

@@ -23,5 +23,4 @@ ChildResult run_in_child(const std::function<int(int report_fd)>& body);
 // Writes text to the report fd with write(2) only.
 void report(int fd, const std::string& text);
 
-
 }  // namespace ward::sandbox::testing

@@ -30,6 +30,7 @@ namespace {
 
 using testing::Attempt;
 using testing::confine;
+using testing::expect_all_killed;
 using testing::report;
 using testing::run_in_child;
 
@@ -114,28 +115,6 @@ std::vector<Refusal> refused_with_errno() {
         {{"clone3", [] { return raw(SYS_clone3, 0, 0); }}, ENOSYS},
         {{"socket(AF_NETLINK)", [] { return raw(SYS_socket, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE); }}, EAFNOSUPPORT},
     };
-}
-
-bool sanitizer_exempt(const Attempt& attempt) {
-#ifdef WARD_SANITIZER_BUILD
-    // Sanitizer builds let LeakSanitizer's ptrace through deny-lists (see the sanitizer-runtime group).
-    return std::string_view(attempt.name) == "ptrace";
-#else
-    (void)attempt;
-    return false;
-#endif
-}
-
-void expect_all_killed(const CompiledPolicy& policy, const std::vector<Attempt>& attempts) {
-    for (const auto& attempt : attempts) {
-        const auto result = testing::attempt_under(policy, attempt);
-        if (sanitizer_exempt(attempt)) {
-            EXPECT_TRUE(result.exited_with(0)) << policy.name() << " " << attempt.name << ": " << result.describe();
-        } else {
-            EXPECT_TRUE(result.killed_by(SIGSYS)) << policy.name() << " " << attempt.name << ": "
-                                                  << result.describe();
-        }
-    }
 }
 
 void expect_refusals(const CompiledPolicy& policy, const std::vector<Refusal>& refusals) {

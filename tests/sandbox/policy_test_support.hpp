@@ -2,11 +2,16 @@
 // Helpers shared by the policy tests: confine a forked child and try one system call in it.
 #include <sys/prctl.h>
 
+#include <csignal>
 #include <functional>
 #include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
 
 #include "base/strings.hpp"
 #include "sandbox/seccomp_policy.hpp"
+#include "sandbox/syscall_groups.hpp"
 #include "tests/sandbox/child_process.hpp"
 
 namespace ward::sandbox::testing {
@@ -47,6 +52,35 @@ inline ChildResult attempt_under(const CompiledPolicy& policy, const Attempt& at
         report(fd, str_cat(attempt.name, " returned ", result, " errno ", err));
         return 0;
     });
+}
+
+// Sanitizer builds merge the sanitizer-runtime group into every policy: an attempt named exactly like one of
+// its unconditional rules is allowed there (and refused in release builds).
+inline bool sanitizer_allows(const Attempt& attempt) {
+#ifdef WARD_SANITIZER_BUILD
+    for (const auto& rule : groups::sanitizer_runtime().rules) {
+        if (rule.conditions.empty() && rule.syscall == attempt.name) {
+            return true;
+        }
+    }
+#else
+    (void)attempt;
+#endif
+    return false;
+}
+
+// Expects every attempt to kill the child with SIGSYS (or, in a sanitizer build, to pass when the sanitizer
+// runtime needs that call).
+inline void expect_all_killed(const CompiledPolicy& policy, const std::vector<Attempt>& attempts) {
+    for (const auto& attempt : attempts) {
+        const auto result = attempt_under(policy, attempt);
+        if (sanitizer_allows(attempt)) {
+            EXPECT_TRUE(result.exited_with(0)) << policy.name() << " " << attempt.name << ": " << result.describe();
+        } else {
+            EXPECT_TRUE(result.killed_by(SIGSYS)) << policy.name() << " " << attempt.name << ": "
+                                                  << result.describe();
+        }
+    }
 }
 
 // The child reports "NAME returned R errno E": true when it returned -1 with `err`.

@@ -40,6 +40,7 @@ namespace {
 
 using testing::Attempt;
 using testing::confine;
+using testing::expect_all_killed;
 using testing::report;
 using testing::run_in_child;
 
@@ -54,13 +55,6 @@ CompiledPolicy compile(const PolicyBuilder& builder) {
         return CompiledPolicy(builder.name(), {});
     }
     return *compiled;
-}
-
-void expect_all_killed(const CompiledPolicy& policy, const std::vector<Attempt>& attempts) {
-    for (const auto& attempt : attempts) {
-        const auto result = testing::attempt_under(policy, attempt);
-        EXPECT_TRUE(result.killed_by(SIGSYS)) << policy.name() << " " << attempt.name << ": " << result.describe();
-    }
 }
 
 // Refused to every worker.
@@ -322,6 +316,21 @@ TEST(WorkerPolicies, PostauthRunsTcpDataConnectionsWithAsio) {
         return received == "RETR" && !ec ? 0 : testing::kUnexpected;
     });
     EXPECT_TRUE(result.exited_with(0)) << result.describe();
+}
+
+// A process that returns from main runs exit handlers (and, in the sanitizer build, LeakSanitizer's check).
+TEST(WorkerPolicies, NormalExitRunsUnderThePolicy) {
+    for (const auto& builder : {policies::worker_preauth(), policies::worker_postauth(), policies::master(),
+                                policies::hook()}) {
+        const CompiledPolicy policy = compile(builder);
+        const auto result = run_in_child([&](int fd) {
+            if (const int rc = confine(fd, policy); rc != 0) {
+                return rc;
+            }
+            std::exit(0);  // NOLINT(concurrency-mt-unsafe): single-threaded child
+        });
+        EXPECT_TRUE(result.exited_with(0)) << policy.name() << ": " << result.describe();
+    }
 }
 
 TEST(WorkerPolicies, PostauthKillsEveryRefusedCall) {
