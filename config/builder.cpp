@@ -41,6 +41,15 @@ const Location& location_of(const Token& name, const std::vector<Token>& args, s
     return index < args.size() ? args[index].where : name.where;
 }
 
+// A directive name as an error message shows it: at most 64 bytes, escaped.
+std::string shown(std::string_view name) {
+    constexpr std::size_t kShown = 64;
+    if (name.size() <= kShown) {
+        return escape_for_log(name);
+    }
+    return str_cat(escape_for_log(name.substr(0, kShown)), "...");
+}
+
 }  // namespace
 
 Error error_at(const Location& where, std::string_view message) { return Error{str_cat(to_string(where), ": ", message)}; }
@@ -135,9 +144,9 @@ Error ConfigBuilder::unknown_directive(const Token& name) const {
     }
     const std::string suggestion = registry_.closest(name.text);
     if (!suggestion.empty()) {
-        return error_at(name.where, str_cat("unknown directive '", name.text, "' (did you mean ", suggestion, "?)"));
+        return error_at(name.where, str_cat("unknown directive '", shown(name.text), "' (did you mean ", suggestion, "?)"));
     }
-    return error_at(name.where, str_cat("unknown directive '", name.text, "'"));
+    return error_at(name.where, str_cat("unknown directive '", shown(name.text), "'"));
 }
 
 Result<void> ConfigBuilder::directive(const Token& name, const std::vector<Token>& args) {

@@ -60,16 +60,6 @@ std::vector<const Directive*> by_name(const Context& c) {
     return out;
 }
 
-std::vector<const Context*> by_kind(const Context& c) {
-    std::vector<const Context*> out;
-    out.reserve(c.children.size());
-    for (const auto& child : c.children) {
-        out.push_back(&child);
-    }
-    std::stable_sort(out.begin(), out.end(), [](const Context* x, const Context* y) { return x->kind < y->kind; });
-    return out;
-}
-
 }  // namespace
 
 bool equivalent(const Context& a, const Context& b) {
@@ -84,10 +74,8 @@ bool equivalent(const Context& a, const Context& b) {
             return false;
         }
     }
-    const auto ca = by_kind(a);
-    const auto cb = by_kind(b);
-    for (std::size_t i = 0; i < ca.size(); ++i) {
-        if (!equivalent(*ca[i], *cb[i])) {
+    for (std::size_t i = 0; i < a.children.size(); ++i) {
+        if (!equivalent(a.children[i], b.children[i])) {
             return false;
         }
     }

@@ -44,10 +44,10 @@ struct Config {
     std::string source;  // the file (or name) it was read from
 };
 
-// Model equality for the converter round trip: the same directives with the same arguments in every context
-// (order kept among directives of one name), the same child contexts with the same arguments (order kept
-// among children of one kind); locations and the interleaving of different names or kinds are ignored,
-// since neither changes meaning and TOML cannot keep them.
+// Model equality for the converter round trip: the same child contexts in the same order with the same
+// arguments, and in every context the same directives with the same arguments, in order among directives of
+// one name; locations, and the interleaving of directives of different names (which changes no meaning, and
+// which TOML, grouping a repeated directive under one key, cannot keep), are ignored.
 [[nodiscard]] bool equivalent(const Config& a, const Config& b);
 [[nodiscard]] bool equivalent(const Context& a, const Context& b);
 

@@ -162,9 +162,18 @@ std::vector<std::string> Registry::all_names() const {
 }
 
 std::string Registry::closest(std::string_view name) const {
+    constexpr std::size_t kLongestName = 64;  // no directive is longer; a longer word is not a typo of one
     std::string best;
+    if (name.size() > kLongestName) {
+        return best;
+    }
     std::size_t best_distance = std::max<std::size_t>(2, name.size() / 3) + 1;
     for (const auto& candidate : all_names()) {
+        const std::size_t gap = candidate.size() > name.size() ? candidate.size() - name.size()
+                                                               : name.size() - candidate.size();
+        if (gap >= best_distance) {
+            continue;
+        }
         const std::size_t d = edit_distance(name, candidate);
         if (d < best_distance) {
             best_distance = d;

@@ -361,7 +361,7 @@ Result<ServerSet> ServerSet::build(std::shared_ptr<const Config> config, const B
     }
     // Cross-server checks.
     std::unordered_map<std::string, const Server*> bound;
-    const Server* default_server = nullptr;
+    std::unordered_map<std::uint16_t, const Server*> default_servers;  // port -> the DefaultServer there
     for (const auto& server : set.servers_) {
         if (server.port() == 0) {
             continue;
@@ -375,11 +375,11 @@ Result<ServerSet> ServerSet::build(std::shared_ptr<const Config> config, const B
             }
         }
         if (server.index_->default_server) {
-            if (default_server != nullptr && default_server->port() == server.port()) {
+            const auto [it, inserted] = default_servers.emplace(server.port(), &server);
+            if (!inserted) {
                 return Error{str_cat(to_string(server.context().where), ": DefaultServer is already on for port ",
-                                     server.port(), " at ", to_string(default_server->context().where))};
+                                     server.port(), " at ", to_string(it->second->context().where))};
             }
-            default_server = &server;
         }
     }
     return set;

@@ -120,8 +120,7 @@ Result<std::vector<Token>> TomlWalker::scalars(const toml::node& node, std::stri
 
 Result<void> TomlWalker::directive(const Entry& e) {
     const Token name{e.key, e.key_where};
-    if (const auto* table = e.node->as_table()) {
-        (void)table;
+    if (e.node->is_table()) {
         return error_at(e.key_where, str_cat(e.key, ": a directive's value must be a string, integer, boolean or "
                                                     "array, not a table (sections are Global, VirtualHost, "
                                                     "Anonymous, Directory and Limit)"));

@@ -177,6 +177,14 @@ TEST_F(LimitTest, AnonymousLimitsApplyInsideTheAnonymousSession) {
     EXPECT_TRUE(server().allowed("LOGIN", "", nullptr, "/home/bob", bob));
 }
 
+TEST_F(LimitTest, OnlyAnonymousLoginsAsInTheLimitHowto) {
+    load("<Limit LOGIN>\n  DenyAll\n</Limit>\n<Anonymous ~ftp>\n  User ftp\n  <Limit LOGIN>\n    AllowAll\n"
+         "  </Limit>\n</Anonymous>\n");
+    const Principal ftp{"ftp", {"ftp"}, "10.0.0.1", true};
+    EXPECT_TRUE(server().allowed("LOGIN", "", server().anonymous_for("ftp"), "/srv/ftp", ftp));
+    EXPECT_FALSE(allowed("LOGIN", "", bob));
+}
+
 TEST_F(LimitTest, DenyAllDirectlyInADirectoryRefusesEveryCommandThere) {
     load("<Directory /srv/secret>\n  DenyAll\n</Directory>\n<Directory /srv/open>\n  DenyAll\n  AllowAll\n"
          "</Directory>\n");

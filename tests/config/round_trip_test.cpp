@@ -138,3 +138,19 @@ TEST(ConfigRoundTrip, AwkwardArgumentsSurviveBothWriters) {
 
 }  // namespace
 }  // namespace ward::config
+
+namespace ward::config {
+namespace {
+
+TEST(ConfigRoundTrip, EquivalenceKeepsTheOrderOfSections) {
+    auto a = parse_proftpd_text("<Directory /a>\n</Directory>\n<Anonymous /b>\n</Anonymous>\n", "a.conf");
+    auto b = parse_proftpd_text("<Anonymous /b>\n</Anonymous>\n<Directory /a>\n</Directory>\n", "b.conf");
+    ASSERT_TRUE(a && b);
+    EXPECT_FALSE(equivalent(*a, *b));
+    auto toml = parse_toml_text(to_toml(*a), "a.toml");
+    ASSERT_TRUE(toml) << toml.error().message;
+    EXPECT_TRUE(equivalent(*a, *toml));
+}
+
+}  // namespace
+}  // namespace ward::config
