@@ -20,7 +20,7 @@ namespace ward::ftp {
 namespace {
 
 constexpr std::size_t kMaxQueuedLines = 64;          // stop reading the control connection beyond this
-constexpr std::size_t kMaxOutputBacklog = 256 * 1024;  // ... or when the client does not read replies
+constexpr std::size_t kMaxOutputBacklog = std::size_t{256} * 1024; // ... or when the client does not read replies
 constexpr std::chrono::seconds kLinger{5};           // how long a closing session waits to flush
 
 std::array<asio::steady_timer, 5> make_timers(asio::io_context& io) {
@@ -413,7 +413,7 @@ void SessionImpl::write_next() {
             return;
         }
         write_next();
-        if (!writing_ && out_inflight_.capacity() > 64 * 1024) {
+        if (!writing_ && out_inflight_.capacity() > std::size_t{64} * 1024) {
             out_inflight_.shrink_to_fit();  // a big STAT reply must not stay with an idle session
         }
         read_control();

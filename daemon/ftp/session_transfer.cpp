@@ -71,11 +71,13 @@ void SessionImpl::fill_transfer_event(CommandContext& ctx, const TransferResult&
 }
 
 void SessionImpl::finish_transfer(CommandContext& ctx, const TransferResult& result, std::string_view shown) {
+    const bool interrupted = result.outcome == TransferResult::Outcome::aborted ||
+                             result.outcome == TransferResult::Outcome::timeout;
     if (result.outcome == TransferResult::Outcome::complete) {
         finish(ctx, 226, "Transfer complete");
-    } else if (!result.connected) {
+    } else if (!interrupted && !result.connected) {
         finish(ctx, 425, str_cat("Unable to build data connection: ", result.reason));
-    } else if (result.file_error) {
+    } else if (!interrupted && result.file_error) {
         finish(ctx, 451, str_cat(shown, ": ", result.reason));
     } else {
         finish(ctx, 426, "Transfer aborted. Data connection closed.");
