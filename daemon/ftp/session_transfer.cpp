@@ -84,9 +84,8 @@ void SessionImpl::finish_transfer(CommandContext& ctx, const TransferResult& res
     }
 }
 
-void SessionImpl::log_transfer(const CommandContext& ctx, const std::string& vpath, const TransferResult& result,
-                               bool incoming, Clock::time_point started) {
-    (void)ctx;
+void SessionImpl::log_transfer(const std::string& vpath, const TransferResult& result, bool incoming,
+                               Clock::time_point started) {
     if (settings_.transfer_log_fd < 0 || !result.connected) {
         return;
     }
@@ -150,7 +149,7 @@ void SessionImpl::cmd_retr(CommandContext& ctx) {
     begin_transfer(ctx, opening, std::move(spec),
                    [this, vpath, started](CommandContext& done, const TransferResult& result) {
                        fill_transfer_event(done, result, started);
-                       log_transfer(done, vpath, result, false, started);
+                       log_transfer(vpath, result, false, started);
                        log::info("RETR ", real(vpath), ": ", result.bytes, " bytes, ",
                                  result.outcome == TransferResult::Outcome::complete ? "complete" : "incomplete");
                        finish_transfer(done, result, done.argument);
@@ -286,7 +285,7 @@ void SessionImpl::cmd_store(CommandContext& ctx, StoreMode mode) {
                            done.event.file_size = static_cast<std::uint64_t>(after.st_size);
                        }
                        fill_transfer_event(done, result, started);
-                       log_transfer(done, vpath, result, true, started);
+                       log_transfer(vpath, result, true, started);
                        log::info(done.canonical, ' ', real(vpath), ": ", result.bytes, " bytes, ",
                                  result.outcome == TransferResult::Outcome::complete ? "complete" : "incomplete");
                        finish_transfer(done, result, shown);
