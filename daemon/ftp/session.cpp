@@ -52,9 +52,7 @@ SessionImpl::SessionImpl(asio::io_context& io, UniqueFd control, SessionHost& ho
       mlst_facts_(kDefaultMlstFacts),
       data_(io),
       timers_(make_timers(io)) {
-    if (!open_control(std::move(control))) {
-        ended_ = true;
-    }
+    control_failed_ = !open_control(std::move(control));
 }
 
 SessionImpl::SessionImpl(asio::io_context& io, UniqueFd control, SessionHost& host, PostAuthSession post,
@@ -68,9 +66,7 @@ SessionImpl::SessionImpl(asio::io_context& io, UniqueFd control, SessionHost& ho
       mlst_facts_(kDefaultMlstFacts),
       data_(io),
       timers_(make_timers(io)) {
-    if (!open_control(std::move(control))) {
-        ended_ = true;
-    }
+    control_failed_ = !open_control(std::move(control));
 }
 
 SessionImpl::~SessionImpl() {
@@ -133,6 +129,10 @@ bool SessionImpl::compile_filters() {
 
 void SessionImpl::start() {
     if (ended_) {
+        return;
+    }
+    if (control_failed_) {
+        end_session("control connection unusable");
         return;
     }
     (void)std::signal(SIGPIPE, SIG_IGN);  // a data peer that goes away must not kill the worker

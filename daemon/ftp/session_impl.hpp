@@ -193,6 +193,7 @@ private:
     bool processing_ = false;  // process_lines() is on the stack
     bool processing_scheduled_ = false;
     bool control_eof_ = false;
+    bool control_failed_ = false;
     bool ended_ = false;
     bool close_after_flush_ = false;
 
