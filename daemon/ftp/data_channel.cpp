@@ -5,6 +5,8 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/post.hpp>
 
+#include <chrono>
+
 #include "base/log.hpp"
 #include "daemon/ftp/session_host.hpp"
 
@@ -17,7 +19,8 @@ using tcp = asio::ip::tcp;
 std::uint32_t random_u32() noexcept {
     std::uint32_t value = 0;
     if (::getrandom(&value, sizeof value, GRND_NONBLOCK) != static_cast<ssize_t>(sizeof value)) {
-        value = static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(&value));
+        // No entropy yet (very early boot): the clock still spreads sessions over the range.
+        value = static_cast<std::uint32_t>(std::chrono::steady_clock::now().time_since_epoch().count());
     }
     return value;
 }

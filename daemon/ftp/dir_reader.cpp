@@ -10,7 +10,7 @@
 namespace ward::ftp {
 namespace {
 
-constexpr std::size_t kDirBufferBytes = 64 * 1024;
+constexpr std::size_t kDirBufferBytes = std::size_t{64} * 1024;
 constexpr std::size_t kMaxEntries = 1U << 24U;  // names and offsets stay within 32 bits
 
 }  // namespace

@@ -134,8 +134,9 @@ void append_list_line(std::string& out, const FileFacts& facts, std::string_view
     out += ' ';
     append_two_digits(out, t.tm_mday);
     out += ' ';
-    const std::int64_t age = now - facts.mtime;
-    if (age > kSixMonths || age < -kSixMonths) {
+    std::int64_t age = 0;
+    const bool far = __builtin_sub_overflow(now, facts.mtime, &age) || age > kSixMonths || age < -kSixMonths;
+    if (far) {
         append_right(out, str_cat(t.tm_year + 1900), 5);
     } else {
         append_two_digits(out, t.tm_hour);

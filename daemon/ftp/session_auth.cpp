@@ -13,7 +13,7 @@
 namespace ward::ftp {
 namespace {
 
-constexpr std::size_t kMaxDisplayBytes = 64 * 1024;
+constexpr std::size_t kMaxDisplayBytes = std::size_t{64} * 1024;
 
 void wipe(std::string& secret) noexcept {
     if (!secret.empty()) {

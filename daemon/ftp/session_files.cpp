@@ -61,7 +61,7 @@ void SessionImpl::cmd_pwd(CommandContext& ctx) {
 
 void SessionImpl::cmd_cwd(CommandContext& ctx, std::string_view client_path) {
     const std::string vpath = to_vpath(client_path);
-    if (!permitted(ctx, "CWD", vpath)) {
+    if (!permitted(ctx, ctx.canonical, vpath)) {
         return;
     }
     const std::string shown = ctx.argument.empty() ? vpath : ctx.argument;

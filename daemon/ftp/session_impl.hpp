@@ -1,6 +1,7 @@
 #pragma once
 // The state and the handlers of one FTP session (session.hpp is the public face). The handlers are split
-// by concern: session.cpp (control connection, replies, hooks, timeouts, ending), session_auth.cpp (login),
+// by concern: session.cpp (control connection, dispatch, replies, hooks), session_lifetime.cpp (timeouts,
+// ending), session_auth.cpp (login),
 // session_files.cpp (file and directory commands), session_info.cpp (TYPE, FEAT, HELP, STAT, ...),
 // session_data.cpp (PASV/EPSV/PORT/EPRT and the data-command driver), session_transfer.cpp (RETR, STOR,
 // APPE, STOU, REST, ABOR), session_listing.cpp (LIST, NLST, MLSD, MLST, STAT path).
@@ -72,7 +73,7 @@ private:
         bool incoming = false;
     };
 
-    // session.cpp: control connection, dispatch, replies, hooks, timers, ending
+    // session.cpp: control connection, dispatch, replies, hooks
     bool open_control(UniqueFd fd);
     bool compile_filters();
     void read_control();
@@ -89,6 +90,7 @@ private:
     void finish(CommandContext& ctx, int code, std::string text);
     std::vector<std::string> run_hooks(exec::HookPoint point, CommandContext& ctx);
     void fill_event(CommandContext& ctx);
+    // session_lifetime.cpp: timeouts and the end of the session
     void arm(Timeout which);
     void on_timer(Timeout which, boost::system::error_code ec);
     [[nodiscard]] std::chrono::seconds limit(Timeout which) const noexcept;
@@ -151,8 +153,8 @@ private:
     enum class StoreMode : std::uint8_t { stor, appe, stou };
     void cmd_store(CommandContext& ctx, StoreMode mode);
     void cmd_abor(CommandContext& ctx);
-    void log_transfer(const CommandContext& ctx, const std::string& vpath, const TransferResult& result,
-                      bool incoming, Clock::time_point started);
+    void log_transfer(const std::string& vpath, const TransferResult& result, bool incoming,
+                      Clock::time_point started);
     void fill_transfer_event(CommandContext& ctx, const TransferResult& result, Clock::time_point started) const;
     // 226 Transfer complete, 425 (no connection), 426 (connection lost or aborted), 451 (local file error).
     void finish_transfer(CommandContext& ctx, const TransferResult& result, std::string_view shown);
@@ -191,6 +193,7 @@ private:
     bool processing_ = false;  // process_lines() is on the stack
     bool processing_scheduled_ = false;
     bool control_eof_ = false;
+    bool control_failed_ = false;
     bool ended_ = false;
     bool close_after_flush_ = false;
 

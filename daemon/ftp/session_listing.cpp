@@ -213,7 +213,7 @@ void SessionImpl::cmd_list(CommandContext& ctx, ListKind kind) {
     const ListOptions options = parse_list_argument(ctx.argument);
     const std::string target = to_vpath(kind == ListKind::mlsd ? std::string_view(ctx.argument) : options.path);
     ctx.event.path = target;
-    if (!permitted(ctx, verb == "STAT" ? "LIST" : verb, has_glob(virtual_basename(target)) ? std::string(virtual_parent(target)) : target)) {
+    if (!permitted(ctx, verb, has_glob(virtual_basename(target)) ? std::string(virtual_parent(target)) : target)) {
         return;
     }
     if (kind != ListKind::stat && !require_data_connection(ctx)) {

@@ -71,20 +71,21 @@ void SessionImpl::fill_transfer_event(CommandContext& ctx, const TransferResult&
 }
 
 void SessionImpl::finish_transfer(CommandContext& ctx, const TransferResult& result, std::string_view shown) {
+    const bool interrupted = result.outcome == TransferResult::Outcome::aborted ||
+                             result.outcome == TransferResult::Outcome::timeout;
     if (result.outcome == TransferResult::Outcome::complete) {
         finish(ctx, 226, "Transfer complete");
-    } else if (!result.connected) {
+    } else if (!interrupted && !result.connected) {
         finish(ctx, 425, str_cat("Unable to build data connection: ", result.reason));
-    } else if (result.file_error) {
+    } else if (!interrupted && result.file_error) {
         finish(ctx, 451, str_cat(shown, ": ", result.reason));
     } else {
         finish(ctx, 426, "Transfer aborted. Data connection closed.");
     }
 }
 
-void SessionImpl::log_transfer(const CommandContext& ctx, const std::string& vpath, const TransferResult& result,
-                               bool incoming, Clock::time_point started) {
-    (void)ctx;
+void SessionImpl::log_transfer(const std::string& vpath, const TransferResult& result, bool incoming,
+                               Clock::time_point started) {
     if (settings_.transfer_log_fd < 0 || !result.connected) {
         return;
     }
@@ -148,7 +149,7 @@ void SessionImpl::cmd_retr(CommandContext& ctx) {
     begin_transfer(ctx, opening, std::move(spec),
                    [this, vpath, started](CommandContext& done, const TransferResult& result) {
                        fill_transfer_event(done, result, started);
-                       log_transfer(done, vpath, result, false, started);
+                       log_transfer(vpath, result, false, started);
                        log::info("RETR ", real(vpath), ": ", result.bytes, " bytes, ",
                                  result.outcome == TransferResult::Outcome::complete ? "complete" : "incomplete");
                        finish_transfer(done, result, done.argument);
@@ -284,7 +285,7 @@ void SessionImpl::cmd_store(CommandContext& ctx, StoreMode mode) {
                            done.event.file_size = static_cast<std::uint64_t>(after.st_size);
                        }
                        fill_transfer_event(done, result, started);
-                       log_transfer(done, vpath, result, true, started);
+                       log_transfer(vpath, result, true, started);
                        log::info(done.canonical, ' ', real(vpath), ": ", result.bytes, " bytes, ",
                                  result.outcome == TransferResult::Outcome::complete ? "complete" : "incomplete");
                        finish_transfer(done, result, shown);

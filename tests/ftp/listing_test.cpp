@@ -43,6 +43,15 @@ TEST(ListLine, RecentFilesShowTimeOlderShowYear) {
     EXPECT_EQ(out.substr(out.size() - 14), " l -> target\r\n");
 }
 
+TEST(ListLine, ExtremeTimesDoNotOverflow) {
+    std::string out;
+    append_list_line(out, file(S_IFREG | 0644, 1, INT64_MIN), "u", "g", "x", "", INT64_MAX);
+    EXPECT_EQ(out.substr(out.size() - 3), "x\r\n");
+    out.clear();
+    append_list_line(out, file(S_IFREG | 0644, 1, INT64_MAX), "u", "g", "y", "", INT64_MIN);
+    EXPECT_NE(out.find(" 1970 y"), std::string::npos);
+}
+
 TEST(Mdtm, UtcDigits) {
     EXPECT_EQ(format_mdtm(k2010), "20100101000000");
     EXPECT_EQ(format_mdtm(1000000000), "20010909014640");

@@ -73,6 +73,21 @@ class FtpAbort(unittest.TestCase):
             self.assertEqual(retr["reply_code"], 426)
             self.assertLess(retr["bytes"], BIG)
 
+    def test_abor_after_telnet_ip_and_synch(self):
+        with wardtest.ftp_server(self.root, users={"alice": "pw"}) as server:
+            ftp = self.session(server)
+            conn = ftp.transfercmd("RETR big.bin")
+            conn.recv(65536)
+            # RFC 959 4.1.3: Telnet IP, then Synch (IAC as normal data, DM as urgent data), then ABOR.
+            ftp.sock.sendall(b"\xff\xf4\xff")
+            ftp.sock.send(b"\xf2", socket.MSG_OOB)
+            ftp.sock.sendall(b"ABOR\r\n")
+            self.assertEqual(ftp.getmultiline(), "426 Transfer aborted. Data connection closed.")
+            self.assertEqual(ftp.getresp(), "226 Abort successful")
+            conn.close()
+            self.assertEqual(ftp.voidcmd("NOOP"), "200 NOOP command successful")
+            ftp.quit()
+
     def abort_stor(self, hidden):
         with wardtest.ftp_server(self.root, users={"alice": "pw"}, hidden_stores=hidden) as server:
             ftp = self.session(server)

@@ -303,7 +303,11 @@ def ftp_server(root, users=None, anonymous_root=None, **settings):
         yield server
     finally:
         server.stop()
+        log = server.log()
         shutil.rmtree(workdir, ignore_errors=True)
+    # Every session process reports memory errors and leaks (sanitizer builds) on the server's stderr.
+    if "Sanitizer" in log or "runtime error:" in log:
+        raise AssertionError("the FTP server reported a sanitizer finding:\n" + log)
 
 
 def test_data_file(size, name=None):
@@ -328,8 +332,9 @@ def test_data_file(size, name=None):
                 written += len(chunk)
                 counter += 1
         os.replace(tmp, path)
-        with open(digest_path, "w") as f:
+        with open(tmp, "w") as f:
             f.write(digest.hexdigest())
+        os.replace(tmp, digest_path)
     with open(digest_path) as f:
         return path, f.read().strip()
 
