@@ -23,8 +23,8 @@ public:
     [[nodiscard]] std::optional<std::string> user_name(uid_t uid) const override;
     [[nodiscard]] std::optional<std::string> group_name(gid_t gid) const override;
 
-    void add_user(uid_t uid, std::string name) { users_.try_emplace(uid, std::move(name)); }
-    void add_group(gid_t gid, std::string name) { groups_.try_emplace(gid, std::move(name)); }
+    void add_user(uid_t uid, const std::string& name) { users_.try_emplace(uid, name); }
+    void add_group(gid_t gid, const std::string& name) { groups_.try_emplace(gid, name); }
 
 private:
     std::unordered_map<uid_t, std::string> users_;

@@ -83,6 +83,10 @@ bool SessionImpl::open_control(UniqueFd fd) {
         log::error("control connection: getsockname: ", sys::errno_name(errno));
         return false;
     }
+    if (local.ss_family != AF_INET && local.ss_family != AF_INET6) {
+        log::error("control connection: not an IPv4 or IPv6 socket");
+        return false;
+    }
     const tcp protocol = local.ss_family == AF_INET6 ? tcp::v6() : tcp::v4();
     boost::system::error_code ec;
     control_.assign(protocol, fd.release(), ec);
