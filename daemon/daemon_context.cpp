@@ -1,5 +1,7 @@
 #include "daemon/daemon_context.hpp"
 
+#include "exec/exec_log.hpp"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -35,6 +37,21 @@ Result<std::string> prepare_empty_dir() {
         return Error{str_cat(kEmptyDir, " must be an empty directory owned by root")};
     }
     return std::string(kEmptyDir);
+}
+
+// mod_exec: the settings, and ExecLog opened now, as root, with ProFTPD's checks.
+Result<void> prepare_exec(ServerRuntime& runtime) {
+    runtime.exec = exec::exec_settings(*runtime.server);
+    if (runtime.exec.log_path.empty()) {
+        return {};
+    }
+    auto fd = exec::open_exec_log(runtime.exec.log_path);
+    if (!fd) {
+        const config::Directive* where = runtime.server->get("ExecLog");
+        return Error{str_cat(to_string(where->where), ": ", fd.error().message)};
+    }
+    runtime.exec_log = std::move(*fd);
+    return {};
 }
 
 Result<void> prepare_identity(ServerRuntime& runtime, bool privileged) {
@@ -151,12 +168,13 @@ Result<std::shared_ptr<DaemonContext>> prepare_context(std::shared_ptr<const con
     auto preauth = compile(sandbox::policies::worker_preauth());
     auto postauth = compile(sandbox::policies::worker_postauth());
     auto hook = compile(sandbox::policies::hook());
-    for (auto* compiled : {&monitor, &preauth, &postauth, &hook}) {
+    auto hook_strict = compile(sandbox::policies::hook({.strict = true}));
+    for (auto* compiled : {&monitor, &preauth, &postauth, &hook, &hook_strict}) {
         if (!*compiled) {
             return std::move(*compiled).error();
         }
     }
-    auto context = std::make_shared<DaemonContext>(Policies{*monitor, *preauth, *postauth, *hook});
+    auto context = std::make_shared<DaemonContext>(Policies{*monitor, *preauth, *postauth, *hook, *hook_strict});
     context->servers = std::make_shared<const config::ServerSet>(std::move(*servers));
     context->privileged = ::geteuid() == 0;
     if (context->privileged) {
@@ -185,6 +203,9 @@ Result<std::shared_ptr<DaemonContext>> prepare_context(std::shared_ptr<const con
             return std::move(done).error();
         }
         if (auto done = open_transfer_logs(runtime); !done) {
+            return std::move(done).error();
+        }
+        if (auto done = prepare_exec(runtime); !done) {
             return std::move(done).error();
         }
         auto caps = session_capabilities(server);

@@ -16,6 +16,7 @@
 #include "daemon/name_table.hpp"
 #include "daemon/session_config.hpp"
 #include "daemon/worker/hook_interest.hpp"
+#include "exec/hook_config.hpp"
 #include "sandbox/capabilities.hpp"
 #include "sandbox/seccomp_policy.hpp"
 
@@ -30,6 +31,8 @@ struct ServerRuntime {
     uid_t preauth_uid = 0;  // User/Group: the unprivileged identity of pre-auth workers
     gid_t preauth_gid = 0;
     sandbox::CapabilitySet session_caps;  // mod_cap: CapabilitiesEngine and CapabilitiesSet
+    exec::ExecSettings exec;              // mod_exec: ExecEngine, ExecOptions, ExecTimeout, ExecSandbox, ExecLog
+    UniqueFd exec_log;                    // ExecLog, when set
 
     [[nodiscard]] int transfer_log_for(const config::Context* anon) const;
 };
@@ -39,6 +42,7 @@ struct Policies {
     sandbox::CompiledPolicy worker_preauth;
     sandbox::CompiledPolicy worker_postauth;
     sandbox::CompiledPolicy hook;
+    sandbox::CompiledPolicy hook_strict;  // ExecSandbox strict
 };
 
 struct DaemonContext {

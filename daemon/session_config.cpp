@@ -202,7 +202,7 @@ std::shared_ptr<const ftp::AccessPolicy> access_policy(const config::Server& ser
 worker::HookInterest hook_interest(const config::Context& root, const config::Server& server) {
     worker::HookInterest interest;
     const Directive* engine = server.get("ExecEngine");
-    if (engine != nullptr && !config::as_bool(*engine)) {
+    if (engine == nullptr || !config::as_bool(*engine)) {  // ExecEngine is off unless turned on
         return interest;
     }
     const std::pair<std::string_view, exec::HookPoint> kinds[] = {

@@ -7,6 +7,7 @@
 #include "base/strings.hpp"
 #include "base/sys.hpp"
 #include "daemon/monitor/session_monitor.hpp"
+#include "daemon/session_hooks.hpp"
 #include "daemon/worker/launcher.hpp"
 
 namespace ward::daemon {
@@ -19,6 +20,7 @@ namespace {
 
 std::vector<int> kept_fds(const DaemonContext& context, const ServerRuntime& runtime, int socket) {
     std::vector<int> keep{0, 1, 2, socket, log::sink().fd, context.system_log.get(), runtime.transfer_log.get()};
+    keep.push_back(runtime.exec_log.get());
     for (const auto& [anon, fd] : runtime.anon_transfer_logs) {
         keep.push_back(fd.get());
     }
@@ -54,11 +56,18 @@ void run_session_process(const DaemonContext& context, const ServerRuntime& runt
     setup.facts.local_port = connection.local_port;
     setup.facts.session_pid = ::getpid();
     setup.rules = runtime.login_rules.get();
+    // ExecOnConnect runs here, before the pre-auth worker exists: its sendStdout lines precede the banner.
+    SessionHooks hooks(context, runtime);
+    std::vector<std::string> connect_lines;
+    if (hooks.enabled()) {
+        setup.hooks = &hooks;
+        connect_lines = hooks.dispatch(exec::HookPoint::on_connect, exec::CommandEvent{}, setup.facts);
+    }
     worker::SandboxedLauncher launcher(
         context, runtime,
         worker::Connection{connection.socket.get(), connection.client_address, connection.client_port,
                            connection.local_address, connection.local_port},
-        {});
+        std::move(connect_lines));
     setup.launcher = &launcher;
     log::debug(1, "connection from ", connection.client_address, " port ", connection.client_port);
     monitor::SessionMonitor session(std::move(setup));

@@ -13,6 +13,7 @@
 #include "base/sys.hpp"
 #include "base/strings.hpp"
 #include "config/values.hpp"
+#include "daemon/session_hooks.hpp"
 #include "daemon/session_process.hpp"
 
 namespace ward::master {
@@ -152,7 +153,7 @@ void Master::on_accept(Listener& listener, tcp::socket socket) {
     const unsigned per_host = directive_unsigned(*server, "MaxClientsPerHost");
     const Admission admission = limits_.admit(client, ConnectionLimits::Clock::now(), per_host);
     if (admission != Admission::admit) {
-        refuse(socket, admission, per_host);
+        refuse(socket, admission, per_host, context_->runtime_for(*server));
         return;
     }
     const daemon::ServerRuntime& runtime = context_->runtime_for(*server);
@@ -177,7 +178,7 @@ void Master::on_accept(Listener& listener, tcp::socket socket) {
     log::debug(3, "session ", pid, " for ", client, " on ", listener.point.address, " port ", listener.point.port);
 }
 
-void Master::refuse(tcp::socket& socket, Admission why, unsigned per_host_limit) {
+void Master::refuse(tcp::socket& socket, Admission why, unsigned per_host_limit, const daemon::ServerRuntime& runtime) {
     const LimitSettings& settings = limits_.settings();
     std::string reply;
     switch (why) {
@@ -199,8 +200,13 @@ void Master::refuse(tcp::socket& socket, Admission why, unsigned per_host_limit)
             return;
     }
     (void)::send(socket.native_handle(), reply.data(), reply.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (options_.on_event && why != Admission::max_clients_per_host) {
-        options_.on_event(*context_, admission_name(why));
+    if (why != Admission::max_clients_per_host) {
+        boost::system::error_code ec;
+        const tcp::endpoint remote = socket.remote_endpoint(ec);
+        const tcp::endpoint local = socket.local_endpoint(ec);
+        daemon::fire_event_hooks(*context_, runtime, admission_name(why),
+                                 {address_text(remote.address()), remote.port(), address_text(local.address()),
+                                  local.port()});
     }
 }
 
@@ -273,9 +279,7 @@ void Master::reload() {
         listeners_.push_back(std::move(listener));
     }
     log::notice("configuration reloaded from ", context_->servers->config().source);
-    if (options_.on_restart) {
-        options_.on_restart(*context_);
-    }
+    daemon::fire_restart_hooks(*context_);
 }
 
 void Master::shut_down() {

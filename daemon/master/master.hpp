@@ -24,9 +24,6 @@ struct MasterOptions {
     // Reads the configuration again and prepares a context from it (SIGHUP).
     std::function<Result<std::shared_ptr<daemon::DaemonContext>>()> reload;
     bool single_session = false;  // -X: serve one connection in this process, then exit
-    // mod_exec: ExecOnEvent ("MaxInstances", "MaxConnectionRate") and ExecOnRestart; unset = none.
-    std::function<void(const daemon::DaemonContext&, std::string_view event)> on_event;
-    std::function<void(const daemon::DaemonContext&)> on_restart;
 };
 
 class Master {
@@ -49,7 +46,8 @@ private:
     Result<std::unique_ptr<Listener>> open_listener(const BindPoint& point);
     void accept_next(Listener& listener);
     void on_accept(Listener& listener, boost::asio::ip::tcp::socket socket);
-    void refuse(boost::asio::ip::tcp::socket& socket, Admission why, unsigned per_host_limit);
+    void refuse(boost::asio::ip::tcp::socket& socket, Admission why, unsigned per_host_limit,
+                const daemon::ServerRuntime& runtime);
     void wait_for_signals();
     void reap_children();
     void reload();
