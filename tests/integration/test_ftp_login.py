@@ -121,7 +121,10 @@ class FtpLogin(unittest.TestCase):
         with wardtest.ftp_server(self.root, users={"alice": "topsecret"}, hooks=True,
                                  hook_output=["hook says hi"]) as server:
             ftp = self.connect(server)
-            self.assertEqual(ftp.getwelcome().splitlines(), ["220-hook says hi", "220 wardftpd Server ready."])
+            welcome = ftp.getwelcome().splitlines()
+            self.assertEqual(welcome[0], "220-hook says hi")
+            self.assertEqual(len(welcome), 2)
+            self.assertTrue(welcome[1].startswith("220 "), welcome)
             ftp.sendcmd("USER alice")
             reply = ftp.sendcmd("PASS topsecret")
             self.assertEqual(reply.splitlines(), ["230-hook says hi", "230 User alice logged in"])

@@ -31,8 +31,42 @@ _DIRECTIVES = {
     "hidden_stores": ("HiddenStores", lambda v: "on" if v else "off"),
     "show_symlinks": ("ShowSymlinks", lambda v: "on" if v else "off"),
 }
-# Settings the real daemon learns from mod_exec hooks; until then such tests use ftp_session_testd.
+# Settings served by mod_exec hooks that record each hook point (hook_recorder.py).
 HOOK_SETTINGS = ("hooks", "hook_output")
+RECORDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "hook_recorder.py")
+# What the recorder gets for each command hook: wardtest.FtpServer.hook_events() field names.
+_EVENT_ARGS = ("command=%m", "arguments=%J", "command_line=%r", "path=%F", "rename_from=%w", "cwd=%C",
+               "reply_code=%s", "reply_text=%S", "bytes=%b", "file_offset=%{file-offset}",
+               "file_size=%{file-size}", "transfer_status=%{transfer-status}",
+               "transfer_type=%{transfer-type}", "transfer_port=%{transfer-port}")
+
+
+def hook_directives(server, record_file):
+    """mod_exec directives that record every hook point to record_file (hooks=True), with sendStdout
+    output (hook_output=[lines]). Connect and exit hooks run as the server's User: the file and the
+    recorder must be reachable for it."""
+    import json
+    import shutil
+    recorder = os.path.join(server.dir, "hook_recorder.py")
+    shutil.copy(RECORDER, recorder)
+    os.chmod(recorder, 0o755)
+    os.chmod(server.dir, 0o711)
+    open(record_file, "a").close()
+    os.chmod(record_file, 0o666)
+    run = "/usr/bin/python3 %s %s" % (recorder, record_file)
+    events = " ".join(quote(a) for a in _EVENT_ARGS)
+    lines = ["ExecEngine on", "ExecTimeout 20"]
+    output = server.settings.get("hook_output")
+    if output:
+        lines += ["ExecOptions sendStdout", "ExecEnviron WARD_HOOK_OUTPUT %s" % quote(json.dumps(output))]
+    lines += [
+        "ExecOnConnect %s on_connect" % run,
+        "ExecBeforeCommand ALL %s before_command %s" % (run, events),
+        "ExecOnCommand ALL %s on_command %s" % (run, events),
+        "ExecOnError ALL %s on_error %s" % (run, events),
+        "ExecOnExit %s session_ended reason=%%E" % run,
+    ]
+    return lines
 
 
 def quote(value):
@@ -66,8 +100,10 @@ def make_config(server, port):
     ]
     if server.transfer_log:
         lines.append("TransferLog %s" % server.transfer_log)
+    if server.settings.get("hooks"):
+        lines += hook_directives(server, server._hook_log)
     for key, value in server.settings.items():
-        if key in ("transfer_log", "port", "anonymous_write"):
+        if key in ("transfer_log", "port", "anonymous_write") or key in HOOK_SETTINGS:
             continue
         if key not in _DIRECTIVES:
             raise ValueError("unknown FTP server setting %r" % key)

@@ -237,12 +237,8 @@ class FtpServer:
         return cmd
 
     def uses_wardftpd(self):
-        """The real daemon serves unless a test needs what only ftp_session_testd records (hook events);
-        WARD_FTP_BACKEND=testd forces the in-process server."""
-        import wardftpd_backend
-        if os.environ.get("WARD_FTP_BACKEND") == "testd":
-            return False
-        return not any(key in self.settings for key in wardftpd_backend.HOOK_SETTINGS)
+        """The real daemon serves; WARD_FTP_BACKEND=testd forces the in-process server."""
+        return os.environ.get("WARD_FTP_BACKEND") != "testd"
 
     def start(self):
         if self.uses_wardftpd():
