@@ -7,6 +7,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
+#include <algorithm>
+#include <array>
 #include <csignal>
 
 #include "base/log.hpp"
@@ -14,6 +16,7 @@
 #include "base/sys.hpp"
 #include "daemon/ftp/args.hpp"
 #include "daemon/ftp/reply.hpp"
+#include "daemon/ftp/vpath.hpp"
 #include "daemon/ftp/session_impl.hpp"
 
 namespace ward::ftp {
@@ -312,6 +315,13 @@ void SessionImpl::handle_line(const CommandLine& line) {
         rename_from_.reset();
     }
     if (host_.wants_hook(exec::HookPoint::before_command, ctx.verb)) {
+        // %F before the command: the path its argument names (the handler sets the final one).
+        static constexpr std::array<std::string_view, 13> kPathCommands{
+            "APPE", "CWD", "DELE", "MDTM", "MKD", "MLSD", "MLST", "RETR", "RMD", "RNFR", "RNTO", "SIZE", "STOR"};
+        if (!ctx.argument.empty() &&
+            std::find(kPathCommands.begin(), kPathCommands.end(), ctx.canonical) != kPathCommands.end()) {
+            ctx.event.path = resolve_virtual(cwd_, ctx.argument);
+        }
         const auto ignored = run_hooks(exec::HookPoint::before_command, ctx);
         (void)ignored;  // ExecBeforeCommand's output is not sent (ProFTPD sends only ExecOnCommand/Connect)
     }

@@ -26,7 +26,8 @@ def status_fields():
 
 def main():
     out, point = sys.argv[1], sys.argv[2]
-    event = {"point": point, "argv": sys.argv[3:], "env": dict(os.environ), "proc": status_fields()}
+    event = {"point": point, "argv": sys.argv[3:], "env": dict(os.environ), "proc": status_fields(),
+             "stdin": sys.stdin.read()}
     for arg in sys.argv[3:]:
         key, sep, value = arg.partition("=")
         if not sep:
