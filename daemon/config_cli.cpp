@@ -6,6 +6,7 @@
 #include "base/sys.hpp"
 #include "config/load.hpp"
 #include "config/server.hpp"
+#include "exec/hook_config.hpp"
 
 namespace ward::daemon {
 namespace {
@@ -46,6 +47,10 @@ std::optional<int> run_config_mode(const CommandLine& cli, std::string_view embe
     if (cli.print_config) {
         out(*cli.print_config == "toml" ? config::to_toml(*shared) : config::to_proftpd(*shared));
         return 0;
+    }
+    if (auto programs = exec::check_hook_programs(shared->root); !programs) {
+        err(str_cat("wardftpd: ", programs.error().message, "\n"));
+        return 1;
     }
     out("Syntax OK\n");
     return 0;

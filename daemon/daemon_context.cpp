@@ -174,6 +174,9 @@ Result<std::shared_ptr<DaemonContext>> prepare_context(std::shared_ptr<const con
             return std::move(*compiled).error();
         }
     }
+    if (auto programs = exec::check_hook_programs((*servers).config().root); !programs) {
+        return std::move(programs).error();
+    }
     auto context = std::make_shared<DaemonContext>(Policies{*monitor, *preauth, *postauth, *hook, *hook_strict});
     context->servers = std::make_shared<const config::ServerSet>(std::move(*servers));
     context->privileged = ::geteuid() == 0;

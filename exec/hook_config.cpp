@@ -1,8 +1,12 @@
 #include "exec/hook_config.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 
 #include "base/strings.hpp"
+#include "base/sys.hpp"
 #include "config/command_groups.hpp"
 #include "config/values.hpp"
 
@@ -87,6 +91,7 @@ std::vector<ConfiguredHook> session_hooks(const config::Server& server, HookPoin
     if (found.empty() && (point == HookPoint::on_exit || point == HookPoint::on_connect)) {
         found = server.get_all(name);
     }
+    out.reserve(found.size());
     for (const Directive* d : found) {
         out.push_back(from(*d, 0));
     }
@@ -129,6 +134,30 @@ std::vector<std::pair<std::string, std::string>> exec_environ(const config::Serv
         }
     }
     return out;
+}
+
+Result<void> check_hook_programs(const config::Context& root) {
+    static constexpr std::pair<std::string_view, std::size_t> kProgramArgument[] = {
+        {"ExecBeforeCommand", 1}, {"ExecOnCommand", 1}, {"ExecOnError", 1}, {"ExecOnConnect", 0},
+        {"ExecOnExit", 0},        {"ExecOnRestart", 0}, {"ExecOnEvent", 1}};
+    for (const Directive& d : root.directives) {
+        for (const auto& [name, index] : kProgramArgument) {
+            if (!iequals(d.name, name) || d.args.size() <= index) {
+                continue;
+            }
+            const std::string& program = d.args[index];
+            if (::access(program.c_str(), X_OK) != 0) {
+                return Error{str_cat(config::to_string(d.where), ": ", d.name, ": ", program, ": ",
+                                     sys::errno_name(errno))};
+            }
+        }
+    }
+    for (const auto& child : root.children) {
+        if (auto checked = check_hook_programs(child); !checked) {
+            return checked;
+        }
+    }
+    return {};
 }
 
 std::string hook_label(const config::Directive& directive, std::string_view command) {

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/result.hpp"
 #include "config/server.hpp"
 #include "exec/hook_event.hpp"
 
@@ -60,6 +61,10 @@ struct EventHook {
 // ExecEnviron NAME value pairs that apply, each name once (the most specific context wins).
 [[nodiscard]] std::vector<std::pair<std::string, std::string>> exec_environ(const config::Server& server,
                                                                             const ContextOf& where);
+
+// Every hook program the configuration names exists and is executable (wardftpd -t and start-up check
+// this; ProFTPD finds out when the hook first runs). Errors name file:line and the directive.
+[[nodiscard]] Result<void> check_hook_programs(const config::Context& root);
 
 // The directive's name, as ExecLog lines name a hook ("STOR ExecOnCommand", "ExecOnConnect").
 [[nodiscard]] std::string hook_label(const config::Directive& directive, std::string_view command);

@@ -38,7 +38,7 @@ struct SpawnOutcome {
     pid_t pid = -1;
 };
 
-inline constexpr std::size_t kOutputCap = 64 * 1024;
+inline constexpr std::size_t kOutputCap = std::size_t{64} * 1024;
 
 // Errors are the parent's own failures (no pipe, no fork); everything about the child is in the outcome.
 [[nodiscard]] Result<SpawnOutcome> spawn(SpawnSpec spec);

@@ -309,6 +309,18 @@ class ExecDirectives(unittest.TestCase):
             self.assertEqual(int(as_root["proc"]["CapEff"], 16), 0)
         self.assertIn("MaxInstances (1) reached", daemon.log())
 
+    # -- wardftpd -t checks every hook program --
+    def test_config_test_refuses_a_missing_hook_program(self):
+        import subprocess
+        conf = os.path.join(self.setup.base, "missing.conf")
+        with open(conf, "w") as f:
+            f.write(self.setup.config(wardtest.free_port(), ["ExecEngine on", "<Directory /srv>",
+                                                              "  ExecOnCommand STOR /nonexistent/hook %f",
+                                                              "</Directory>"]))
+        run = subprocess.run([wardtest.WARDFTPD, "-t", "-c", conf], capture_output=True, text=True, timeout=30)
+        self.assertEqual(run.returncode, 1)
+        self.assertRegex(run.stderr, r"missing\.conf:\d+:3: ExecOnCommand: /nonexistent/hook: No such file or directory")
+
     # -- ExecOnRestart --
     def test_exec_on_restart_fires_on_sighup(self):
         daemon = self.daemon("ExecEngine on", "ExecOnRestart %s" % self.setup.hook("restart", "%v"))
