@@ -21,6 +21,20 @@ WARDCTL = os.path.join(BIN_DIR, "wardctl")
 LOOPBACK = "127.0.0.1"
 
 
+def _sanitizer_build():
+    cache = os.path.join(os.environ.get("WARD_BUILD_DIR", ""), "CMakeCache.txt")
+    try:
+        with open(cache, encoding="utf-8") as f:
+            return any(line.strip() == "WARD_SANITIZE:BOOL=ON" for line in f)
+    except OSError:
+        return False
+
+
+# ASan/UBSan builds merge the sanitizer runtime's calls (ptrace for LeakSanitizer among them) into every
+# seccomp policy (sandbox/syscall_groups.hpp): a test of those calls is for release builds only.
+SANITIZER_BUILD = _sanitizer_build()
+
+
 def free_port():
     """A TCP port on loopback that was free a moment ago."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
