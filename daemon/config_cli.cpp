@@ -6,7 +6,10 @@
 #include "base/sys.hpp"
 #include "config/load.hpp"
 #include "config/server.hpp"
+#include "daemon/daemon_context.hpp"
 #include "exec/hook_config.hpp"
+#include "sandbox/capabilities.hpp"
+#include "sandbox/review.hpp"
 
 namespace ward::daemon {
 namespace {
@@ -21,6 +24,27 @@ Result<config::Config> load(const CommandLine& cli, std::string_view embedded_de
         return config::load_file(*cli.config_file, options);
     }
     return config::parse_proftpd_text(embedded_default, kEmbeddedConfigName, options);
+}
+
+// -t -d 5: what each process role may do under this configuration, as a reviewer reads it.
+void print_roles(const config::ServerSet& servers) {
+    out("\nProcess roles:\n");
+    out("  master: root (or the launching user); capabilities: every one it was started with\n");
+    for (const auto& server : servers.servers()) {
+        const config::Directive* name = server.get("ServerName");
+        auto caps = server_session_capabilities(server);
+        if (!caps) {
+            err(str_cat("wardftpd: ", caps.error().message, "\n"));
+            continue;
+        }
+        const auto monitor = sandbox::monitor_capabilities(*caps);
+        out(str_cat("  session monitor (", name == nullptr ? std::string("main server") : name->args.at(0), ", port ",
+                    server.port(), "): CapEff ", monitor.hex(), " = ", monitor.names(), "\n"));
+    }
+    out("  workers (before and after login) and hooks: no capabilities, no_new_privs\n\n");
+    for (const auto& block : sandbox::review_blocks()) {
+        out(str_cat("[", block.id, "]\n", block.text, "\n"));
+    }
 }
 
 }  // namespace
@@ -53,6 +77,9 @@ std::optional<int> run_config_mode(const CommandLine& cli, std::string_view embe
         return 1;
     }
     out("Syntax OK\n");
+    if (cli.debug_level >= 5) {
+        print_roles(*servers);
+    }
     return 0;
 }
 

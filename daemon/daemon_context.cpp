@@ -114,21 +114,6 @@ Result<void> open_transfer_logs(ServerRuntime& runtime) {
     return {};
 }
 
-Result<sandbox::CapabilitySet> session_capabilities(const config::Server& server) {
-    sandbox::CapabilitiesDirectives directives;
-    if (const config::Directive* engine = server.get("CapabilitiesEngine")) {
-        directives.engine = config::as_bool(*engine);
-    }
-    for (const config::Directive* line : server.get_all("CapabilitiesSet")) {
-        std::vector<std::string_view> args(line->args.begin(), line->args.end());
-        auto parsed = sandbox::parse_capabilities_set(args);
-        if (!parsed) {
-            return Error{str_cat(to_string(line->where), ": CapabilitiesSet: ", parsed.error().message)};
-        }
-        directives.set_lines.push_back(*parsed);
-    }
-    return sandbox::session_capabilities(directives);
-}
 
 Result<sandbox::CompiledPolicy> compile(const sandbox::PolicyBuilder& builder) {
     auto compiled = builder.compile();
@@ -211,7 +196,7 @@ Result<std::shared_ptr<DaemonContext>> prepare_context(std::shared_ptr<const con
         if (auto done = prepare_exec(runtime); !done) {
             return std::move(done).error();
         }
-        auto caps = session_capabilities(server);
+        auto caps = server_session_capabilities(server);
         if (!caps) {
             return std::move(caps).error();
         }
@@ -221,6 +206,22 @@ Result<std::shared_ptr<DaemonContext>> prepare_context(std::shared_ptr<const con
     }
     context->names = NameTable::load(name_sources);
     return context;
+}
+
+Result<sandbox::CapabilitySet> server_session_capabilities(const config::Server& server) {
+    sandbox::CapabilitiesDirectives directives;
+    if (const config::Directive* engine = server.get("CapabilitiesEngine")) {
+        directives.engine = config::as_bool(*engine);
+    }
+    for (const config::Directive* line : server.get_all("CapabilitiesSet")) {
+        std::vector<std::string_view> args(line->args.begin(), line->args.end());
+        auto parsed = sandbox::parse_capabilities_set(args);
+        if (!parsed) {
+            return Error{str_cat(to_string(line->where), ": CapabilitiesSet: ", parsed.error().message)};
+        }
+        directives.set_lines.push_back(*parsed);
+    }
+    return sandbox::session_capabilities(directives);
 }
 
 }  // namespace ward::daemon

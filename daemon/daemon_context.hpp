@@ -59,6 +59,9 @@ struct DaemonContext {
     [[nodiscard]] const ServerRuntime& runtime_for(const config::Server& server) const;
 };
 
+// mod_cap: the session monitor's capability set for a server (CapabilitiesEngine, CapabilitiesSet).
+[[nodiscard]] Result<sandbox::CapabilitySet> server_session_capabilities(const config::Server& server);
+
 // Builds a context from a loaded configuration. Every error names what failed; nothing is half-applied.
 [[nodiscard]] Result<std::shared_ptr<DaemonContext>> prepare_context(std::shared_ptr<const config::Config> config);
 

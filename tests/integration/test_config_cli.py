@@ -84,6 +84,20 @@ class ConfigTest(unittest.TestCase):
             self.assertEqual(result.returncode, 1)
             self.assertIn(":2:8: Port: '70000'", result.stderr)
 
+    def test_debug_level_5_prints_each_roles_capabilities_and_policies(self):
+        text = 'ServerName "caps"\nPort 2100\nCapabilitiesSet +CAP_DAC_OVERRIDE -CAP_CHOWN\n'
+        with ConfigFile(text) as path:
+            result = run("-t", "-d", "5", "-c", path)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        monitor = [line for line in result.stdout.splitlines() if line.startswith("  session monitor (caps, port 2100)")]
+        self.assertEqual(len(monitor), 1, result.stdout)
+        self.assertIn("CAP_DAC_OVERRIDE", monitor[0])
+        self.assertNotIn("CAP_CHOWN", monitor[0])
+        self.assertIn("workers (before and after login) and hooks: no capabilities", result.stdout)
+        for policy in ("master", "monitor", "worker_preauth", "worker_postauth", "hook", "hook_strict"):
+            self.assertIn("policy %s: " % policy, result.stdout)
+        self.assertNotIn("policy master", run("-t", "-c", EXAMPLES[0]).stdout)
+
     def test_print_config_toml_round_trips_every_example(self):
         for path in EXAMPLES:
             with self.subTest(path=path):
