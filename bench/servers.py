@@ -37,8 +37,10 @@ class Setup:
 
 
 class Server:
-    def __init__(self, name, port, passive, argv, env, config_path=None, config_text=None, log_path=None):
+    def __init__(self, name, port, passive, argv, env, config_path=None, config_text=None, log_path=None,
+                 errors_on_stdin=False):
         self.name = name
+        self.errors_on_stdin = errors_on_stdin  # vsftpd writes start-up errors to fd 0
         self.port = port
         self.passive = passive
         self.argv = argv
@@ -54,7 +56,8 @@ class Server:
             with open(self.config_path, "w") as f:
                 f.write(self.config_text)
         self._log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
+        stdin = self._log if self.errors_on_stdin else subprocess.DEVNULL
+        self.proc = subprocess.Popen(self.argv, stdin=stdin, stdout=self._log, stderr=self._log,
                                      env=self.env, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -103,6 +106,10 @@ class Server:
     def cpu_seconds(self):
         """CPU time of the live process tree plus every child it has reaped."""
         return sum(cpu_ticks(pid) for pid in self.pids()) / CLK_TCK
+
+    def page_faults(self):
+        """Minor and major page faults of the live process tree plus every child it has reaped."""
+        return sum(page_faults(pid) for pid in self.pids())
 
     def wait_idle(self, processes, timeout=10.0):
         """Waits until the server's tree is down to `processes` processes (sessions ended and reaped)."""
@@ -174,6 +181,14 @@ def cpu_ticks(pid):
     try:
         fields = _stat_fields(pid)
         return sum(int(fields[i]) for i in (11, 12, 13, 14))  # utime stime cutime cstime
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def page_faults(pid):
+    try:
+        fields = _stat_fields(pid)
+        return sum(int(fields[i]) for i in (7, 8, 9, 10))  # minflt cminflt majflt cmajflt
     except (OSError, ValueError, IndexError):
         return 0
 
@@ -281,7 +296,6 @@ def make_vsftpd(setup, port, passive):
         "pasv_max_port=%d" % passive[1],
         "max_clients=0",
         "max_per_ip=0",
-        "reverse_lookup_enable=NO",
         "tcp_wrappers=NO",
         "ssl_enable=NO",
         "xferlog_enable=NO",
@@ -292,8 +306,9 @@ def make_vsftpd(setup, port, passive):
     ]
     path = os.path.join(setup.work, "vsftpd.conf")
     binary = os.path.join(setup.peers_root, "usr/sbin/vsftpd")
+    # vsftpd never looks up the client's name (only its tcp_wrappers support would, and that is off).
     return Server("vsftpd", port, passive, [binary, path], setup.peer_env(), path, "\n".join(lines) + "\n",
-                  os.path.join(setup.work, "logs", "vsftpd.log"))
+                  os.path.join(setup.work, "logs", "vsftpd.log"), errors_on_stdin=True)
 
 
 # ---------------------------------------------------------------------------------------------- pure-ftpd

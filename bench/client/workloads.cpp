@@ -39,7 +39,7 @@ FtpControl logged_in(const Target& target) {
 
 // One RETR on a fresh passive connection: the bytes read and the wall time from RETR to the 226.
 std::pair<std::uint64_t, double> retr_once(FtpControl& control, const std::string& remote) {
-    const UniqueFd data = control.open_passive();
+    UniqueFd data = control.open_passive();
     const auto start = Clock::now();
     control.send("RETR " + remote);
     const Reply opening = control.read_reply();
@@ -47,6 +47,7 @@ std::pair<std::uint64_t, double> retr_once(FtpControl& control, const std::strin
         throw BenchError("RETR " + remote + ": " + opening.text);
     }
     const std::uint64_t bytes = drain(data.get());
+    data.reset();  // close at EOF, as real clients do: ProFTPD waits for it (lingering close) before its 226
     const Reply done = control.read_reply();
     if (done.code != 226 && done.code != 250) {
         throw BenchError("RETR " + remote + " (end): " + done.text);
@@ -178,7 +179,7 @@ RepeatFigures run_listing(const Target& target, const std::string& verb, const s
     RepeatFigures figures;
     const auto start = Clock::now();
     for (unsigned i = 0; i < repeat; ++i) {
-        const UniqueFd data = control.open_passive();
+        UniqueFd data = control.open_passive();
         const auto begin = Clock::now();
         control.send(verb);
         const Reply opening = control.read_reply();
@@ -191,6 +192,7 @@ RepeatFigures run_listing(const Target& target, const std::string& verb, const s
             throw BenchError(verb + ": " + opening.text);
         }
         const std::string listing = read_all(data.get());
+        data.reset();
         const Reply done = control.read_reply();
         if (done.code != 226 && done.code != 250) {
             throw BenchError(verb + " (end): " + done.text);
