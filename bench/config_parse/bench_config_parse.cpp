@@ -3,10 +3,13 @@
 //      <Limit>s and Exec hooks, <Anonymous>, <VirtualHost>s); median over --runs (goal: under 50 ms);
 //   2. the same configuration as TOML;
 //   3. get_for_path and allowed() with 1,400 <Directory> sections (ProFTPD scans them all per command).
+// `--emit FILE` writes the generated proftpd.conf and exits: bench/run times `proftpd -t` and `wardftpd -t`
+// on that same file.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -169,12 +172,25 @@ void lookup_benchmark(std::size_t sections, std::size_t lookups) {
 
 int main(int argc, char** argv) {
     std::size_t runs = 15;
+    const char* emit = nullptr;
     for (int i = 1; i + 1 < argc; ++i) {
         if (std::string_view(argv[i]) == "--runs") {
             runs = std::max<std::size_t>(1, std::strtoul(argv[i + 1], nullptr, 10));
+        } else if (std::string_view(argv[i]) == "--emit") {
+            emit = argv[i + 1];
         }
     }
     const Generated g = generate(10'000, 40);
+    if (emit != nullptr) {
+        std::ofstream out(emit, std::ios::binary | std::ios::trunc);
+        out << g.text;
+        if (!out.flush()) {
+            std::fprintf(stderr, "bench_config_parse: cannot write %s\n", emit);
+            return 1;
+        }
+        std::printf("config_parse: wrote %zu directives, %zu bytes to %s\n", g.directives, g.text.size(), emit);
+        return 0;
+    }
     std::vector<double> parse;
     std::vector<double> total;
     for (std::size_t i = 0; i < runs; ++i) {
