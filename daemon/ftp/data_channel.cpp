@@ -45,6 +45,11 @@ boost::system::error_code DataChannel::listen(const asio::ip::address& local, co
         const tcp::endpoint endpoint(bind_address, candidate);
         acceptor.open(endpoint.protocol(), err);
         if (!err) {
+            // Ports of earlier transfers linger in TIME_WAIT; without this a busy session runs out of
+            // PassivePorts after about one range's worth of transfers (found by bench/).
+            acceptor.set_option(tcp::acceptor::reuse_address(true), err);
+        }
+        if (!err) {
             acceptor.bind(endpoint, err);
         }
         if (!err) {

@@ -84,8 +84,11 @@ Result<Received> Channel::receive(std::optional<std::chrono::milliseconds> timeo
     if (auto ready = wait_for(socket_.get(), POLLIN, timeout); !ready) {
         return std::move(ready).error();
     }
-    std::string buffer(kMaxMessageBytes + 1, '\0');
-    iovec iov{buffer.data(), buffer.size()};
+    constexpr std::size_t kBufferBytes = kMaxMessageBytes + 1;  // one more: a longer message shows as truncated
+    if (!buffer_) {
+        buffer_ = std::make_unique_for_overwrite<char[]>(kBufferBytes);  // NOLINT(cppcoreguidelines-avoid-c-arrays)
+    }
+    iovec iov{buffer_.get(), kBufferBytes};
     alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(int) * kFdRoom)> control{};
     msghdr msg{};
     msg.msg_iov = &iov;
@@ -123,7 +126,7 @@ Result<Received> Channel::receive(std::optional<std::chrono::milliseconds> timeo
     if (fd_count > kMaxFdsPerMessage) {
         return Error{str_cat("message carried ", fd_count, " fds; at most ", kMaxFdsPerMessage, " allowed")};
     }
-    auto message = decode(std::string_view(buffer.data(), static_cast<std::size_t>(got)));
+    auto message = decode(std::string_view(buffer_.get(), static_cast<std::size_t>(got)));
     if (!message) {
         return std::move(message).error();
     }

@@ -1,6 +1,7 @@
 #pragma once
 // One end of a monitor <-> worker SOCK_SEQPACKET socketpair: whole messages, at most one fd each.
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -34,6 +35,9 @@ public:
 
 private:
     UniqueFd socket_;
+    // One receive buffer for the channel's life, not zero-filled: a fresh 64 KiB per message cost a
+    // session's processes most of their page faults (bench/PROFILE.md).
+    std::unique_ptr<char[]> buffer_;  // NOLINT(cppcoreguidelines-avoid-c-arrays)
 };
 
 }  // namespace ward::ipc

@@ -139,6 +139,25 @@ class FtpSecurity(unittest.TestCase):
             self.assertTrue(first <= port <= first + 3)
             ftp.quit()
 
+    def test_passive_ports_are_reused_after_transfers(self):
+        # The server closes each data connection first, so its port sits in TIME_WAIT; a small range must
+        # still serve many transfers in a row from inside the range.
+        first = wardtest.free_port()
+        with wardtest.ftp_server(self.root, users={"alice": "pw"}, passive_ports=(first, first + 2)) as server:
+            ftp = self.session(server)
+            for _ in range(12):
+                port = int(re.search(r"\|\|\|(\d+)\|", ftp.sendcmd("EPSV")).group(1))
+                self.assertTrue(first <= port <= first + 2, port)
+                conn = socket.create_connection((wardtest.LOOPBACK, port), timeout=10)
+                ftp.putcmd("RETR f.txt")
+                self.assertTrue(ftp.getresp().startswith("150"))
+                while conn.recv(65536):
+                    pass
+                conn.close()
+                self.assertEqual(ftp.voidresp(), "226 Transfer complete")
+            ftp.quit()
+            self.assertNotIn("exhausted", server.log())
+
     def active_source_port(self, server):
         ftp = self.session(server)
         listener = socket.create_server((wardtest.LOOPBACK, 0))
