@@ -37,6 +37,19 @@ exec::RunAs server_user(const DaemonContext& context, const ServerRuntime& runti
     return as;
 }
 
+// What every hook knows: the connection's endpoints (none for a restart) and the server.
+exec::SessionValues endpoint_values(const ServerRuntime& runtime, const EventOrigin& origin, pid_t pid) {
+    exec::SessionValues v;
+    v.client_address = origin.client_address;
+    v.client_port = origin.client_port;
+    v.local_address = origin.local_address;
+    v.local_port = origin.local_port;
+    v.server_address = origin.local_address;
+    v.server_name = server_name(*runtime.server);
+    v.session_pid = pid;
+    return v;
+}
+
 // Runs `body` in a child of the master, which must not wait for hooks; the master reaps it.
 void in_hook_process(const DaemonContext& context, const std::function<void()>& body) {
     const pid_t pid = ::fork();
@@ -67,14 +80,8 @@ SessionHooks::SessionHooks(const DaemonContext& context, const ServerRuntime& ru
     : context_(context), runtime_(runtime), runner_(runner_setup(context, runtime)) {}
 
 exec::SessionValues SessionHooks::values(const monitor::SessionFacts& facts) const {
-    exec::SessionValues v;
-    v.client_address = facts.client_address;
-    v.client_port = facts.client_port;
-    v.local_address = facts.local_address;
-    v.local_port = facts.local_port;
-    v.server_address = facts.local_address;
-    v.server_name = server_name(*runtime_.server);
-    v.session_pid = facts.session_pid;
+    exec::SessionValues v = endpoint_values(
+        runtime_, {facts.client_address, facts.client_port, facts.local_address, facts.local_port}, facts.session_pid);
     v.login_name = facts.login_name;
     if (facts.account) {
         v.user = facts.account->name;
@@ -153,14 +160,7 @@ void fire_event_hooks(const DaemonContext& context, const ServerRuntime& runtime
     log::debug(1, "mod_exec: running ", hooks.size(), " ExecOnEvent ", event, " hook(s)");
     in_hook_process(context, [&] {
         const exec::HookRunner runner(runner_setup(context, runtime));
-        exec::SessionValues values;
-        values.client_address = origin.client_address;
-        values.client_port = origin.client_port;
-        values.local_address = origin.local_address;
-        values.local_port = origin.local_port;
-        values.server_address = origin.local_address;
-        values.server_name = server_name(*runtime.server);
-        values.session_pid = ::getpid();
+        const exec::SessionValues values = endpoint_values(runtime, origin, ::getpid());
         exec::ExpandInput input;
         input.session = &values;
         input.now = std::chrono::system_clock::now();
@@ -189,9 +189,7 @@ void fire_restart_hooks(const DaemonContext& context) {
     }
     in_hook_process(context, [&] {
         const exec::HookRunner runner(runner_setup(context, main));
-        exec::SessionValues values;
-        values.server_name = server_name(*main.server);
-        values.session_pid = ::getpid();
+        const exec::SessionValues values = endpoint_values(main, EventOrigin{}, ::getpid());
         exec::ExpandInput input;
         input.session = &values;
         input.now = std::chrono::system_clock::now();
