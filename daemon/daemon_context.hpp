@@ -16,6 +16,7 @@
 #include "daemon/name_table.hpp"
 #include "daemon/session_config.hpp"
 #include "daemon/worker/hook_interest.hpp"
+#include "modules/module_set.hpp"
 #include "sandbox/capabilities.hpp"
 #include "sandbox/seccomp_policy.hpp"
 
@@ -51,6 +52,7 @@ struct DaemonContext {
     std::string empty_dir;               // the pre-auth worker's root (privileged only)
     std::shared_ptr<const NameTable> names;
     UniqueFd system_log;                 // SystemLog, when set
+    ward::modules::ModuleSet modules;    // mod_dso: verified modules (memfds); insmod/rmmod change it for new sessions
 
     [[nodiscard]] const ServerRuntime& runtime_for(const config::Server& server) const;
 };

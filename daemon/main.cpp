@@ -23,6 +23,7 @@
 #include "daemon/daemon_context.hpp"
 #include "daemon/default_config.hpp"
 #include "daemon/master/master.hpp"
+#include "modules/module_set.hpp"
 #include "sandbox/capabilities.hpp"
 #include "sandbox/landlock.hpp"
 #include "sandbox/policies.hpp"
@@ -272,6 +273,7 @@ int run(std::span<const char* const> args) {
 
     ConfigSource source;
     source.options.defines = cli->defines;
+    source.options.load_module = ward::modules::parse_time_loader();
     std::string banner;
     if (cli->config_file) {
         source.path = *cli->config_file;

@@ -148,6 +148,7 @@ void SessionImpl::start() {
             return;
         }
         pending_state_ = HandoverState{};
+        notify_session_start();
         process_lines();
         return;
     }
@@ -340,6 +341,9 @@ void SessionImpl::dispatch(CommandContext& ctx) {
         {"RETR", &SessionImpl::cmd_retr},   {"ABOR", &SessionImpl::cmd_abor},
         {"MLST", &SessionImpl::cmd_mlst},
     };
+    if (refuse_disabled(ctx)) {
+        return;
+    }
     const std::string& verb = ctx.canonical;
     for (const auto& entry : kHandlers) {
         if (entry.verb == verb) {
@@ -450,6 +454,7 @@ void SessionImpl::finish(CommandContext& ctx, int code, std::vector<std::string>
     std::string wire;
     append_reply(wire, code, lines);
     send_raw(wire);
+    notify_command_done(ctx, code);
 }
 
 void SessionImpl::fill_event(CommandContext& ctx) {
