@@ -49,8 +49,9 @@ class Modules(unittest.TestCase):
             shutil.copy(os.path.join(source_dir, name + suffix), os.path.join(self.lib, name + suffix))
             os.chmod(os.path.join(self.lib, name + suffix), 0o644)
 
-    def config(self, port, modules=(), extra=()):
-        uid, gid = os.getuid(), os.getgid()
+    def config(self, port, modules=(), extra=(), uid=None):
+        uid = os.getuid() if uid is None else uid
+        gid = os.getgid() if uid == os.getuid() else uid
         passwd = os.path.join(self.tmp, "ftpd.passwd")
         with open(passwd, "w") as f:
             f.write("alice:%s:%d:%d::%s:/bin/sh\n" % (crypt.crypt("pw", crypt.mksalt(crypt.METHOD_SHA512)), uid, gid,
@@ -72,9 +73,21 @@ class Modules(unittest.TestCase):
         ftp.login("alice", "pw")
         return ftp
 
-    def daemon(self, modules=(), extra=()):
+    def daemon(self, modules=(), extra=(), uid=None):
         port = wardtest.free_port()
-        return wardtest.Daemon(config=self.config(port, modules, extra), port=port), port
+        return wardtest.Daemon(config=self.config(port, modules, extra, uid), port=port), port
+
+    @unittest.skipUnless(os.geteuid() == 0, "switching to another user needs root")
+    def test_module_code_runs_as_the_logged_in_user(self):
+        nobody = pwd.getpwnam("nobody").pw_uid
+        os.chown(self.root, nobody, nobody)
+        self.install("mod_site_misc")
+        daemon, port = self.daemon(["mod_site_misc.c"], uid=nobody)
+        with daemon:
+            ftp = self.login(port)
+            self.assertEqual(ftp.sendcmd("SITE MKDIR by/nobody"), "200 SITE MKDIR command successful")
+            self.assertEqual(os.stat(os.path.join(self.root, "by", "nobody")).st_uid, nobody)
+            ftp.quit()
 
     def test_bundled_site_misc_runs_in_the_session(self):
         self.install("mod_site_misc")
