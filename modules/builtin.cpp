@@ -51,10 +51,10 @@ const Tables& tables() {
             }
             const bool site = name == "mod_site.c";
             const char* c_name = t.strings.emplace_back(name).c_str();
-            ward_module& table = t.modules.emplace_back(ward_module{
-                WARD_MODULE_ABI_VERSION, c_name, "built in", directives.data(), directives.size(),
-                site ? kSiteCommands : nullptr, site ? std::size(kSiteCommands) : 0, nullptr, 0});
-            BuiltinModule module{&table, {}, true};
+            t.modules.push_back(ward_module{WARD_MODULE_ABI_VERSION, c_name, "built in", directives.data(),
+                                            directives.size(), site ? kSiteCommands : nullptr,
+                                            site ? std::size(kSiteCommands) : 0, nullptr, 0});
+            BuiltinModule module{&t.modules.back(), {}, true};
             for (const auto& o : owned) {
                 if (o.name == name) {
                     module.commands = o.commands;

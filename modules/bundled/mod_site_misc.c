@@ -30,8 +30,7 @@ static int split_first(const char* argument, char* first, size_t size, const cha
     if (space == NULL || space == argument || space[1] == '\0' || (size_t)(space - argument) >= size) {
         return 0;
     }
-    memcpy(first, argument, (size_t)(space - argument));
-    first[space - argument] = '\0';
+    (void)snprintf(first, size, "%.*s", (int)(space - argument), argument);
     *rest = space + 1;
     return 1;
 }
@@ -43,7 +42,7 @@ static int site_mkdir(const struct ward_host_api* host, struct ward_call* call, 
         host->reply_line(call, "'SITE MKDIR' requires a path");
         return 501;
     }
-    memcpy(path, argument, len + 1);
+    (void)snprintf(path, sizeof path, "%s", argument);
     /* Each prefix ending before a '/', then the whole path; an existing directory is fine. */
     for (size_t i = 1; i <= len; ++i) {
         if (i < len && path[i] != '/') {
@@ -81,8 +80,7 @@ static time_t parse_utc(const char* text) {
     if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 || v[4] > 59 || v[5] > 60) {
         return (time_t)-1;
     }
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
+    struct tm tm = {0};
     tm.tm_year = v[0] - 1900;
     tm.tm_mon = v[1] - 1;
     tm.tm_mday = v[2];

@@ -62,9 +62,12 @@ Result<Args> parse_args(int argc, char** argv, int first) {
     return args;
 }
 
-std::string option(const Args& args, const std::string& name, std::string fallback = {}) {
+std::string option(const Args& args, const std::string& name, const std::string& fallback = {}) {
     const auto it = args.options.find(name);
-    return it == args.options.end() ? std::move(fallback) : it->second;
+    if (it == args.options.end()) {
+        return fallback;
+    }
+    return it->second;
 }
 
 Result<void> write_new_file(const std::string& path, std::string_view text, mode_t mode, bool force) {
