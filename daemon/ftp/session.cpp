@@ -451,10 +451,10 @@ void SessionImpl::finish(CommandContext& ctx, int code, std::vector<std::string>
         auto extra = run_hooks(point, ctx);
         lines.insert(lines.end() - 1, std::make_move_iterator(extra.begin()), std::make_move_iterator(extra.end()));
     }
+    notify_command_done(ctx, code);  // before the reply leaves: a client that has the reply sees the event done
     std::string wire;
     append_reply(wire, code, lines);
     send_raw(wire);
-    notify_command_done(ctx, code);
 }
 
 void SessionImpl::fill_event(CommandContext& ctx) {

@@ -144,6 +144,10 @@ class Modules(unittest.TestCase):
         with daemon:
             bystander = self.login(port)
             self.assertEqual(bystander.sendcmd("SITE HELLO"), "200 hostile module loaded")
+            bystander.sendcmd("NOOP")
+            # Its listeners heard the session start and each command's reply.
+            self.assertIn("mod_hostile.c: core.session-start for alice in /", daemon.log())
+            self.assertIn("mod_hostile.c: core.command-done NOOP 200", daemon.log())
             for command in ("SITE EXEC", "SITE PTRACE", "SITE RAWSOCK"):
                 ftp = self.login(port)
                 with self.assertRaises((EOFError, ConnectionError, ftplib.error_temp), msg=command):
