@@ -23,6 +23,7 @@
 #include "daemon/daemon_context.hpp"
 #include "daemon/default_config.hpp"
 #include "daemon/master/master.hpp"
+#include "modules/builtin.hpp"
 #include "modules/module_set.hpp"
 #include "sandbox/capabilities.hpp"
 #include "sandbox/landlock.hpp"
@@ -48,8 +49,8 @@ std::string settings_text() {
 
 std::string modules_text() {
     std::string text = "Compiled-in modules:\n";
-    for (const auto name : ward::config::builtin_modules()) {
-        text += str_cat("  ", name, "\n");
+    for (const auto& module : ward::modules::builtin_modules()) {  // the same table shape a shared module exports
+        text += str_cat("  ", module.table->name, "\n");
     }
     return text;
 }
