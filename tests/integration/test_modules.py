@@ -8,6 +8,7 @@ import ftplib
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -108,6 +109,36 @@ class Modules(unittest.TestCase):
                 ftp.sendcmd("SITE UTIME 200102030405 ../../../etc/passwd")
             self.assertTrue(str(caught.exception).startswith("550"))
             ftp.quit()
+
+    def test_reload_verifies_again_and_a_refused_module_keeps_the_old_set(self):
+        self.install("mod_site_misc")
+        daemon, port = self.daemon([])
+        with daemon:
+            conf = os.path.join(daemon.dir, "wardftpd.conf")
+            with open(conf, "w") as f:
+                f.write(self.config(port, ["mod_site_misc.c"]))
+            os.kill(daemon.proc.pid, signal.SIGHUP)
+            self.wait_for_log(daemon, "configuration reloaded")
+            ftp = self.login(port)
+            self.assertEqual(ftp.sendcmd("SITE MKDIR r1"), "200 SITE MKDIR command successful")
+            ftp.quit()
+            # A tampered module makes the next reload fail; the verified set stays in force.
+            with open(os.path.join(self.lib, "mod_site_misc.so"), "ab") as f:
+                f.write(b"appended")
+            os.kill(daemon.proc.pid, signal.SIGHUP)
+            self.wait_for_log(daemon, "reload failed")
+            self.assertIn("mod_site_misc.so: signature does not match the file", daemon.log())
+            ftp = self.login(port)
+            self.assertEqual(ftp.sendcmd("SITE MKDIR r2"), "200 SITE MKDIR command successful")
+            ftp.quit()
+
+    @staticmethod
+    def wait_for_log(daemon, text, timeout=10):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and text not in daemon.log():
+            time.sleep(0.05)
+        if text not in daemon.log():
+            raise AssertionError("%r not in the log:\n%s" % (text, daemon.log()))
 
     def test_config_check_fails_on_a_refused_module(self):
         self.install("mod_site_misc")
