@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cerrno>
+#include <vector>
 
 #include "base/log.hpp"
 #include "base/strings.hpp"
@@ -55,6 +56,30 @@ modules::Peer peer_of(int fd) {
 std::string parent_of(const std::string& path) {
     const auto slash = path.rfind('/');
     return slash == 0 || slash == std::string::npos ? std::string("/") : path.substr(0, slash);
+}
+
+// The socket is only as open as the ACLs need: 0600 while they allow no one but root and the daemon's own
+// user (root passes file modes anyway), 0666 when they name anyone else, a group, or deny someone (a deny
+// rule allows everyone it does not name). SO_PEERCRED and the ACLs decide either way.
+mode_t socket_mode(const std::vector<modules::ControlRule>& rules) {
+    std::string own;
+    std::array<char, kNameBuffer> buffer{};
+    passwd pw{};
+    passwd* found = nullptr;
+    if (::getpwuid_r(::geteuid(), &pw, buffer.data(), buffer.size(), &found) == 0 && found != nullptr) {
+        own = pw.pw_name;
+    }
+    for (const auto& rule : rules) {
+        if (!rule.allow || rule.group) {
+            return 0666;
+        }
+        for (const auto& name : rule.names) {
+            if (name != "root" && name != own) {
+                return 0666;
+            }
+        }
+    }
+    return 0600;
 }
 
 Result<void> remove_stale(const std::string& path) {
@@ -179,14 +204,14 @@ Result<std::unique_ptr<ControlSocket>> ControlSocket::open(asio::io_context& io,
     if (auto removed = remove_stale(path); !removed) {
         return Error{shown + removed.error().message};
     }
+    const mode_t mode = socket_mode(current().modules.control_rules());
     std::unique_ptr<ControlSocket> control(new ControlSocket(io, path, std::move(current)));
     boost::system::error_code ec;
     control->acceptor_.open(local(), ec);
     if (!ec) {
         control->acceptor_.bind(local::endpoint(path), ec);
     }
-    // Anyone may connect; SO_PEERCRED and ModuleControlsACLs decide (default: everyone denied).
-    if (!ec && ::chmod(path.c_str(), 0666) != 0) {
+    if (!ec && ::chmod(path.c_str(), mode) != 0) {
         ec.assign(errno, boost::system::system_category());
     }
     if (!ec) {
@@ -195,7 +220,7 @@ Result<std::unique_ptr<ControlSocket>> ControlSocket::open(asio::io_context& io,
     if (ec) {
         return Error{str_cat(shown, path, ": ", ec.message())};
     }
-    log::info("control socket listening on ", path);
+    log::info("control socket listening on ", path, " (mode 0", mode == 0600 ? "600" : "666", ")");
     control->accept_next();
     return control;
 }

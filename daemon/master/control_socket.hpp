@@ -22,7 +22,7 @@ public:
 
     // nullptr when ControlsEngine is off (the default). The socket's directory must be owned by root or
     // the daemon's user and writable by no one else; a stale socket there is replaced, anything else is an
-    // error.
+    // error. Mode 0600 unless ModuleControlsACLs let in someone but root and the daemon's user (then 0666).
     [[nodiscard]] static Result<std::unique_ptr<ControlSocket>> open(boost::asio::io_context& io,
                                                                      const config::Config& config,
                                                                      CurrentContext current);

@@ -226,8 +226,10 @@ class Modules(unittest.TestCase):
     def test_wardctl_lsmod_insmod_rmmod_for_an_allowed_user_and_refused_for_a_denied_one(self):
         self.install("mod_site_misc")
         me = pwd.getpwuid(os.getuid()).pw_name
-        daemon, port = self.daemon([], ["ModuleControlsACLs all allow user %s" % me])
+        # Naming a second user opens the socket (0666) so the ACL, not the file mode, decides for nobody.
+        daemon, port = self.daemon([], ["ModuleControlsACLs all allow user %s,daemon" % me])
         with daemon:
+            self.assertEqual(os.stat(self.socket).st_mode & 0o777, 0o666)
             listed = self.wardctl("lsmod")
             self.assertEqual(listed.returncode, 0, listed.stderr)
             self.assertIn("ok: mod_site.c built-in", listed.stdout)
@@ -270,6 +272,7 @@ class Modules(unittest.TestCase):
     def test_control_socket_denies_everyone_by_default(self):
         daemon, _ = self.daemon()
         with daemon:
+            self.assertEqual(os.stat(self.socket).st_mode & 0o777, 0o600)
             refused = self.wardctl("lsmod")
             self.assertEqual(refused.returncode, 1)
             self.assertIn("access denied", refused.stderr)
