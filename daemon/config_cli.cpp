@@ -8,6 +8,7 @@
 #include "config/server.hpp"
 #include "daemon/daemon_context.hpp"
 #include "exec/hook_config.hpp"
+#include "modules/module_set.hpp"
 #include "sandbox/capabilities.hpp"
 #include "sandbox/review.hpp"
 
@@ -20,6 +21,7 @@ void err(std::string_view text) { (void)sys::write_all(2, text); }
 Result<config::Config> load(const CommandLine& cli, std::string_view embedded_default) {
     config::LoadOptions options;
     options.defines = cli.defines;
+    options.load_module = modules::parse_time_loader();
     if (cli.config_file) {
         return config::load_file(*cli.config_file, options);
     }
@@ -71,6 +73,11 @@ std::optional<int> run_config_mode(const CommandLine& cli, std::string_view embe
     if (cli.print_config) {
         out(*cli.print_config == "toml" ? config::to_toml(*shared) : config::to_proftpd(*shared));
         return 0;
+    }
+    // mod_dso: every LoadModule and LoadFile is opened, checked and verified, so a refused module fails -t.
+    if (auto verified = modules::ModuleSet::from_config(*shared); !verified) {
+        err(str_cat("wardftpd: ", verified.error().message, "\n"));
+        return 1;
     }
     if (auto programs = exec::check_hook_programs(shared->root); !programs) {
         err(str_cat("wardftpd: ", programs.error().message, "\n"));

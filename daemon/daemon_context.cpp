@@ -205,6 +205,11 @@ Result<std::shared_ptr<DaemonContext>> prepare_context(std::shared_ptr<const con
         context->runtime.push_back(std::move(runtime));
     }
     context->names = NameTable::load(name_sources);
+    auto module_set = ward::modules::ModuleSet::from_config(context->servers->config());
+    if (!module_set) {
+        return std::move(module_set).error();
+    }
+    context->modules = std::move(*module_set);
     return context;
 }
 

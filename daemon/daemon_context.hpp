@@ -17,6 +17,7 @@
 #include "daemon/session_config.hpp"
 #include "daemon/worker/hook_interest.hpp"
 #include "exec/hook_config.hpp"
+#include "modules/module_set.hpp"
 #include "sandbox/capabilities.hpp"
 #include "sandbox/seccomp_policy.hpp"
 
@@ -55,6 +56,7 @@ struct DaemonContext {
     std::string empty_dir;               // the pre-auth worker's root (privileged only)
     std::shared_ptr<const NameTable> names;
     UniqueFd system_log;                 // SystemLog, when set
+    ward::modules::ModuleSet modules;    // mod_dso: verified modules (memfds); insmod/rmmod change it for new sessions
 
     [[nodiscard]] const ServerRuntime& runtime_for(const config::Server& server) const;
 };

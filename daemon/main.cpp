@@ -23,6 +23,8 @@
 #include "daemon/daemon_context.hpp"
 #include "daemon/default_config.hpp"
 #include "daemon/master/master.hpp"
+#include "modules/builtin.hpp"
+#include "modules/module_set.hpp"
 #include "sandbox/capabilities.hpp"
 #include "sandbox/landlock.hpp"
 #include "sandbox/policies.hpp"
@@ -47,8 +49,8 @@ std::string settings_text() {
 
 std::string modules_text() {
     std::string text = "Compiled-in modules:\n";
-    for (const auto name : ward::config::builtin_modules()) {
-        text += str_cat("  ", name, "\n");
+    for (const auto& module : ward::modules::builtin_modules()) {  // the same table shape a shared module exports
+        text += str_cat("  ", module.table->name, "\n");
     }
     return text;
 }
@@ -272,6 +274,7 @@ int run(std::span<const char* const> args) {
 
     ConfigSource source;
     source.options.defines = cli->defines;
+    source.options.load_module = ward::modules::parse_time_loader();
     std::string banner;
     if (cli->config_file) {
         source.path = *cli->config_file;

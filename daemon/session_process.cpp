@@ -24,6 +24,9 @@ std::vector<int> kept_fds(const DaemonContext& context, const ServerRuntime& run
     for (const auto& [anon, fd] : runtime.anon_transfer_logs) {
         keep.push_back(fd.get());
     }
+    for (const int fd : context.modules.fds()) {  // the worker loads the verified modules from these
+        keep.push_back(fd);
+    }
     return keep;
 }
 

@@ -285,6 +285,11 @@ Result<DropReport> apply(const ChildSpec& spec) {
     if (!filters) {
         return fail("verify", filters.error());
     }
+    if (spec.load_code) {  // 9b
+        if (auto ok = spec.load_code(); !ok) {
+            return fail("load code", ok.error());
+        }
+    }
     if (spec.landlock) {  // 10
         auto status = landlock_restrict_self(*spec.landlock);
         if (!status) {

@@ -11,6 +11,7 @@
 //   7 capabilities    clear ambient, cut bounding, lock securebits, then permitted = effective = keep
 //   8 no_new_privs
 //   9 verify          ids, setuid(0)/setgid(0) refused, capability sets, no_new_privs (from /proc)
+//   9b load code     ChildSpec::load_code, unprivileged and before the sandbox (the worker's modules)
 //  10 Landlock
 //  11 seccomp         last: everything above needs system calls the policy may refuse
 //  12 verify seccomp  Seccomp: 2 in /proc/self/status, read through a descriptor opened before step 5
@@ -20,6 +21,7 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,6 +52,9 @@ struct ChildSpec {
     bool no_new_privs = true;                  // required by Landlock and seccomp
     std::optional<LandlockRules> landlock;
     std::optional<CompiledPolicy> seccomp;
+    // Step 9b: runs once the ids, capabilities and no_new_privs are in force and verified, before Landlock
+    // and seccomp (the worker dlopens its verified modules here, through /proc/self/fd).
+    std::function<Result<void>()> load_code;
 };
 
 struct DropReport {

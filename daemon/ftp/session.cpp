@@ -151,6 +151,7 @@ void SessionImpl::start() {
             return;
         }
         pending_state_ = HandoverState{};
+        notify_session_start();
         process_lines();
         return;
     }
@@ -350,6 +351,9 @@ void SessionImpl::dispatch(CommandContext& ctx) {
         {"RETR", &SessionImpl::cmd_retr},   {"ABOR", &SessionImpl::cmd_abor},
         {"MLST", &SessionImpl::cmd_mlst},
     };
+    if (refuse_disabled(ctx)) {
+        return;
+    }
     const std::string& verb = ctx.canonical;
     for (const auto& entry : kHandlers) {
         if (entry.verb == verb) {
@@ -457,6 +461,7 @@ void SessionImpl::finish(CommandContext& ctx, int code, std::vector<std::string>
         auto extra = run_hooks(point, ctx);
         lines.insert(lines.end() - 1, std::make_move_iterator(extra.begin()), std::make_move_iterator(extra.end()));
     }
+    notify_command_done(ctx, code);  // before the reply leaves: a client that has the reply sees the event done
     std::string wire;
     append_reply(wire, code, lines);
     send_raw(wire);

@@ -207,8 +207,16 @@ void SessionImpl::cmd_mdtm(CommandContext& ctx) {
 void SessionImpl::cmd_site(CommandContext& ctx) {
     const ParsedCommand sub = parse_site_command(ctx.argument);
     if (sub.valid_verb && sub.verb == "HELP") {
-        finish(ctx, 214, std::vector<std::string>{"The following SITE commands are recognized (* =>'s unimplemented)",
-                                                  " CHMOD", " HELP", "Direct comments to root"});
+        std::vector<std::string> help{"The following SITE commands are recognized (* =>'s unimplemented)", " CHMOD",
+                                      " HELP"};
+        for (auto& line : extension_site_help()) {
+            help.push_back(std::move(line));
+        }
+        help.emplace_back("Direct comments to root");
+        finish(ctx, 214, std::move(help));
+        return;
+    }
+    if ((!sub.valid_verb || sub.verb != "CHMOD") && run_site_extension(ctx, sub)) {
         return;
     }
     if (!sub.valid_verb || sub.verb != "CHMOD") {

@@ -124,6 +124,14 @@ private:
     void cmd_mdtm(CommandContext& ctx);
     void cmd_site(CommandContext& ctx);
 
+    // session_extensions.cpp: commands of removed built-in modules, and loaded modules' SITE commands/events
+    friend class ModuleCallContext;
+    bool refuse_disabled(CommandContext& ctx);
+    bool run_site_extension(CommandContext& ctx, const ParsedCommand& sub);
+    [[nodiscard]] std::vector<std::string> extension_site_help() const;
+    void notify_session_start();
+    void notify_command_done(const CommandContext& ctx, int code);
+
     // session_info.cpp
     void cmd_type(CommandContext& ctx);
     void cmd_mode(CommandContext& ctx);

@@ -5,11 +5,15 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ward::ftp {
+
+class SessionExtensions;
 
 struct PortRange {
     std::uint16_t first = 0;
@@ -35,6 +39,8 @@ struct SessionSettings {
     int transfer_log_fd = -1;      // TransferLog (xferlog format), opened by the master; -1 = none
     bool show_symlinks = true;     // ShowSymlinks
     unsigned max_login_attempts = 3;  // MaxLoginAttempts (enforced by the host; the worker words replies)
+    std::vector<std::string> disabled_commands;      // verbs of built-in modules removed by rmmod/ModuleOrder
+    std::shared_ptr<SessionExtensions> extensions;   // loaded modules (post-auth workers only); may be null
 };
 
 // Per-path decisions that <Directory>, <Anonymous> and <Limit> make. ProFTPD's defaults.

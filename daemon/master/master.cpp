@@ -102,6 +102,13 @@ Result<void> Master::listen() {
     if (listeners_.empty()) {
         return Error{"no server has a port to listen on (every Port is 0)"};
     }
+    auto control = ControlSocket::open(io_, context_->servers->config(),
+                                       [this]() -> daemon::DaemonContext& { return *context_; });
+    if (!control) {
+        listeners_.clear();
+        return std::move(control).error();
+    }
+    control_ = std::move(*control);
     return {};
 }
 
@@ -289,6 +296,7 @@ void Master::shut_down() {
     shutting_down_ = true;
     log::notice("shutting down: ending ", limits_.sessions(), " sessions");
     listeners_.clear();
+    control_.reset();
     for (const pid_t pid : limits_.session_pids()) {
         (void)::kill(pid, SIGTERM);
     }

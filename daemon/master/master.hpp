@@ -16,6 +16,7 @@
 #include "base/result.hpp"
 #include "daemon/daemon_context.hpp"
 #include "daemon/master/connection_limits.hpp"
+#include "daemon/master/control_socket.hpp"
 #include "daemon/master/listeners.hpp"
 
 namespace ward::master {
@@ -61,6 +62,7 @@ private:
     ConnectionLimits limits_;
     boost::asio::signal_set signals_;
     boost::asio::steady_timer shutdown_timer_;
+    std::unique_ptr<ControlSocket> control_;  // ControlsEngine on: wardctl lsmod/insmod/rmmod
     bool shutting_down_ = false;
 };
 

@@ -12,6 +12,7 @@
 #include "base/sys.hpp"
 #include "daemon/ftp/session.hpp"
 #include "daemon/session_config.hpp"
+#include "daemon/worker/module_loader.hpp"
 #include "daemon/worker/monitor_client.hpp"
 #include "sandbox/child_spec.hpp"
 
@@ -119,6 +120,7 @@ void SandboxedLauncher::run_preauth(ipc::Channel channel) {
     null_stdio();
     ftp::SessionSettings settings =
         daemon::session_settings(*runtime_.server, nullptr, connection_.local_address, -1);
+    settings.disabled_commands = context_.modules.disabled_commands();
 
     sandbox::ChildSpec spec;
     spec.role = "pre-auth worker";
@@ -167,7 +169,15 @@ void SandboxedLauncher::run_postauth(ipc::Channel channel, const monitor::PostAu
 
     sandbox::ChildSpec spec;
     spec.role = "post-auth worker";
+    auto modules = ModuleLoading::prepare(context_.modules);
+    if (!modules) {
+        setup_failed("post-auth worker", modules.error());
+    }
     spec.keep_fds = kept_fds(channel.fd(), transfer_log);
+    for (const int fd : modules->fds()) {
+        spec.keep_fds.push_back(fd);
+    }
+    spec.load_code = [&modules] { return modules->load(); };
     spec.rlimits = {{RLIMIT_NOFILE, kPostauthFiles, kPostauthFiles}, {RLIMIT_CORE, 0, 0}};
     if (context_.privileged) {
         spec.groups = plan.account.groups;
@@ -190,6 +200,8 @@ void SandboxedLauncher::run_postauth(ipc::Channel channel, const monitor::PostAu
         setup_failed(spec.role.c_str(), report.error());
     }
     log::debug(2, "post-auth worker confined: ", report->summary());
+    post.settings.disabled_commands = context_.modules.disabled_commands();
+    post.settings.extensions = modules->extensions();
 
     MonitorClient host(std::move(channel), runtime_.hooks, {});
     boost::asio::io_context io;

@@ -1,0 +1,48 @@
+#pragma once
+// The master's control socket (mod_ctrls: ControlsEngine, ControlsSocket): wardctl sends one request line
+// of at most 1 KiB; the master checks the peer's credentials (SO_PEERCRED) against ModuleControlsACLs
+// (default: everyone denied), runs lsmod, insmod or rmmod on the current context's module set, answers
+// with "ok: ..." or "error: ..." lines and closes. Changes apply to sessions started afterwards.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "base/result.hpp"
+#include "config/model.hpp"
+#include "daemon/daemon_context.hpp"
+
+namespace ward::master {
+
+class ControlSocket {
+public:
+    using CurrentContext = std::function<daemon::DaemonContext&()>;
+
+    // nullptr when ControlsEngine is off (the default). The socket's directory must be owned by root or
+    // the daemon's user and writable by no one else; a stale socket there is replaced, anything else is an
+    // error. Mode 0600 unless ModuleControlsACLs let in someone but root and the daemon's user (then 0666).
+    [[nodiscard]] static Result<std::unique_ptr<ControlSocket>> open(boost::asio::io_context& io,
+                                                                     const config::Config& config,
+                                                                     CurrentContext current);
+    ControlSocket(const ControlSocket&) = delete;
+    ControlSocket& operator=(const ControlSocket&) = delete;
+    ~ControlSocket();
+
+    [[nodiscard]] const std::string& path() const noexcept { return path_; }
+
+private:
+    ControlSocket(boost::asio::io_context& io, std::string path, CurrentContext current);
+    void accept_next();
+
+    boost::asio::local::stream_protocol::acceptor acceptor_;
+    std::string path_;
+    CurrentContext current_;
+};
+
+// One request from a peer, answered: the part of the control socket that needs no socket (tests).
+[[nodiscard]] std::string answer_control_request(daemon::DaemonContext& context, const modules::Peer& peer,
+                                                 std::string_view line);
+
+}  // namespace ward::master
