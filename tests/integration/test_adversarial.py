@@ -226,7 +226,8 @@ class Adversarial(unittest.TestCase):
                 time.sleep(rng.random() * 0.2)
                 os.kill(worker if which == "worker" else monitor, signal.SIGKILL)
                 for pid in (monitor, worker):  # the whole session ends, the half not killed too
-                    wardtest.wait_for(lambda: wardtest.process_ended(pid), 10, msg + ": session process %d to end" % pid)
+                    wardtest.wait_for(lambda: wardtest.process_ended(pid), 10,
+                                      msg + ": session process %d to end" % pid)
                 # Only now does the client close the data connection, cleanly: in stream mode that is how an
                 # upload says "complete", so a worker that outlived its monitor would commit the part it had.
                 conn.close()
@@ -272,8 +273,8 @@ class Adversarial(unittest.TestCase):
             wardftpd_backend.write_config(server, good + "NoSuchDirective on\n")
             server.proc.send_signal(signal.SIGHUP)
             log = server.wait_for_log("reload failed, the current configuration stays in force")
-            self.assertRegex(log, r"reload failed, the current configuration stays in force: .*/wardftpd\.conf:\d+:\d+: "
-                                  r"unknown directive 'NoSuchDirective'")
+            self.assertRegex(log, r"reload failed, the current configuration stays in force: "
+                                  r".*/wardftpd\.conf:\d+:\d+: unknown directive 'NoSuchDirective'")
             ftp = self.login(server)
             self.assertEqual(ftp.getwelcome(), "220 before reload")
             ftp.quit()
