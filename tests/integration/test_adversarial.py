@@ -122,7 +122,8 @@ class Adversarial(unittest.TestCase):
             self.wait_until_idle(server)
             admitted = [connect(server) for _ in range(3)]
             for sock in admitted:
-                self.assertTrue(sock.recv(1024).startswith(b"220 "))
+                banner = sock.recv(1024)
+                self.assertTrue(banner.startswith(b"220 "), banner)
             for _ in range(5):
                 self.assertEqual(recv_all(connect(server)).decode(), REFUSED_BUSY + "\r\n")
             server.wait_for_log("MaxInstances (3) reached, new connection denied")
@@ -134,9 +135,12 @@ class Adversarial(unittest.TestCase):
                 sock.close()
 
     def wait_until_idle(self, server):
-        """Waits for wardtest.wait_for_port's probe session to end, so it counts against no limit."""
-        wardtest.wait_for(lambda: not wardtest.children(server.proc.pid), 10, "the probe session to end")
-        time.sleep(0.1)  # and for the master to reap it
+        """Waits for wardtest.wait_for_port's probe session to end and be reaped by the master (which is when
+        it stops counting against the limits). The probe may still wait in the listen backlog when
+        wait_for_port returns, so first its end must be in the log."""
+        server.wait_for_log("session ended: client disconnected")
+        wardtest.wait_for(lambda: not wardtest.children(server.proc.pid, zombies=True), 10,
+                          "the probe session to be reaped")
 
     def try_login(self, server):
         try:
@@ -149,7 +153,8 @@ class Adversarial(unittest.TestCase):
             self.wait_until_idle(server)
             admitted = [connect(server) for _ in range(2)]
             for sock in admitted:
-                self.assertTrue(sock.recv(1024).startswith(b"220 "))
+                banner = sock.recv(1024)
+                self.assertTrue(banner.startswith(b"220 "), banner)
             refused = recv_all(connect(server)).decode()
             self.assertEqual(refused, "530 Sorry, the maximum number of clients (2) from your host are already "
                                       "connected.\r\n")
@@ -163,7 +168,7 @@ class Adversarial(unittest.TestCase):
 
     def test_flood_past_max_connection_rate(self):
         with self.server(directives=["MaxConnectionRate 3 60"]) as server:
-            # wait_for_port's probe connection was the first of the three
+            self.wait_until_idle(server)  # wait_for_port's probe connection was the first of the three
             socks = [connect(server) for _ in range(4)]
             replies = [sock.recv(1024).decode() for sock in socks]
             self.assertTrue(all(r.startswith("220 ") for r in replies[:2]), replies)

@@ -367,14 +367,14 @@ def process_ended(pid):
     return status is None or status["State"].startswith("Z")
 
 
-def children(pid):
-    """Pids of the live (not zombie) children of `pid`."""
+def children(pid, zombies=False):
+    """Pids of the live children of `pid`, and with zombies=True of those not yet reaped too."""
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         status = proc_status(int(entry))
-        if status and status.get("PPid") == str(pid) and not status.get("State", "").startswith("Z"):
+        if status and status.get("PPid") == str(pid) and (zombies or not status.get("State", "").startswith("Z")):
             found.append(int(entry))
     return sorted(found)
 
