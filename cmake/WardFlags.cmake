@@ -40,6 +40,11 @@ else()
   list(APPEND WARD_HARDENING_COMPILE -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3)
 endif()
 
+if(WARD_FUZZ AND NOT WARD_SANITIZE)
+  # The coverage build (scripts/fuzz-coverage): libFuzzer's feedback without the sanitizers.
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
+
 if(WARD_COVERAGE)
   add_compile_options(-fprofile-instr-generate -fcoverage-mapping)
   add_link_options(-fprofile-instr-generate -fcoverage-mapping)

@@ -192,6 +192,7 @@ Result<DropReport> apply(const ChildSpec& spec) {
     if (spec.uid && (!spec.gid || !spec.groups)) {
         return fail("spec", Error{"a uid change needs the gid and the supplementary groups stated"});
     }
+    const pid_t parent = ::getppid();
     DropReport report;
     Expected want;
     want.caps = spec.capabilities;
@@ -280,6 +281,14 @@ Result<DropReport> apply(const ChildSpec& spec) {
     }
     if (spec.no_new_privs && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {  // 8
         return fail("no_new_privs", sys::errno_error("prctl(PR_SET_NO_NEW_PRIVS)"));
+    }
+    if (spec.parent_death_signal != 0) {  // 8
+        if (::prctl(PR_SET_PDEATHSIG, spec.parent_death_signal, 0, 0, 0) != 0) {
+            return fail("parent-death signal", sys::errno_error("prctl(PR_SET_PDEATHSIG)"));
+        }
+        if (::getppid() != parent) {
+            return fail("parent-death signal", Error{"the parent has already ended"});
+        }
     }
     auto filters = verify(verify_fd->get(), want);  // 9
     if (!filters) {

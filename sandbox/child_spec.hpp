@@ -9,7 +9,7 @@
 //   5 chroot, chdir
 //   6 setresuid       capabilities survive it only through PR_SET_KEEPCAPS or the NO_SETUID_FIXUP securebit
 //   7 capabilities    clear ambient, cut bounding, lock securebits, then permitted = effective = keep
-//   8 no_new_privs
+//   8 no_new_privs, and the parent-death signal (after every id change, which would clear it)
 //   9 verify          ids, setuid(0)/setgid(0) refused, capability sets, no_new_privs (from /proc)
 //   9b load code     ChildSpec::load_code, unprivileged and before the sandbox (the worker's modules)
 //  10 Landlock
@@ -50,6 +50,7 @@ struct ChildSpec {
     std::string chdir_dir;                     // empty: "/" after a chroot, else unchanged
     CapabilitySet capabilities;                // kept: permitted = effective = bounding
     bool no_new_privs = true;                  // required by Landlock and seccomp
+    int parent_death_signal = 0;               // sent to the child when its parent ends (0: none)
     std::optional<LandlockRules> landlock;
     std::optional<CompiledPolicy> seccomp;
     // Step 9b: runs once the ids, capabilities and no_new_privs are in force and verified, before Landlock

@@ -126,6 +126,7 @@ void SandboxedLauncher::run_preauth(ipc::Channel channel) {
     spec.role = "pre-auth worker";
     spec.keep_fds = kept_fds(channel.fd(), -1);
     spec.rlimits = {{RLIMIT_NOFILE, kPreauthFiles, kPreauthFiles}, {RLIMIT_CORE, 0, 0}};
+    spec.parent_death_signal = SIGKILL;  // a worker never outlives its monitor
     if (context_.privileged) {
         spec.groups = std::vector<gid_t>{runtime_.preauth_gid};
         spec.gid = runtime_.preauth_gid;
@@ -179,6 +180,7 @@ void SandboxedLauncher::run_postauth(ipc::Channel channel, const monitor::PostAu
     }
     spec.load_code = [&modules] { return modules->load(); };
     spec.rlimits = {{RLIMIT_NOFILE, kPostauthFiles, kPostauthFiles}, {RLIMIT_CORE, 0, 0}};
+    spec.parent_death_signal = SIGKILL;
     if (context_.privileged) {
         spec.groups = plan.account.groups;
         spec.gid = plan.account.gid;

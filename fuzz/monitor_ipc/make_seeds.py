@@ -34,6 +34,20 @@ seeds = {
     "hook_answer": message(65, struct.pack("<H", 2) + text("one") + text("two")),
     "data_socket_answer": message(66, b"\x00" + text("bind: Address already in use")),
 }
+# What the decoder must refuse: one seed for each of its error paths.
+seeds.update({
+    "bad_version": struct.pack("<BBHI", 2, 1, 0, 0),
+    "unknown_type": message(9, b""),
+    "reserved_nonzero": struct.pack("<BBHI", 1, 5, 7, 4) + b"\0\0\0\0",
+    "length_mismatch": struct.pack("<BBHI", 1, 5, 0, 99) + text("x"),
+    "trailing_bytes": message(4, struct.pack("<H", 20) + b"\0"),
+    "field_past_end": message(1, struct.pack("<I", 0xFFFFFFF0) + b"alice"),
+    "user_too_long": message(1, text("u" * 300) + text("pw")),
+    "bad_hook_point": message(3, b"\x7f" + event()),
+    "bad_login_status": message(64, b"\x09" + text("")),
+    "short_header": b"\x01\x01\x00",
+    "too_many_hook_lines": message(65, struct.pack("<H", 65) + text("x") * 65),
+})
 os.makedirs(os.path.join(HERE, "corpus"), exist_ok=True)
 for name, data in seeds.items():
     with open(os.path.join(HERE, "corpus", name), "wb") as f:

@@ -4,6 +4,11 @@ protocol tests ask for, and the daemon started on it in the foreground (-n) on 1
 Named users are virtual (AuthUserFile) and, like ftp_session_testd, run as the uid that owns the test's
 files: root when the tests run as root (with RootLogin on: workers hold no capabilities either way), the
 invoking user otherwise. Both see `root` as "/" (DefaultRoot ~); anonymous logins are an <Anonymous> context.
+
+Tests of the daemon itself (test_daemon_*.py, test_adversarial.py) can go further (see wardtest.ftp_server):
+a user given as a wardtest.Account has its own uid, gid and home; `directives` appends raw lines to the
+configuration; `system_log` adds a SystemLog; `args` adds command-line options; `run_as` ("user", "group")
+starts the daemon through setpriv as that ordinary user (the test must run as root).
 """
 import crypt
 import os
@@ -31,6 +36,8 @@ _DIRECTIVES = {
     "hidden_stores": ("HiddenStores", lambda v: "on" if v else "off"),
     "show_symlinks": ("ShowSymlinks", lambda v: "on" if v else "off"),
 }
+# Settings this backend reads itself (not directives, or not one to one).
+_OWN_SETTINGS = ("transfer_log", "port", "anonymous_write", "directives", "system_log", "args", "run_as")
 # Settings served by mod_exec hooks that record each hook point (hook_recorder.py).
 HOOK_SETTINGS = ("hooks", "hook_output")
 RECORDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "hook_recorder.py")
@@ -78,9 +85,11 @@ def make_config(server, port):
     uid, gid = os.getuid(), os.getgid()
     passwd = os.path.join(server.dir, "ftpd.passwd")
     with open(passwd, "w") as f:
-        for name, password in server.users.items():
-            f.write("%s:%s:%d:%d::%s:/bin/sh\n" % (name, crypt.crypt(password, crypt.mksalt(crypt.METHOD_SHA512)),
-                                                   uid, gid, server.root))
+        for name, user in server.users.items():
+            account = user if isinstance(user, wardtest.Account) else wardtest.Account(user, uid, gid, server.root)
+            f.write("%s:%s:%d:%d::%s:/bin/sh\n" % (
+                name, crypt.crypt(account.password, crypt.mksalt(crypt.METHOD_SHA512)),
+                account.uid, account.gid, account.home or server.root))
         f.write("ftpanon:*:%d:%d::%s:/bin/sh\n" % (uid, gid, server.anonymous_root or server.root))
     os.chmod(passwd, 0o600)
     lines = [
@@ -96,14 +105,18 @@ def make_config(server, port):
         "UseFtpUsers off",
         "RootLogin on",
         "DefaultRoot ~",
-        "MaxInstances 200",
     ]
+    extra = server.settings.get("directives", [])
+    if not any(line.split()[:1] == ["MaxInstances"] for line in extra):
+        lines.append("MaxInstances 200")
     if server.transfer_log:
         lines.append("TransferLog %s" % server.transfer_log)
+    if server.system_log:
+        lines.append("SystemLog %s" % server.system_log)
     if server.settings.get("hooks"):
         lines += hook_directives(server, server._hook_log)
     for key, value in server.settings.items():
-        if key in ("transfer_log", "port", "anonymous_write") or key in HOOK_SETTINGS:
+        if key in _OWN_SETTINGS or key in HOOK_SETTINGS:
             continue
         if key not in _DIRECTIVES:
             raise ValueError("unknown FTP server setting %r" % key)
@@ -119,20 +132,41 @@ def make_config(server, port):
         if not server.settings.get("anonymous_write"):
             lines += ["  <Limit WRITE SITE_CHMOD>", "    DenyAll", "  </Limit>"]
         lines.append("</Anonymous>")
+    lines += extra
     return "\n".join(lines) + "\n"
+
+
+def write_config(server, text=None):
+    """(Re)writes the daemon's configuration file: `text`, or what the server's settings give. Returns its path."""
+    config = os.path.join(server.dir, "wardftpd.conf")
+    with open(config, "w") as f:
+        f.write(make_config(server, server.port) if text is None else text)
+    return config
+
+
+def _hand_over(server, user, group):
+    """Gives the files the daemon opens itself to the ordinary user it will run as."""
+    import grp
+    import pwd
+    uid, gid = pwd.getpwnam(user).pw_uid, grp.getgrnam(group).gr_gid
+    for path in (server.dir, os.path.join(server.dir, "ftpd.passwd"), os.path.join(server.dir, "wardftpd.conf")):
+        os.chown(path, uid, gid)
+    os.chmod(server.dir, 0o755)
+    return ["setpriv", "--reuid=%d" % uid, "--regid=%d" % gid, "--clear-groups", "--"]
 
 
 def start(server):
     """Starts wardftpd for an FtpServer (wardtest.FtpServer); sets server.port and server.proc."""
     port = server.settings.get("port") or wardtest.free_port()
-    config = os.path.join(server.dir, "wardftpd.conf")
-    with open(config, "w") as f:
-        f.write(make_config(server, port))
+    server.port = port
+    config = write_config(server)
     env = dict(os.environ)
     env.setdefault("ASAN_OPTIONS", "detect_leaks=0:abort_on_error=0")
     server._stderr = open(server._stderr_path, "wb")
-    server.proc = subprocess.Popen([wardtest.WARDFTPD, "-n", "-c", config], stdout=subprocess.DEVNULL,
-                                   stderr=server._stderr, env=env, start_new_session=True)
+    prefix = _hand_over(server, *server.settings["run_as"]) if server.settings.get("run_as") else []
+    command = prefix + [wardtest.WARDFTPD, "-n", "-c", config] + list(server.settings.get("args", []))
+    server.proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=server._stderr, env=env,
+                                   start_new_session=True)
     if not wardtest.wait_for_port(port):
         stop(server)
         raise RuntimeError("wardftpd did not start:\n%s" % server.log())

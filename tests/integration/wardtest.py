@@ -146,6 +146,17 @@ def read_reply(f):
 # place behind the same interface.
 
 FTP_SESSION_TESTD = os.path.join(BIN_DIR, "ftp_session_testd")
+
+
+class Account:
+    """A named user with its own identity (the real daemon only): ftp_server(users={"alice": Account(...)}).
+    home None means the server's root."""
+
+    def __init__(self, password, uid, gid, home=None):
+        self.password = password
+        self.uid = uid
+        self.gid = gid
+        self.home = home
 BUILD_DIR = os.environ.get("WARD_BUILD_DIR", os.path.join(os.getcwd(), "build", "release"))
 
 
@@ -155,8 +166,9 @@ class FtpServer:
     host, port        where to connect
     root              real directory every named user sees as "/"
     anonymous_root    real directory anonymous (USER anonymous / ftp, any password) sees as "/", or None
-    users             {name: password}
+    users             {name: password or Account}
     transfer_log      path of the xferlog file (settings transfer_log=True), else None
+    system_log        path of the SystemLog file (settings system_log=True), else None
     """
 
     def __init__(self, root, users, anonymous_root, settings, workdir):
@@ -168,6 +180,7 @@ class FtpServer:
         self.settings = dict(settings)
         self.dir = workdir
         self.transfer_log = os.path.join(workdir, "xferlog") if settings.get("transfer_log") else None
+        self.system_log = os.path.join(workdir, "system.log") if settings.get("system_log") else None
         self._hook_log = os.path.join(workdir, "hooks.jsonl") if settings.get("hooks") else None
         self._stderr_path = os.path.join(workdir, "server.stderr")
         self.proc = None
@@ -205,6 +218,23 @@ class FtpServer:
         with open(self._stderr_path, "rb") as f:
             return f.read().decode("utf-8", "replace")
 
+    def system_log_text(self):
+        if self.system_log is None or not os.path.exists(self.system_log):
+            return ""
+        with open(self.system_log, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def wait_for_log(self, text, timeout=10.0):
+        """Waits until the daemon's log (SystemLog if set, else stderr) contains `text`; returns the log."""
+        deadline = time.monotonic() + timeout
+        while True:
+            log = self.system_log_text() if self.system_log else self.log()
+            if text in log:
+                return log
+            if time.monotonic() > deadline:
+                raise AssertionError("%r not in the daemon's log:\n%s" % (text, log))
+            time.sleep(0.02)
+
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
 
@@ -224,8 +254,8 @@ class FtpServer:
 
     def _testd_command(self, port):
         cmd = [FTP_SESSION_TESTD, "--port", str(port), "--root", self.root]
-        for name, password in self.users.items():
-            cmd += ["--user", "%s:%s" % (name, password)]
+        for name, user in self.users.items():
+            cmd += ["--user", "%s:%s" % (name, user.password if isinstance(user, Account) else user)]
         if self.anonymous_root:
             cmd += ["--anonymous-root", self.anonymous_root]
         if self._hook_log:
@@ -302,7 +332,9 @@ def ftp_server(root, users=None, anonymous_root=None, **settings):
     timeout_stalled seconds [TimeoutIdle ...], allow_overwrite [AllowOverwrite], allow_store_restart,
     allow_retrieve_restart, hidden_stores [HiddenStores], umask [Umask], deny_filter [DenyFilter],
     path_deny_filter [PathDenyFilter], display_login [DisplayLogin], show_symlinks [ShowSymlinks],
-    max_login_attempts [MaxLoginAttempts], transfer_log=True [TransferLog], hooks=True (record every hook
+    max_login_attempts [MaxLoginAttempts], transfer_log=True [TransferLog], system_log=True [SystemLog],
+    directives=[lines] (appended to the configuration), args=[options] (added to the command line),
+    run_as=(user, group) (start the daemon as that ordinary user; tests running as root), hooks=True (record every hook
     point: ExecBeforeCommand/OnCommand/OnError/OnConnect for ALL commands), hook_output=[lines] (what each
     ExecOnCommand/ExecOnConnect hook prints with sendStdout), port (default: any free port).
     """
@@ -318,6 +350,104 @@ def ftp_server(root, users=None, anonymous_root=None, **settings):
     # Every session process reports memory errors and leaks (sanitizer builds) on the server's stderr.
     if "Sanitizer" in log or "runtime error:" in log:
         raise AssertionError("the FTP server reported a sanitizer finding:\n" + log)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Processes of a running daemon, read from /proc.
+
+def proc_status(pid):
+    """/proc/PID/status as {field: value}, or None when the process is gone. Uid/Gid become int lists."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            text = f.read()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    status = {}
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        status[key] = value.strip()
+    for key in ("Uid", "Gid"):
+        status[key] = [int(x) for x in status[key].split()]
+    return status
+
+
+def process_ended(pid):
+    """The process is gone, or a zombie its parent has not reaped yet."""
+    status = proc_status(pid)
+    return status is None or status["State"].startswith("Z")
+
+
+def children(pid, zombies=False):
+    """Pids of the live children of `pid`, and with zombies=True of those not yet reaped too."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        status = proc_status(int(entry))
+        if status and status.get("PPid") == str(pid) and (zombies or not status.get("State", "").startswith("Z")):
+            found.append(int(entry))
+    return sorted(found)
+
+
+def _socket_inodes(local_port, remote_port):
+    """Inodes of the TCP sockets on loopback from local_port to remote_port (/proc/net/tcp)."""
+    inodes = set()
+    with open("/proc/net/tcp") as f:
+        for line in f.readlines()[1:]:
+            fields = line.split()
+            local, remote = fields[1].split(":"), fields[2].split(":")
+            if int(local[1], 16) == local_port and int(remote[1], 16) == remote_port:
+                inodes.add(fields[9])
+    return inodes
+
+
+def holders_of_connection(server_port, client_port):
+    """Pids of the processes holding the server end of the control connection from client_port."""
+    inodes = {"socket:[%s]" % i for i in _socket_inodes(server_port, client_port)}
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            for fd in os.listdir("/proc/%s/fd" % entry):
+                with contextlib.suppress(OSError):
+                    if os.readlink("/proc/%s/fd/%s" % (entry, fd)) in inodes:
+                        pids.append(int(entry))
+                        break
+    return pids
+
+
+def session_processes(master_pid, server_port, client_socket, timeout=10.0, worker_uid=None):
+    """(monitor pid, worker pid) serving the control connection `client_socket`: the monitor is the
+    master's child that holds the connection, the worker its child. With worker_uid, waits for a worker with
+    that real uid (the post-auth worker replaces the pre-auth one a moment after the 230 reply)."""
+    client_port = client_socket.getsockname()[1]
+
+    def find():
+        for pid in holders_of_connection(server_port, client_port):
+            status = proc_status(pid)
+            if status and status["PPid"] == str(master_pid):
+                workers = children(pid)
+                if len(workers) != 1:
+                    return None
+                worker = proc_status(workers[0])
+                if worker is None or (worker_uid is not None and worker["Uid"][0] != worker_uid):
+                    return None
+                return pid, workers[0]
+        return None
+    return wait_for(find, timeout, "the session processes of client port %d" % client_port)
+
+
+def wait_for(predicate, timeout=10.0, what="condition"):
+    """Polls predicate() until it returns something true; returns that value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for " + what)
+        time.sleep(0.02)
 
 
 def test_data_file(size, name=None):

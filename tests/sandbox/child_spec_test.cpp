@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <csignal>
 #include <cstring>
 #include <string>
@@ -245,6 +246,66 @@ TEST_F(PrivilegeDrop, UnprivilegedRunSkipsWhatNeedsRootAndStillConfines) {
                       bounding_was_empty ? "" : "bounding set not cut: no CAP_SETPCAP; ",
                       "securebits not locked: no CAP_SETPCAP"));
     EXPECT_NE(result.output.find("landlocked true"), std::string::npos) << result.output;
+}
+
+// Gone, or a zombie nobody has reaped yet.
+bool ended(pid_t pid) {
+    for (int i = 0; i < 500; ++i) {
+        char state = 0;
+        const std::string stat_path = str_cat("/proc/", pid, "/stat");
+        FILE* f = std::fopen(stat_path.c_str(), "re");
+        if (f == nullptr) {
+            return true;
+        }
+        const int fields = std::fscanf(f, "%*d %*s %c", &state);
+        (void)std::fclose(f);
+        if (fields == 1 && state == 'Z') {
+            return true;
+        }
+        ::usleep(10000);
+    }
+    return false;
+}
+
+// A worker never outlives its session monitor: the parent-death signal is set after the uid change, which
+// would clear it, and survives into the confined child.
+TEST_F(PrivilegeDrop, ParentDeathSignalKillsTheChildWhenItsParentEnds) {
+    for (const int signal : {SIGKILL, 0}) {
+        const auto result = run_in_child([signal](int fd) {
+            int ready[2];
+            if (::pipe2(ready, O_CLOEXEC) != 0) {
+                return 1;
+            }
+            const pid_t child = ::fork();
+            if (child == 0) {
+                ChildSpec spec = nobody_spec(ready[1]);
+                spec.parent_death_signal = signal;
+                auto dropped = apply(spec);
+                const char answer = dropped ? 'y' : 'n';
+                if (::write(ready[1], &answer, 1) != 1) {
+                    ::_exit(2);
+                }
+                ::pause();
+                ::_exit(0);
+            }
+            ::close(ready[1]);
+            char answer = '?';
+            if (::read(ready[0], &answer, 1) != 1) {
+                answer = '?';
+            }
+            report(fd, str_cat(answer, " ", child));
+            return 0;  // the parent ends here
+        });
+        ASSERT_TRUE(result.exited_with(0)) << result.describe();
+        ASSERT_EQ(result.output.substr(0, 2), "y ") << result.output;
+        const pid_t child = static_cast<pid_t>(std::stol(result.output.substr(2)));
+        if (signal != 0) {
+            EXPECT_TRUE(ended(child)) << "the child outlived its parent";
+        } else {
+            EXPECT_EQ(::kill(child, 0), 0) << "control run: without the signal the child lives on";
+            (void)::kill(child, SIGKILL);
+        }
+    }
 }
 
 TEST_F(PrivilegeDrop, ErrorsNameTheRoleAndTheStep) {

@@ -1,0 +1,204 @@
+"""The running daemon's processes, read from /proc (issue 5): master -> session monitor -> worker.
+
+While a user is logged in, the post-auth worker runs as that user's uid, chrooted to its home, with no
+capabilities, no_new_privs and a seccomp filter; before login the worker runs as the configured User (nobody)
+in the empty chroot; the session monitor holds exactly the mod_cap set SECURITY.md states. kill -9 of a worker
+or of a monitor ends only that session: the master and the other sessions carry on.
+
+Run as root (as CI does), the two users get real, distinct uids (2001, 2002) that own their files, so "the
+worker's uid is the user's" cannot be satisfied by the test's own uid.
+"""
+import ftplib
+import hashlib
+import os
+import pwd
+import re
+import shutil
+import signal
+import tempfile
+import unittest
+
+import wardtest
+
+ROOT = os.geteuid() == 0
+ALICE_UID, BOB_UID = (2001, 2002) if ROOT else (os.getuid(), os.getuid())
+ALICE_GID, BOB_GID = (2001, 2002) if ROOT else (os.getgid(), os.getgid())
+BIG = 24 * 1024 * 1024
+
+
+def security_md_capability_sets():
+    """SECURITY.md's generated 'capabilities:mod_cap' table: {configuration: monitor CapEff as int}."""
+    with open(os.path.join(wardtest.SOURCE_DIR, "SECURITY.md"), encoding="utf-8") as f:
+        text = f.read()
+    block = text.split("<!-- capabilities:mod_cap -->", 1)[1].split("<!-- /capabilities -->", 1)[0]
+    sets = {}
+    for row in re.finditer(r"^\| `([^`]*)` \|[^|]*\| `([0-9a-f]{16})` \|$", block, re.M):
+        sets[row.group(1)] = int(row.group(2), 16)
+    return sets
+
+
+class DaemonProcesses(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="daemon-proc-")
+        os.chmod(self.tmp.name, 0o755)
+        self.homes = {}
+        for name, uid, gid in (("alice", ALICE_UID, ALICE_GID), ("bob", BOB_UID, BOB_GID)):
+            home = os.path.join(self.tmp.name, name)
+            os.makedirs(home)
+            with open(os.path.join(home, name + ".txt"), "w") as f:
+                f.write("%s's file\n" % name)
+            os.chown(home, uid, gid)
+            os.chown(os.path.join(home, name + ".txt"), uid, gid)
+            os.chmod(home, 0o700)
+            self.homes[name] = home
+        self.users = {
+            "alice": wardtest.Account("alice-pw", ALICE_UID, ALICE_GID, self.homes["alice"]),
+            "bob": wardtest.Account("bob-pw", BOB_UID, BOB_GID, self.homes["bob"]),
+        }
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def server(self, **settings):
+        return wardtest.ftp_server(self.homes["alice"], users=self.users, **settings)
+
+    def login(self, server, name):
+        ftp = ftplib.FTP()
+        ftp.connect(server.host, server.port, timeout=10)
+        self.assertEqual(ftp.login(name, name + "-pw"), "230 User %s logged in" % name)
+        self.assertTrue(ftp.voidcmd("NOOP").startswith("200"))
+        return ftp
+
+    def processes(self, server, ftp, uid=None):
+        return wardtest.session_processes(server.proc.pid, server.port, ftp.sock, worker_uid=uid)
+
+    def assertConfined(self, status):
+        self.assertEqual(int(status["CapEff"], 16), 0)
+        self.assertEqual(int(status["CapPrm"], 16), 0)
+        self.assertEqual(int(status["CapInh"], 16), 0)
+        self.assertEqual(int(status["CapAmb"], 16), 0)
+        self.assertEqual(status["NoNewPrivs"], "1")
+        self.assertEqual(status["Seccomp"], "2")
+        if ROOT:
+            self.assertEqual(int(status["CapBnd"], 16), 0)
+
+    def test_postauth_worker_runs_as_the_user_chrooted_without_privileges(self):
+        with self.server() as server:
+            alice = self.login(server, "alice")
+            bob = self.login(server, "bob")
+            for ftp, name, uid, gid in ((alice, "alice", ALICE_UID, ALICE_GID), (bob, "bob", BOB_UID, BOB_GID)):
+                monitor, worker = self.processes(server, ftp, uid)
+                status = wardtest.proc_status(worker)
+                self.assertEqual(status["Uid"], [uid] * 4, name)
+                self.assertEqual(status["Gid"], [gid] * 4, name)
+                self.assertConfined(status)
+                if ROOT:
+                    self.assertEqual(status["Groups"], str(gid), name)
+                    # chroot: the worker's "/" is the user's home (DefaultRoot ~)
+                    self.assertEqual(os.readlink("/proc/%d/root" % worker), self.homes[name])
+                self.assertEqual(ftp.nlst(), [name + ".txt"])
+            self.assertNotEqual(self.processes(server, alice)[1], self.processes(server, bob)[1])
+            alice.quit()
+            bob.quit()
+
+    def test_preauth_worker_is_unprivileged_and_confined(self):
+        with self.server() as server:
+            ftp = ftplib.FTP()
+            ftp.connect(server.host, server.port, timeout=10)
+            monitor, worker = self.processes(server, ftp)
+            status = wardtest.proc_status(worker)
+            expected = pwd.getpwnam("nobody").pw_uid if ROOT else os.getuid()
+            self.assertEqual(status["Uid"], [expected] * 4)
+            self.assertNotEqual(status["Uid"][0], 0)
+            self.assertConfined(status)
+            if ROOT:
+                self.assertEqual(os.readlink("/proc/%d/root" % worker), "/run/wardftpd/empty")
+            # USER alone does not change the worker
+            self.assertTrue(ftp.sendcmd("USER alice").startswith("331"))
+            self.assertEqual(self.processes(server, ftp), (monitor, worker))
+            ftp.close()
+
+    def test_session_monitor_holds_the_mod_cap_set(self):
+        if not ROOT:
+            self.skipTest("capabilities are only held when the daemon runs as root")
+        sets = security_md_capability_sets()
+        for configuration in ("(none)", "CapabilitiesSet +CAP_DAC_OVERRIDE +CAP_FSETID"):
+            directives = [] if configuration == "(none)" else [configuration]
+            with self.server(directives=directives) as server:
+                ftp = self.login(server, "alice")
+                monitor, _ = self.processes(server, ftp, ALICE_UID)
+                status = wardtest.proc_status(monitor)
+                self.assertEqual(status["Uid"], [0] * 4)
+                self.assertEqual(int(status["CapEff"], 16), sets[configuration], configuration)
+                self.assertEqual(int(status["CapPrm"], 16), sets[configuration], configuration)
+                self.assertEqual(int(status["CapBnd"], 16), sets[configuration], configuration)
+                self.assertEqual(status["NoNewPrivs"], "1")
+                self.assertEqual(status["Seccomp"], "2")
+                ftp.quit()
+
+    def start_download(self, ftp, name):
+        """Starts RETR of `name`, reads its first MiB; returns (data socket, running digest, bytes read)."""
+        ftp.voidcmd("TYPE I")
+        conn = ftp.transfercmd("RETR " + name)
+        digest = hashlib.sha256()
+        got = 0
+        while got < 1 << 20:
+            chunk = conn.recv(65536)
+            self.assertTrue(chunk)
+            digest.update(chunk)
+            got += len(chunk)
+        return conn, digest, got
+
+    def finish_download(self, ftp, conn, digest, got):
+        while True:
+            chunk = conn.recv(1 << 20)
+            if not chunk:
+                break
+            digest.update(chunk)
+            got += len(chunk)
+        conn.close()
+        self.assertEqual(ftp.voidresp(), "226 Transfer complete")
+        return digest.hexdigest(), got
+
+    def check_kill(self, which):
+        path, sha = wardtest.test_data_file(BIG)
+        big = os.path.join(self.homes["alice"], "big.bin")
+        shutil.copyfile(path, big)
+        os.chown(big, ALICE_UID, ALICE_GID)
+        with self.server() as server:
+            alice = self.login(server, "alice")
+            bob = self.login(server, "bob")
+            bob_monitor, bob_worker = self.processes(server, bob, BOB_UID)
+            conn, digest, got = self.start_download(alice, "big.bin")
+            victim = bob_worker if which == "worker" else bob_monitor
+            os.kill(victim, signal.SIGKILL)
+            # alice's transfer goes on to the last byte, on the same connection
+            self.assertEqual(self.finish_download(alice, conn, digest, got), (sha, BIG))
+            self.assertEqual(alice.nlst(), ["alice.txt", "big.bin"])
+            # new connections are still served, by a new session
+            carol = self.login(server, "bob")
+            self.assertEqual(carol.nlst(), ["bob.txt"])
+            carol.quit()
+            alice.quit()
+            self.assertTrue(server.alive())
+            if which == "worker":
+                # bob's monitor saw its worker die, said so in the log and closed bob's connection with a 421
+                self.assertEqual(bob.file.readline(),
+                                 "421 Service not available, closing control connection\n")  # ftplib reads text
+                server.wait_for_log("worker %d killed by signal 9 (SIGKILL)" % bob_worker)
+            else:
+                server.wait_for_log("session process %d killed by signal 9" % bob_monitor)
+                # the orphaned worker does not outlive its monitor
+                wardtest.wait_for(lambda: wardtest.process_ended(bob_worker), 5, "bob's worker to end with its monitor")
+                self.assertEqual(bob.file.readline(), "")  # nothing left holds bob's connection
+            bob.close()
+
+    def test_kill_9_of_a_worker_harms_no_other_session(self):
+        self.check_kill("worker")
+
+    def test_kill_9_of_a_monitor_harms_no_other_session(self):
+        self.check_kill("monitor")
+
+
+if __name__ == "__main__":
+    unittest.main()
