@@ -271,9 +271,15 @@ std::optional<std::string> Expander::named(std::string_view name) const {
     return std::nullopt;
 }
 
-void append_capped(std::string& out, std::string_view value) {
+// Template text (from the configuration): only the result's cap applies.
+void append_literal(std::string& out, std::string_view text) {
     const std::size_t room = ExpandLimits::result - std::min(out.size(), ExpandLimits::result);
-    out.append(value.substr(0, std::min({value.size(), room, ExpandLimits::value})));
+    out.append(text.substr(0, std::min(text.size(), room)));
+}
+
+// A variable's value: capped on its own, then by the room left.
+void append_capped(std::string& out, std::string_view value) {
+    append_literal(out, value.substr(0, std::min(value.size(), ExpandLimits::value)));
 }
 
 }  // namespace
@@ -313,13 +319,13 @@ std::string expand_variables(std::string_view text, const ExpandInput& input) {
     while (i < text.size() && out.size() < ExpandLimits::result) {
         const auto percent = text.find('%', i);
         if (percent == std::string_view::npos || percent + 1 >= text.size()) {
-            append_capped(out, text.substr(i));
+            append_literal(out, text.substr(i));
             break;
         }
-        append_capped(out, text.substr(i, percent - i));
+        append_literal(out, text.substr(i, percent - i));
         const char next = text[percent + 1];
         if (next == '%') {
-            out += '%';
+            append_literal(out, "%");
             i = percent + 2;
             continue;
         }
@@ -327,14 +333,14 @@ std::string expand_variables(std::string_view text, const ExpandInput& input) {
             if (auto value = expander.letter(next)) {
                 append_capped(out, *value);
             } else {
-                append_capped(out, text.substr(percent, 2));  // unknown: left as it is
+                append_literal(out, text.substr(percent, 2));  // unknown: left as it is
             }
             i = percent + 2;
             continue;
         }
         const auto close = text.find('}', percent + 2);
         if (close == std::string_view::npos) {
-            append_capped(out, text.substr(percent));
+            append_literal(out, text.substr(percent));
             break;
         }
         const std::string_view name = text.substr(percent + 2, close - percent - 2);
@@ -347,7 +353,11 @@ std::string expand_variables(std::string_view text, const ExpandInput& input) {
             value = strftime_text(name, input.now);
             ++end;
         }
-        append_capped(out, value ? std::string_view(*value) : text.substr(percent, end - percent));
+        if (value) {
+            append_capped(out, *value);
+        } else {
+            append_literal(out, text.substr(percent, end - percent));
+        }
         i = end;
     }
     return out;

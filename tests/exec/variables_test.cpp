@@ -152,6 +152,8 @@ TEST(ExpandVariables, OutputIsCapped) {
         many += "%J";
     }
     EXPECT_EQ(f(many).size(), ExpandLimits::result);
+    // A literal that fills the output exactly, then "%%" (found by fuzz_exec_expand).
+    EXPECT_EQ(f(std::string(ExpandLimits::result, 'a') + "%%").size(), ExpandLimits::result);
 }
 
 }  // namespace
