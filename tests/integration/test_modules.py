@@ -216,6 +216,20 @@ class Modules(unittest.TestCase):
         verified = run([wardtest.WARDCTL, "verify", "-p", pub, "-m", os.path.join(self.lib, "mod_site_misc.so")])
         self.assertEqual(verified.returncode, 0, verified.stderr)
 
+    def test_world_writable_module_path_is_fatal_at_start_up(self):
+        os.chmod(self.lib, 0o777)
+        daemon, _ = self.daemon([])
+        daemon.wait = False
+        with daemon:
+            self.assertEqual(daemon.proc.wait(15), 1)
+            self.assertIn("ModulePath %s: %s is world-writable" % (self.lib, self.lib), daemon.log())
+
+    def test_minisign_verifies_what_wardctl_signed(self):
+        self.assertIsNotNone(shutil.which("minisign"), "scripts/setup installs minisign")
+        checked = run(["minisign", "-V", "-p", TEST_KEY, "-m", os.path.join(MODULE_DIR, "mod_site_misc.so")])
+        self.assertEqual(checked.returncode, 0, checked.stdout + checked.stderr)
+        self.assertIn("module=mod_site_misc.c", checked.stdout)
+
     def wardctl(self, *args, user=None):
         cmd = [wardtest.WARDCTL, "-s", self.socket] + list(args)
         if user is not None:
