@@ -74,7 +74,7 @@ Generated generate(std::size_t target, std::size_t directories_per_vhost) {
             line("<VirtualHost 10.0." + std::to_string(vhost / 250) + "." + std::to_string(vhost % 250 + 1) + ">");
             line("  ServerName \"customer " + std::to_string(vhost) + "\"");
             line("  Port 21");
-            line("  ExecOnConnect /usr/local/libexec/ftp-connect %a " + std::to_string(vhost));
+            line("  ExecOnConnect /usr/bin/logger -t ftp-connect %a " + std::to_string(vhost));
             line("  <Anonymous /srv/anon/" + std::to_string(vhost) + ">");
             line("    User ftp");
             line("    UserAlias anonymous ftp");
@@ -90,8 +90,8 @@ Generated generate(std::size_t target, std::size_t directories_per_vhost) {
             line(indent + "<Directory " + path + "/*>");
             line(indent + "  Umask 027 027");
             line(indent + "  AllowOverwrite off");
-            line(indent + "  ExecOnCommand STOR,STOU /usr/local/libexec/ftp-scan %f %u");
-            line(indent + "  ExecOnError STOR /usr/local/libexec/ftp-failed %f %s");
+            line(indent + "  ExecOnCommand STOR,STOU /usr/bin/logger -t ftp-scan %f %u");
+            line(indent + "  ExecOnError STOR /usr/bin/logger -t ftp-failed %f %s");
             line(indent + "  <Limit WRITE>");
             line(indent + "    AllowUser customer" + std::to_string(dir));
             line(indent + "    AllowGroup admins");
