@@ -78,7 +78,9 @@ TEST(Spawn, AMissingProgramIsNotStartedWithTheReason) {
     const auto out = run(spec);
     EXPECT_EQ(out.kind, SpawnOutcome::Kind::not_started);
     EXPECT_EQ(out.start_error, "No such file or directory");
-    EXPECT_FALSE(spawn(SpawnSpec{.argv = {"relative/hook"}}));
+    SpawnSpec relative;
+    relative.argv = {"relative/hook"};
+    EXPECT_FALSE(spawn(relative));
 }
 
 TEST(Spawn, ExecTimeout_SendsTermThenKill) {
