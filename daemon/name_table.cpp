@@ -23,8 +23,8 @@ void add_auth_files(NameTable& table, const auth::AuthSettings& source) {
     }
     if (!source.group_file.empty()) {
         if (const auto text = auth::read_auth_file(source.group_file)) {
-            for (auto& group : auth::read_groups(*text)) {
-                table.add_group(group.gid, std::move(group.name));
+            for (const auto& group : auth::read_groups(*text)) {
+                table.add_group(group.gid, group.name);
             }
         }
     }
