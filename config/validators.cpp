@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
 
 #include "base/strings.hpp"
 #include "config/values.hpp"
@@ -208,7 +209,9 @@ Problem identifier(std::string_view v) {
     return std::nullopt;
 }
 
-Problem one_of(std::string_view v, std::initializer_list<std::string_view> words) {
+namespace {
+
+Problem one_of_words(std::string_view v, std::span<const std::string_view> words) {
     for (const auto w : words) {
         if (iequals(v, w)) {
             return std::nullopt;
@@ -220,6 +223,12 @@ Problem one_of(std::string_view v, std::initializer_list<std::string_view> words
         list += w;
     }
     return str_cat("expected ", list, ", not '", v, "'");
+}
+
+}  // namespace
+
+Problem one_of(std::string_view v, std::initializer_list<std::string_view> words) {
+    return one_of_words(v, std::span<const std::string_view>(words.begin(), words.size()));
 }
 
 ArgValidator each(ValueCheck check) {
@@ -255,19 +264,7 @@ ValueCheck number_check(std::uint64_t min, std::uint64_t max) {
 }
 
 ValueCheck words_check(std::vector<std::string_view> words) {
-    return [words = std::move(words)](std::string_view v) -> Problem {
-        for (const auto w : words) {
-            if (iequals(v, w)) {
-                return std::nullopt;
-            }
-        }
-        std::string list;
-        for (const auto w : words) {
-            list += list.empty() ? "" : "|";
-            list += w;
-        }
-        return str_cat("expected ", list, ", not '", v, "'");
-    };
+    return [words = std::move(words)](std::string_view v) -> Problem { return one_of_words(v, words); };
 }
 
 }  // namespace ward::config::check
