@@ -82,6 +82,15 @@ mode_t socket_mode(const std::vector<modules::ControlRule>& rules) {
     return 0600;
 }
 
+// A socket file left by a daemon that died is stale; one a running daemon still accepts on is not ours to take.
+bool socket_is_live(const std::string& path) {
+    asio::io_context io;
+    local::socket probe(io);
+    boost::system::error_code ec;
+    probe.connect(local::endpoint(path), ec);
+    return !ec;
+}
+
 Result<void> remove_stale(const std::string& path) {
     struct stat st {};
     if (::lstat(path.c_str(), &st) != 0) {
@@ -89,6 +98,9 @@ Result<void> remove_stale(const std::string& path) {
     }
     if (!S_ISSOCK(st.st_mode) || st.st_uid != ::geteuid()) {
         return Error{str_cat(path, ": exists and is not a socket of ours (refused)")};
+    }
+    if (socket_is_live(path)) {
+        return Error{str_cat(path, ": another daemon is listening on it (refused)")};
     }
     if (::unlink(path.c_str()) != 0) {
         return sys::errno_error(str_cat("unlink ", path));

@@ -90,25 +90,27 @@ Result<std::unique_ptr<Master::Listener>> Master::open_listener(const BindPoint&
     return listener;
 }
 
+// The control socket opens first: once a client can connect to a port, wardctl can reach the daemon too.
 Result<void> Master::listen() {
+    auto control = ControlSocket::open(io_, context_->servers->config(),
+                                       [this]() -> daemon::DaemonContext& { return *context_; });
+    if (!control) {
+        return std::move(control).error();
+    }
+    control_ = std::move(*control);
     for (const auto& point : plan_listeners(*context_->servers)) {
         auto listener = open_listener(point);
         if (!listener) {
             listeners_.clear();
+            control_.reset();
             return std::move(listener).error();
         }
         listeners_.push_back(std::move(*listener));
     }
     if (listeners_.empty()) {
+        control_.reset();
         return Error{"no server has a port to listen on (every Port is 0)"};
     }
-    auto control = ControlSocket::open(io_, context_->servers->config(),
-                                       [this]() -> daemon::DaemonContext& { return *context_; });
-    if (!control) {
-        listeners_.clear();
-        return std::move(control).error();
-    }
-    control_ = std::move(*control);
     return {};
 }
 

@@ -298,6 +298,17 @@ class Modules(unittest.TestCase):
             self.assertEqual(refused.returncode, 1)
             self.assertIn("access denied", refused.stderr)
 
+    def test_a_second_daemon_does_not_take_a_live_control_socket(self):
+        first, _ = self.daemon()
+        with first:
+            port = wardtest.free_port()
+            second = wardtest.Daemon(config=self.config(port), port=port, wait=False)
+            with second:
+                self.assertNotEqual(second.proc.wait(30), 0)
+                self.assertIn("another daemon is listening on it (refused)", second.log())
+            # The first daemon still answers on its socket (with a refusal: no ACL allows anyone).
+            self.assertIn("access denied", self.wardctl("lsmod").stderr)
+
 
 if __name__ == "__main__":
     unittest.main()
