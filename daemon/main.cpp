@@ -14,6 +14,7 @@
 #include <string>
 
 #include "base/log.hpp"
+#include "base/signals.hpp"
 #include "base/sys.hpp"
 #include "base/version.hpp"
 #include "config/load.hpp"
@@ -297,6 +298,7 @@ int run(std::span<const char* const> args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    ward::signals::reset_all();
     try {
         return run(std::span<const char* const>(argv + 1, static_cast<std::size_t>(argc > 0 ? argc - 1 : 0)));
     } catch (const std::exception& e) {

@@ -10,6 +10,7 @@
 #include <csignal>
 #include <cstring>
 
+#include "base/signals.hpp"
 #include "base/strings.hpp"
 #include "base/sys.hpp"
 #include "base/unique_fd.hpp"
@@ -45,22 +46,9 @@ void set_nonblocking(int fd) {
     ::_exit(127);
 }
 
-void default_signals() {
-    struct sigaction dfl {};
-    dfl.sa_handler = SIG_DFL;
-    for (int sig = 1; sig < NSIG; ++sig) {
-        if (sig != SIGKILL && sig != SIGSTOP) {
-            (void)::sigaction(sig, &dfl, nullptr);
-        }
-    }
-    sigset_t none;
-    sigemptyset(&none);
-    (void)::sigprocmask(SIG_SETMASK, &none, nullptr);
-}
-
 [[noreturn]] void run_child(SpawnSpec& spec, Pipe& in, Pipe& out, Pipe& err, int status_fd,
                             std::vector<char*>& argv, std::vector<char*>& envp) {
-    default_signals();
+    signals::reset_changed();
     if (::dup2(in.read.get(), 0) < 0 || ::dup2(out.write.get(), 1) < 0 || ::dup2(err.write.get(), 2) < 0) {
         child_fail(status_fd, "dup2 failed");
     }

@@ -1,7 +1,9 @@
 #include "sandbox/capabilities.hpp"
 
 #include <linux/securebits.h>
+#include <sys/prctl.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <memory>
@@ -24,6 +26,10 @@ bool in_range(cap_value_t cap) noexcept { return cap >= 0 && cap < kMaxBits; }
 
 std::uint64_t bit(cap_value_t cap) noexcept { return std::uint64_t{1} << static_cast<unsigned>(cap); }
 
+// How many capabilities the running kernel knows. libcap works it out once per program image (a fork inherits
+// it), where CAP_IS_SUPPORTED costs a prctl for every bit asked about.
+cap_value_t supported_bits() noexcept { return std::min(::cap_max_bits(), kMaxBits); }
+
 struct CapFree {
     void operator()(void* p) const noexcept { (void)::cap_free(p); }
 };
@@ -43,10 +49,8 @@ CapabilitySet CapabilitySet::of(std::initializer_list<cap_value_t> caps) noexcep
 
 CapabilitySet CapabilitySet::all_supported() noexcept {
     CapabilitySet set;
-    for (cap_value_t cap = 0; cap < kMaxBits; ++cap) {
-        if (CAP_IS_SUPPORTED(cap)) {
-            set.add(cap);
-        }
+    for (cap_value_t cap = 0; cap < supported_bits(); ++cap) {
+        set.add(cap);
     }
     return set;
 }
@@ -186,7 +190,7 @@ namespace {
 
 Result<CapabilitySet> read_flag(cap_t state, cap_flag_t flag) {
     CapabilitySet set;
-    for (cap_value_t cap = 0; cap < kMaxBits && CAP_IS_SUPPORTED(cap); ++cap) {
+    for (cap_value_t cap = 0; cap < supported_bits(); ++cap) {
         cap_flag_value_t value = CAP_CLEAR;
         if (::cap_get_flag(state, cap, flag, &value) != 0) {
             return sys::errno_error("cap_get_flag");
@@ -218,10 +222,27 @@ Result<void> set_process_caps(CapabilitySet p, CapabilitySet e) {
     return {};
 }
 
+// The bounding set as this process last saw it. Only PR_CAPBSET_DROP changes it, only cut_bounding_set calls
+// that, and a fork inherits both the set and this record, so a child of a process that has cut its set drops a
+// handful of bits instead of asking the kernel about each of them. Read from the kernel on first use.
+std::uint64_t& known_bounding_set() {
+    static std::uint64_t known = [] {
+        std::uint64_t bits = 0;
+        for (cap_value_t cap = 0; cap < supported_bits(); ++cap) {
+            if (::cap_get_bound(cap) == 1) {
+                bits |= bit(cap);
+            }
+        }
+        return bits;
+    }();
+    return known;
+}
+
 Result<bool> cut_bounding_set(CapabilitySet keep, bool can_setpcap, bool unprivileged) {
+    std::uint64_t& bounding = known_bounding_set();
     bool clean = true;
-    for (cap_value_t cap = 0; cap < kMaxBits && CAP_IS_SUPPORTED(cap); ++cap) {
-        if (keep.contains(cap) || ::cap_get_bound(cap) != 1) {
+    for (cap_value_t cap = 0; cap < supported_bits(); ++cap) {
+        if (keep.contains(cap) || (bounding & bit(cap)) == 0) {
             continue;
         }
         if (!can_setpcap) {
@@ -234,8 +255,18 @@ Result<bool> cut_bounding_set(CapabilitySet keep, bool can_setpcap, bool unprivi
         if (::cap_drop_bound(cap) != 0) {
             return sys::errno_error(str_cat("bounding set: drop ", capability_name(cap)));
         }
+        bounding &= ~bit(cap);
     }
     return clean;
+}
+
+// One prctl, where libcap's cap_reset_ambient asks about every bit first. EINVAL: a kernel without ambient
+// capabilities (before 4.3), where there is nothing to clear.
+Result<void> clear_ambient_set() {
+    if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) {
+        return sys::errno_error("ambient set: clear");
+    }
+    return {};
 }
 
 Result<bool> lock_securebits(bool can_setpcap, bool unprivileged) {
@@ -279,8 +310,8 @@ Result<CapabilityOutcome> apply_capabilities(CapabilitySet keep) {
     if (auto ok = set_process_caps(*permitted, *permitted); !ok) {
         return std::move(ok).error();
     }
-    if (::cap_reset_ambient() != 0) {
-        return sys::errno_error("ambient set: clear");
+    if (auto cleared = clear_ambient_set(); !cleared) {
+        return std::move(cleared).error();
     }
     CapabilityOutcome outcome;
     auto bounding = cut_bounding_set(keep, can_setpcap, unprivileged);

@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "base/log.hpp"
+#include "base/signals.hpp"
 #include "base/strings.hpp"
 #include "base/sys.hpp"
 #include "daemon/ftp/session.hpp"
@@ -66,19 +67,10 @@ void run_session(ftp::Session& session, boost::asio::io_context& io) {
 }  // namespace
 
 void reset_signals() {
-    struct sigaction dfl {};
-    dfl.sa_handler = SIG_DFL;
-    for (int sig = 1; sig < NSIG; ++sig) {
-        if (sig != SIGKILL && sig != SIGSTOP) {
-            (void)::sigaction(sig, &dfl, nullptr);
-        }
-    }
+    signals::reset_changed();
     struct sigaction ignore {};
     ignore.sa_handler = SIG_IGN;
     (void)::sigaction(SIGPIPE, &ignore, nullptr);
-    sigset_t none;
-    sigemptyset(&none);
-    (void)::sigprocmask(SIG_SETMASK, &none, nullptr);
 }
 
 SandboxedLauncher::SandboxedLauncher(const daemon::DaemonContext& context, const daemon::ServerRuntime& runtime,

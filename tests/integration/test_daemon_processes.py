@@ -8,6 +8,7 @@ or of a monitor ends only that session: the master and the other sessions carry 
 Run as root (as CI does), the two users get real, distinct uids (2001, 2002) that own their files, so "the
 worker's uid is the user's" cannot be satisfied by the test's own uid.
 """
+import contextlib
 import ftplib
 import hashlib
 import os
@@ -117,6 +118,30 @@ class DaemonProcesses(unittest.TestCase):
             self.assertTrue(ftp.sendcmd("USER alice").startswith("331"))
             self.assertEqual(self.processes(server, ftp), (monitor, worker))
             ftp.close()
+
+    def test_session_processes_start_from_default_signal_dispositions(self):
+        # Started the way nohup starts it: SIGHUP and SIGUSR1 ignored. The master resets what it inherited once,
+        # and no session process keeps the master's handlers (SigCgt) or an ignored signal but SIGPIPE (SigIgn:
+        # a peer that goes away must not kill the monitor or the worker).
+        with contextlib.ExitStack() as stack:
+            previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGHUP, signal.SIGUSR1)}
+            try:
+                server = stack.enter_context(self.server())
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
+            master = wardtest.proc_status(server.proc.pid)
+            self.assertEqual(int(master["SigIgn"], 16), 0)
+            ftp = self.login(server, "alice")
+            monitor, worker = self.processes(server, ftp, ALICE_UID)
+            pipe = 1 << (signal.SIGPIPE - 1)
+            for pid in (monitor, worker):
+                status = wardtest.proc_status(pid)
+                self.assertEqual(int(status["SigCgt"], 16), 0, status["Name"])
+                self.assertEqual(int(status["SigIgn"], 16), pipe, status["Name"])
+                self.assertEqual(int(status["SigBlk"], 16) & ~((1 << signal.SIGTERM - 1) | (1 << signal.SIGINT - 1)),
+                                 0, status["Name"])
+            ftp.quit()
 
     def test_session_monitor_holds_the_mod_cap_set(self):
         if not ROOT:
