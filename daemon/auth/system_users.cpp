@@ -9,11 +9,11 @@
 
 #include "base/strings.hpp"
 #include "base/sys.hpp"
+#include "daemon/auth/nss_buffer.hpp"
 
 namespace ward::auth {
 namespace {
 
-constexpr std::size_t kNssBufferBytes = std::size_t{64} * 1024;
 constexpr std::size_t kMaxGroups = 4096;
 constexpr std::size_t kMaxListFileBytes = std::size_t{1024} * 1024;
 
@@ -35,9 +35,11 @@ void use_shadow_hash(PasswdEntry& entry) {
     }
     spwd sp{};
     spwd* found = nullptr;
-    std::string buffer(kNssBufferBytes, '\0');
-    if (::getspnam_r(entry.name.c_str(), &sp, buffer.data(), buffer.size(), &found) == 0 && found != nullptr &&
-        found->sp_pwdp != nullptr) {
+    std::string buffer;
+    const bool ok = nss_lookup(buffer, [&](char* data, std::size_t size) {
+        return ::getspnam_r(entry.name.c_str(), &sp, data, size, &found);
+    });
+    if (ok && found != nullptr && found->sp_pwdp != nullptr) {
         entry.hash = found->sp_pwdp;
     }
     ::explicit_bzero(buffer.data(), buffer.size());
@@ -67,8 +69,11 @@ std::optional<PasswdEntry> system_user(std::string_view name) {
     const std::string key(name);
     passwd pw{};
     passwd* found = nullptr;
-    std::string buffer(kNssBufferBytes, '\0');
-    if (::getpwnam_r(key.c_str(), &pw, buffer.data(), buffer.size(), &found) != 0 || found == nullptr) {
+    std::string buffer;
+    const bool ok = nss_lookup(buffer, [&](char* data, std::size_t size) {
+        return ::getpwnam_r(key.c_str(), &pw, data, size, &found);
+    });
+    if (!ok || found == nullptr) {
         return std::nullopt;
     }
     PasswdEntry entry = from_passwd(pw);
@@ -79,8 +84,9 @@ std::optional<PasswdEntry> system_user(std::string_view name) {
 std::optional<PasswdEntry> system_user_by_uid(uid_t uid) {
     passwd pw{};
     passwd* found = nullptr;
-    std::string buffer(kNssBufferBytes, '\0');
-    if (::getpwuid_r(uid, &pw, buffer.data(), buffer.size(), &found) != 0 || found == nullptr) {
+    std::string buffer;
+    if (!nss_lookup(buffer, [&](char* data, std::size_t size) { return ::getpwuid_r(uid, &pw, data, size, &found); }) ||
+        found == nullptr) {
         return std::nullopt;
     }
     PasswdEntry entry = from_passwd(pw);
@@ -95,8 +101,11 @@ std::optional<gid_t> system_group_id(std::string_view name) {
     const std::string key(name);
     group gr{};
     group* found = nullptr;
-    std::string buffer(kNssBufferBytes, '\0');
-    if (::getgrnam_r(key.c_str(), &gr, buffer.data(), buffer.size(), &found) != 0 || found == nullptr) {
+    std::string buffer;
+    const bool ok = nss_lookup(buffer, [&](char* data, std::size_t size) {
+        return ::getgrnam_r(key.c_str(), &gr, data, size, &found);
+    });
+    if (!ok || found == nullptr) {
         return std::nullopt;
     }
     return gr.gr_gid;
@@ -105,9 +114,9 @@ std::optional<gid_t> system_group_id(std::string_view name) {
 std::optional<std::string> system_group_name(gid_t gid) {
     group gr{};
     group* found = nullptr;
-    std::string buffer(kNssBufferBytes, '\0');
-    if (::getgrgid_r(gid, &gr, buffer.data(), buffer.size(), &found) != 0 || found == nullptr ||
-        gr.gr_name == nullptr) {
+    std::string buffer;
+    if (!nss_lookup(buffer, [&](char* data, std::size_t size) { return ::getgrgid_r(gid, &gr, data, size, &found); }) ||
+        found == nullptr || gr.gr_name == nullptr) {
         return std::nullopt;
     }
     return std::string(gr.gr_name);
