@@ -1,6 +1,7 @@
 #include "daemon/monitor/session_monitor.hpp"
 
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -394,6 +395,7 @@ SessionMonitor::Next SessionMonitor::worker_exited() {
         phase_ = Phase::postauth;
         deadline_ = Clock::time_point::max();
         counts_.fill(0);
+        (void)::malloc_trim(0);  // authentication's buffers are freed: the idle monitor gives their pages back
         return Next::carry_on;
     }
     const std::string how = describe_exit(status);
