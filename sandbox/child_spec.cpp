@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <climits>
 #include <linux/securebits.h>
 
 #include "base/strings.hpp"
@@ -17,24 +16,6 @@
 
 namespace ward::sandbox {
 namespace {
-
-Result<void> close_fds(std::vector<int> keep) {
-    std::erase_if(keep, [](int fd) { return fd < 0; });
-    std::sort(keep.begin(), keep.end());
-    keep.erase(std::unique(keep.begin(), keep.end()), keep.end());
-    unsigned next = 0;
-    for (const int fd : keep) {
-        const auto kept = static_cast<unsigned>(fd);
-        if (kept > next && ::close_range(next, kept - 1, 0) != 0) {
-            return sys::errno_error("close_range");
-        }
-        next = kept + 1;
-    }
-    if (::close_range(next, UINT_MAX, 0) != 0) {
-        return sys::errno_error("close_range");
-    }
-    return {};
-}
 
 Result<void> set_rlimits(const std::vector<ResourceLimit>& limits) {
     for (const auto& limit : limits) {
@@ -198,7 +179,7 @@ Result<DropReport> apply(const ChildSpec& spec) {
     want.caps = spec.capabilities;
     want.no_new_privs = spec.no_new_privs;
 
-    if (auto ok = close_fds(spec.keep_fds); !ok) {  // 1
+    if (auto ok = sys::close_all_except(spec.keep_fds); !ok) {  // 1
         return fail("close fds", ok.error());
     }
     auto verify_fd = open_status();  // read at steps 9 and 12; opened while /proc is reachable
