@@ -35,6 +35,7 @@ std::vector<int> kept_fds(const DaemonContext& context, const ServerRuntime& run
 void run_session_process(const DaemonContext& context, const ServerRuntime& runtime, AcceptedConnection connection) {
     worker::reset_signals();
     log::set_role(str_cat("session ", connection.client_address));
+    log::set_client(connection.client_address);
     if (auto closed = sys::close_all_except(kept_fds(context, runtime, connection.socket.get())); !closed) {
         fail("closing the master's descriptors", closed.error());
     }

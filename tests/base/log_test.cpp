@@ -40,7 +40,7 @@ protected:
 TEST_F(LogTest, OneEscapedLinePerMessage) {
     log::info("user ", "evil\nforged line");
     const std::string text = drain();
-    EXPECT_NE(text.find("test info: user evil\\x0aforged line\n"), std::string::npos) << text;
+    EXPECT_NE(text.find(": user evil\\x0aforged line\n"), std::string::npos) << text;
     EXPECT_EQ(text.find('\n'), text.size() - 1);
 }
 
@@ -51,6 +51,23 @@ TEST_F(LogTest, DebugDetailFollowsLevel) {
     const std::string text = drain();
     EXPECT_NE(text.find("shown"), std::string::npos);
     EXPECT_EQ(text.find("hidden"), std::string::npos);
+}
+
+// ProFTPD's SystemLog layout: "DATE,ms HOST wardftpd[PID] (CLIENT[CLIENT]): MESSAGE", which fail2ban's stock
+// proftpd filter reads (tests/service/test_fail2ban.py runs the filter itself on a live daemon's log).
+TEST_F(LogTest, SessionLinesCarryTheClientLikeProftpd) {
+    log::set_client("192.0.2.7");
+    log::notice("USER alice (Login failed): Incorrect password");
+    log::warning("careful");
+    log::set_client("");
+    log::notice("master line");
+    const std::string text = drain();
+    const std::string pid = std::to_string(::getpid());
+    EXPECT_NE(text.find(" wardftpd[" + pid + "] (192.0.2.7[192.0.2.7]): USER alice (Login failed): Incorrect password\n"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("]): warning (test): careful\n"), std::string::npos) << text;
+    EXPECT_NE(text.find(" wardftpd[" + pid + "]: master line\n"), std::string::npos) << text;
 }
 
 }  // namespace
