@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 
+#include <cerrno>
 #include <cstring>
 #include <exception>
 #include <span>
@@ -24,6 +26,7 @@
 #include "daemon/daemon_context.hpp"
 #include "daemon/default_config.hpp"
 #include "daemon/master/master.hpp"
+#include "daemon/service_notify.hpp"
 #include "modules/builtin.hpp"
 #include "modules/module_set.hpp"
 #include "sandbox/capabilities.hpp"
@@ -171,7 +174,21 @@ ward::Result<void> write_pid_file(const std::string& path) {
     return ward::sys::write_all(fd->get(), str_cat(::getpid(), "\n"));
 }
 
+// SystemLog reopens on SIGHUP: the new configuration's freshly opened file replaces the old one on the same
+// descriptor number (dup3), so the log sink and everything that kept it stays valid (logrotate renames the file,
+// `systemctl reload` or kill -HUP, and lines go to the new file).
+void reopen_system_log(int log_fd, const ward::daemon::DaemonContext& fresh) {
+    if (log_fd >= 0 && fresh.system_log.valid() && ::dup3(fresh.system_log.get(), log_fd, O_CLOEXEC) < 0) {
+        ward::log::error("SystemLog: cannot reopen: ", std::strerror(errno));
+    }
+}
+
 int serve(const ward::daemon::CommandLine& cli, ConfigSource source, const std::string& banner) {
+    auto notifier = ward::daemon::ServiceNotifier::from_environment();
+    if (!notifier) {
+        err(str_cat("wardftpd: ", notifier.error().message, "\n"));
+        return kStartupError;
+    }
     auto context = source.prepare();
     if (!context) {
         err(str_cat("wardftpd: ", context.error().message, "\n"));
@@ -188,8 +205,10 @@ int serve(const ward::daemon::CommandLine& cli, ConfigSource source, const std::
         detached = *d;
     }
     // The log: SystemLog if set, else stderr in the foreground, else syslog.
+    ward::UniqueFd system_log;
     if ((*context)->system_log.valid()) {
-        ward::log::set_sink({ward::log::Sink::Kind::file, (*context)->system_log.get()});
+        system_log.reset(::fcntl((*context)->system_log.get(), F_DUPFD_CLOEXEC, 3));
+        ward::log::set_sink({ward::log::Sink::Kind::file, system_log.get()});
     } else if (!foreground) {
         const int fd = open_syslog();
         ward::log::set_sink(fd >= 0 ? ward::log::Sink{ward::log::Sink::Kind::syslog, fd}
@@ -199,7 +218,16 @@ int serve(const ward::daemon::CommandLine& cli, ConfigSource source, const std::
 
     boost::asio::io_context io;
     ward::master::MasterOptions options;
-    options.reload = [&source] { return source.prepare(); };
+    options.reload = [&source, &io, &notifier, log_fd = system_log.get()] {
+        (void)notifier->reloading();
+        auto fresh = source.prepare();
+        if (fresh) {
+            reopen_system_log(log_fd, **fresh);
+        }
+        // READY=1 once the master has applied (or refused) the new configuration: after this handler returns.
+        boost::asio::post(io, [&notifier] { (void)notifier->ready("serving"); });
+        return fresh;
+    };
     options.single_session = cli.no_fork;
     ward::master::Master master(io, *context, options);
     if (auto listening = master.listen(); !listening) {
@@ -235,9 +263,14 @@ int serve(const ward::daemon::CommandLine& cli, ConfigSource source, const std::
         err(str_cat("wardftpd ", ward::kVersion, ": ", banner));
     }
     report_ready(detached.ready_fd, "OK\n");
+    // The ports and the control socket are open (listen() above): connections queue until accept starts.
+    if (auto sent = notifier->ready(str_cat("listening on ", where)); !sent) {
+        ward::log::warning(sent.error().message);
+    }
 
     master.start();
     io.run();
+    (void)notifier->stopping();
     if (!pid_file.empty()) {
         (void)::unlink(pid_file.c_str());
     }
