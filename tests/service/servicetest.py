@@ -33,6 +33,17 @@ def write_config(workdir, port, extra=()):
     return "\n".join(lines + list(extra)) + "\n"
 
 
+def port_free(port):
+    """Nothing listens on 127.0.0.1:port (for the fixed ports: the demo's 2121, the package's 21)."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((wardtest.LOOPBACK, port))
+            return True
+        except OSError:
+            return False
+
+
 def system_log(workdir, name="system.log"):
     try:
         with open(os.path.join(workdir, name), encoding="utf-8", errors="replace") as f:

@@ -6,12 +6,11 @@ import ftplib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import unittest
 
-import servicetest  # noqa: F401  (puts tests/integration on sys.path)
+import servicetest
 from servicetest import wardtest
 
 PORT = 2121  # the embedded default's port
@@ -21,16 +20,6 @@ BUILD_DIR = os.environ.get("WARD_BUILD_DIR", os.path.join(wardtest.SOURCE_DIR, "
 def git_status():
     return subprocess.run(["git", "-C", wardtest.SOURCE_DIR, "status", "--porcelain", "--untracked-files=all"],
                           capture_output=True, text=True, check=True).stdout
-
-
-def port_free():
-    with socket.socket() as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind((wardtest.LOOPBACK, PORT))
-            return True
-        except OSError:
-            return False
 
 
 def group_members(pgid):
@@ -50,7 +39,7 @@ def group_members(pgid):
 class DemoRun(unittest.TestCase):
     def start(self, binary, cwd, env=None):
         # Port 2121 is shared with integration.minimal_server: wait for it rather than fail if both run at once.
-        wardtest.wait_for(port_free, timeout=120, what="port 2121 to be free")
+        wardtest.wait_for(lambda: servicetest.port_free(PORT), timeout=120, what="port 2121 to be free")
         out = tempfile.TemporaryFile()
         proc = subprocess.Popen([binary, "-n"], cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)

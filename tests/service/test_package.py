@@ -12,7 +12,6 @@ import pwd
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import unittest
@@ -66,16 +65,6 @@ def unit_bounding_set():
             if line.startswith("CapabilityBoundingSet="):
                 return line.split("=", 1)[1].split()
     raise AssertionError("no CapabilityBoundingSet in " + UNIT)
-
-
-def port_21_free():
-    with socket.socket() as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind((wardtest.LOOPBACK, 21))
-            return True
-        except OSError:
-            return False
 
 
 class DebianPackage(unittest.TestCase):
@@ -144,7 +133,7 @@ class DebianPackage(unittest.TestCase):
         self.assertNotRegex(ss, r"(?m)^LISTEN.*(0\.0\.0\.0|\*|\[::\]):21\s")
 
         # 4. Start the installed daemon on its default configuration.
-        self.assertTrue(port_21_free(), "something already listens on 127.0.0.1:21")
+        self.assertTrue(servicetest.port_free(21), "something already listens on 127.0.0.1:21")
         if os.path.isdir("/run/systemd/system"):
             started = run(["systemctl", "restart", "wardftpd"], timeout=60)
             self.assertEqual(started.returncode, 0, started.stderr + run(["journalctl", "-u", "wardftpd"]).stdout)
