@@ -1,10 +1,12 @@
 #include "base/log.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <string>
 
 namespace ward {
@@ -68,6 +70,40 @@ TEST_F(LogTest, SessionLinesCarryTheClientLikeProftpd) {
         << text;
     EXPECT_NE(text.find("]): warning (test): careful\n"), std::string::npos) << text;
     EXPECT_NE(text.find(" wardftpd[" + pid + "]: master line\n"), std::string::npos) << text;
+}
+
+// Under systemd, stderr is the journal's stream ($JOURNAL_STREAM names its device and inode): lines carry the
+// priority as "<N>" and leave time, host and pid to the journal.
+TEST_F(LogTest, JournalStreamLinesCarryPriorities) {
+    int journal[2];
+    ASSERT_EQ(::pipe2(journal, O_CLOEXEC | O_NONBLOCK), 0);
+    const int saved_stderr = ::dup(2);
+    ASSERT_GE(saved_stderr, 0);
+    ASSERT_EQ(::dup2(journal[1], 2), 2);
+    struct stat st {};
+    ASSERT_EQ(::fstat(2, &st), 0);
+    const std::string stream = std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+    ::setenv("JOURNAL_STREAM", stream.c_str(), 1);
+    log::prepare_for_confinement();
+    log::set_sink({log::Sink::Kind::stderr_stream, 2});
+    log::set_client("192.0.2.7");
+    log::error("boom");
+    log::notice("USER bob (Login failed): No such user found");
+    log::set_client("");
+    log::info("master line");
+    ::dup2(saved_stderr, 2);
+    ::close(saved_stderr);
+    ::unsetenv("JOURNAL_STREAM");
+    log::prepare_for_confinement();
+    char buf[1024];
+    const ssize_t n = ::read(journal[0], buf, sizeof buf);
+    ::close(journal[0]);
+    ::close(journal[1]);
+    ASSERT_GT(n, 0);
+    EXPECT_EQ(std::string(buf, static_cast<std::size_t>(n)),
+              "<3>(192.0.2.7[192.0.2.7]): error (test): boom\n"
+              "<5>(192.0.2.7[192.0.2.7]): USER bob (Login failed): No such user found\n"
+              "<6>master line\n");
 }
 
 }  // namespace
