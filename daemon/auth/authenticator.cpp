@@ -136,7 +136,7 @@ AuthOutcome authenticate(const AuthSettings& settings, std::string_view name, st
         return outcome;
     }
     if (found->entry.uid == 0 && !settings.root_login) {
-        outcome.reason = "root login attempted (RootLogin is off)";
+        outcome.reason = "User not authorized for login: root (RootLogin is off)";
         return outcome;
     }
     if (settings.require_valid_shell && !shell_is_listed(found->entry.shell)) {

@@ -56,7 +56,7 @@ TEST_F(Authenticator, WrongPasswordAndUnknownUserFailWithReasons) {
 }
 
 TEST_F(Authenticator, RootLoginIsOffByDefault) {
-    EXPECT_EQ(authenticate(settings_, "toor", "pw").reason, "root login attempted (RootLogin is off)");
+    EXPECT_EQ(authenticate(settings_, "toor", "pw").reason, "User not authorized for login: root (RootLogin is off)");
     settings_.root_login = true;
     EXPECT_TRUE(authenticate(settings_, "toor", "pw").account);
 }

@@ -12,21 +12,23 @@ import wardtest  # noqa: E402
 PASSWORD = "s3cret-pw"
 
 
-def write_config(workdir, port, extra=()):
-    """A configuration serving <workdir>/root to 'alice' (password PASSWORD) on 127.0.0.1:port, logging to
-    <workdir>/system.log, with ControlsSocket <workdir>/ctl.sock. Returns the configuration text."""
+def write_config(workdir, port, extra=(), root_login=True):
+    """A configuration serving <workdir>/root to 'alice' (password PASSWORD, the test's own uid) and 'bob' (the
+    same password, uid nobody) on 127.0.0.1:port, logging to <workdir>/system.log, with ControlsSocket
+    <workdir>/ctl.sock. Returns the configuration text."""
     root = os.path.join(workdir, "root")
     os.makedirs(root, exist_ok=True)
     uid, gid = os.getuid(), os.getgid()
     passwd = os.path.join(workdir, "ftpd.passwd")
     with open(passwd, "w", encoding="utf-8") as f:
-        f.write("alice:%s:%d:%d::%s:/bin/sh\n" % (crypt.crypt(PASSWORD, crypt.mksalt(crypt.METHOD_SHA512)), uid, gid,
-                                                   root))
+        hashed = crypt.crypt(PASSWORD, crypt.mksalt(crypt.METHOD_SHA512))
+        f.write("alice:%s:%d:%d::%s:/bin/sh\n" % (hashed, uid, gid, root))
+        f.write("bob:%s:65534:65534::%s:/bin/sh\n" % (hashed, root))
     os.chmod(passwd, 0o600)
     lines = [
         'ServerName "service test"', "ServerType standalone", "DefaultAddress 127.0.0.1", "SocketBindTight on",
         "UseIPv6 off", "Port %d" % port, "AuthOrder mod_auth_file.c", "AuthUserFile %s" % passwd,
-        "RequireValidShell off", "UseFtpUsers off", "RootLogin on", "DefaultRoot ~", "MaxInstances 20",
+        "RequireValidShell off", "UseFtpUsers off", "RootLogin %s" % ("on" if root_login else "off"), "DefaultRoot ~", "MaxInstances 20",
         "MaxLoginAttempts 3", "SystemLog %s" % os.path.join(workdir, "system.log"),
         "ControlsEngine on", "ControlsSocket %s" % os.path.join(workdir, "ctl.sock"),
     ]
