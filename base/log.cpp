@@ -134,8 +134,8 @@ void write(Level level, std::string_view message) noexcept {
             const std::string line =
                 client.empty()
                     ? str_cat('<', syslog_priority(level), ">wardftpd[", ::getpid(), "]: ", prefix, escaped)
-                    : str_cat('<', syslog_priority(level), ">wardftpd[", ::getpid(), "]: ", host, " (", client, '[',
-                              client, "]) - ", prefix, escaped);
+                    : str_cat('<', syslog_priority(level), ">wardftpd[", ::getpid(), "]: (", client, '[', client,
+                              "]) - ", prefix, escaped);
             (void)::send(s.sink.fd, line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
             return;
         }

@@ -3,7 +3,7 @@
 // interleave. Every message is escaped (escape_for_log), so client bytes cannot forge a line.
 // Lines follow ProFTPD's SystemLog layout, so tools written for it (fail2ban's stock proftpd filter) read them:
 //   file, stderr:  2026-12-03 06:10:00,123 HOST wardftpd[PID] (CLIENT[CLIENT]): USER alice (Login failed): ...
-//   syslog:        <PRI>wardftpd[PID]: HOST (CLIENT[CLIENT]) - USER alice (Login failed): ...
+//   syslog:        <PRI>wardftpd[PID]: (CLIENT[CLIENT]) - USER alice (Login failed): ...   (syslog adds the host)
 //   journal:       <PRI>(CLIENT[CLIENT]): USER alice ...   (stderr when it is systemd's journal stream)
 // The "(CLIENT[CLIENT])" part is there in session processes (set_client); errors and warnings start
 // "error: " / "warning: ".

@@ -1,6 +1,7 @@
 #include "base/log.hpp"
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -70,6 +71,25 @@ TEST_F(LogTest, SessionLinesCarryTheClientLikeProftpd) {
         << text;
     EXPECT_NE(text.find("]): warning (test): careful\n"), std::string::npos) << text;
     EXPECT_NE(text.find(" wardftpd[" + pid + "]: master line\n"), std::string::npos) << text;
+}
+
+// To syslog (/dev/log): the syslog daemon adds time and host, so a line in /var/log/syslog reads
+// "... HOST wardftpd[PID]: (CLIENT[CLIENT]) - USER ...", which fail2ban's proftpd filter also reads.
+TEST_F(LogTest, SyslogDatagramsCarryPriorityAndClient) {
+    int pair[2];
+    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, pair), 0);
+    log::set_sink({log::Sink::Kind::syslog, pair[0]});
+    log::set_client("192.0.2.7");
+    log::notice("USER bob (Login failed): Incorrect password");
+    log::set_client("");
+    char buf[512];
+    const ssize_t n = ::recv(pair[1], buf, sizeof buf, MSG_DONTWAIT);
+    ::close(pair[0]);
+    ::close(pair[1]);
+    ASSERT_GT(n, 0);
+    EXPECT_EQ(std::string(buf, static_cast<std::size_t>(n)),
+              "<29>wardftpd[" + std::to_string(::getpid()) +
+                  "]: (192.0.2.7[192.0.2.7]) - USER bob (Login failed): Incorrect password");
 }
 
 // Under systemd, stderr is the journal's stream ($JOURNAL_STREAM names its device and inode): lines carry the
