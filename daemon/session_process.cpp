@@ -6,7 +6,9 @@
 #include "base/log.hpp"
 #include "base/strings.hpp"
 #include "base/sys.hpp"
+#include "config/values.hpp"
 #include "daemon/monitor/session_monitor.hpp"
+#include "daemon/session_config.hpp"
 #include "daemon/session_hooks.hpp"
 #include "daemon/worker/launcher.hpp"
 
@@ -59,6 +61,12 @@ void run_session_process(const DaemonContext& context, const ServerRuntime& runt
     setup.facts.local_port = connection.local_port;
     setup.facts.session_pid = ::getpid();
     setup.rules = runtime.login_rules.get();
+    // TimeoutLogin as the worker reads it (session_directive), enforced again by the monitor.
+    if (const config::Directive* timeout = session_directive(*runtime.server, nullptr, "TimeoutLogin")) {
+        setup.login_timeout = config::as_seconds(*timeout);
+    } else {
+        setup.login_timeout = ftp::Timeouts{}.login;
+    }
     // ExecOnConnect runs here, before the pre-auth worker exists: its sendStdout lines precede the banner.
     SessionHooks hooks(context, runtime);
     std::vector<std::string> connect_lines;

@@ -223,7 +223,9 @@ Result<Message> decode_body(MessageType type, std::string_view body) {
         case MessageType::data_socket_request: {
             DataSocketRequest m;
             d.number(m.port, "port");
-            out = m;
+            d.text(m.target_address, Limits::address, "target_address");
+            d.number(m.target_port, "target_port");
+            out = std::move(m);
             break;
         }
         case MessageType::session_end: {
@@ -334,7 +336,11 @@ Result<std::string> encode(const Message& message) {
                            w.u8(static_cast<std::uint8_t>(m.point));
                            put_event(w, m.event);
                        },
-                       [&](const DataSocketRequest& m) { w.u16(m.port); },
+                       [&](const DataSocketRequest& m) {
+                           w.u16(m.port);
+                           put(w, m.target_address, Limits::address, "target_address");
+                           w.u16(m.target_port);
+                       },
                        [&](const SessionEnd& m) { put(w, m.reason, Limits::reason, "reason"); },
                        [&](const AuthAnswer& m) {
                            w.u8(static_cast<std::uint8_t>(m.status));

@@ -38,6 +38,7 @@ struct Limits {
     static constexpr std::size_t reason = 256;
     static constexpr std::size_t hook_lines = 64;
     static constexpr std::size_t hook_line = 512;
+    static constexpr std::size_t address = 64;  // an IPv4 or IPv6 address as text
 };
 
 struct AuthRequest {
@@ -54,8 +55,12 @@ struct HookRequest {
     exec::CommandEvent event;
     bool operator==(const HookRequest& other) const;
 };
+// Active mode from a privileged port: the monitor binds `port` (the control port - 1), connects it to the
+// target (which must be the client's own address and a port >= 1024) and passes the connected socket.
 struct DataSocketRequest {
     std::uint16_t port = 0;
+    std::string target_address;
+    std::uint16_t target_port = 0;
     bool operator==(const DataSocketRequest&) const = default;
 };
 struct SessionEnd {
@@ -71,7 +76,7 @@ struct HookAnswer {
     std::vector<std::string> lines;
     bool operator==(const HookAnswer&) const = default;
 };
-struct DataSocketAnswer {  // the socket itself travels as SCM_RIGHTS with an ok answer
+struct DataSocketAnswer {  // the connected socket itself travels as SCM_RIGHTS with an ok answer
     bool ok = false;
     std::string error;
     bool operator==(const DataSocketAnswer&) const = default;

@@ -31,7 +31,7 @@ TEST(IpcMessages, EveryTypeRoundTrips) {
         AuthRequest{"alice", "s3cret"},
         HandoverRequest{ftp::HandoverState{"TYPE I\r\n", true, true, 10, 20, {"hello from a hook"}}},
         HookRequest{exec::HookPoint::on_command, event},
-        DataSocketRequest{20},
+        DataSocketRequest{20, "192.0.2.7", 40000},
         SessionEnd{"QUIT"},
         AuthAnswer{ftp::LoginResult::Status::ok, ""},
         HookAnswer{{"line one", "line two"}},
@@ -56,6 +56,8 @@ TEST(IpcMessages, RejectsLengthMismatchAndTrailingBytes) {
     // A consistent header over a body with an extra byte: the decoder notices the byte left over.
     MessageWriter w(static_cast<std::uint8_t>(MessageType::data_socket_request));
     w.u16(20);
+    w.bytes("127.0.0.1");
+    w.u16(40000);
     w.u8(0);
     const auto decoded = decode(std::move(w).finish());
     ASSERT_FALSE(decoded);
