@@ -7,6 +7,7 @@
 #include "base/strings.hpp"
 #include "base/sys.hpp"
 #include "config/values.hpp"
+#include "daemon/monitor/master_link.hpp"
 #include "daemon/monitor/session_monitor.hpp"
 #include "daemon/session_config.hpp"
 #include "daemon/session_hooks.hpp"
@@ -20,8 +21,9 @@ namespace {
     ::_exit(1);
 }
 
-std::vector<int> kept_fds(const DaemonContext& context, const ServerRuntime& runtime, int socket) {
-    std::vector<int> keep{0, 1, 2, socket, log::sink().fd, context.system_log.get(), runtime.transfer_log.get()};
+std::vector<int> kept_fds(const DaemonContext& context, const ServerRuntime& runtime, int socket, int master_link) {
+    std::vector<int> keep{0, 1, 2, socket, master_link, log::sink().fd, context.system_log.get(),
+                          runtime.transfer_log.get()};
     keep.push_back(runtime.exec_log.get());
     for (const auto& [anon, fd] : runtime.anon_transfer_logs) {
         keep.push_back(fd.get());
@@ -37,7 +39,7 @@ std::vector<int> kept_fds(const DaemonContext& context, const ServerRuntime& run
 void run_session_process(const DaemonContext& context, const ServerRuntime& runtime, AcceptedConnection connection) {
     worker::reset_signals();
     log::set_role(str_cat("session ", connection.client_address));
-    if (auto closed = sys::close_all_except(kept_fds(context, runtime, connection.socket.get())); !closed) {
+    if (auto closed = sys::close_all_except(kept_fds(context, runtime, connection.socket.get(), connection.master_link.fd())); !closed) {
         fail("closing the master's descriptors", closed.error());
     }
     if (context.privileged) {
@@ -80,6 +82,11 @@ void run_session_process(const DaemonContext& context, const ServerRuntime& runt
                            connection.local_address, connection.local_port},
         std::move(connect_lines));
     setup.launcher = &launcher;
+    std::optional<monitor::MasterLink> master_link;
+    if (connection.master_link.valid()) {
+        master_link.emplace(std::move(connection.master_link));
+        setup.admission = &*master_link;
+    }
     log::debug(1, "connection from ", connection.client_address, " port ", connection.client_port);
     monitor::SessionMonitor session(std::move(setup));
     const std::string reason = session.run();

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "base/unique_fd.hpp"
+#include "daemon/ipc/channel.hpp"
 #include "daemon/daemon_context.hpp"
 
 namespace ward::daemon {
@@ -16,6 +17,9 @@ struct AcceptedConnection {
     std::uint16_t client_port = 0;
     std::string local_address;
     std::uint16_t local_port = 0;
+    // The monitor's link to the master, which counts logins (MaxClients, MaxClientsPerUser, MaxHostsPerUser);
+    // not valid when the master serves one session itself (-X). No worker inherits it.
+    ipc::Channel master_link;
 };
 
 [[noreturn]] void run_session_process(const DaemonContext& context, const ServerRuntime& runtime,

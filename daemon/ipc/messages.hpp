@@ -24,6 +24,9 @@ enum class MessageType : std::uint8_t {
     auth_answer = 64,
     hook_answer = 65,
     data_socket_answer = 66,
+    // monitor <-> master (the session process's link to the master; no worker holds it)
+    login_count_request = 96,
+    login_count_answer = 97,
 };
 
 // Field limits: every variable-length field has one, and together they keep a message < 64 KiB.
@@ -82,8 +85,22 @@ struct DataSocketAnswer {  // the connected socket itself travels as SCM_RIGHTS 
     bool operator==(const DataSocketAnswer&) const = default;
 };
 
+// Monitor -> master, after a password was checked: may this session become `account`'s? The master counts
+// it toward MaxClients, MaxClientsPerUser and MaxHostsPerUser by its own record of the connection.
+struct LoginCountRequest {
+    std::string account;     // the local account the session will run as (what the limits count)
+    std::string login_name;  // as sent with USER: selects an <Anonymous> context's own limits
+    bool operator==(const LoginCountRequest&) const = default;
+};
+struct LoginCountAnswer {
+    bool admitted = false;
+    std::string limit;  // the directive that refused it
+    std::string reply;  // the 530 text
+    bool operator==(const LoginCountAnswer&) const = default;
+};
+
 using Message = std::variant<AuthRequest, HandoverRequest, HookRequest, DataSocketRequest, SessionEnd, AuthAnswer,
-                             HookAnswer, DataSocketAnswer>;
+                             HookAnswer, DataSocketAnswer, LoginCountRequest, LoginCountAnswer>;
 
 [[nodiscard]] MessageType type_of(const Message& message) noexcept;
 [[nodiscard]] const char* type_name(MessageType type) noexcept;

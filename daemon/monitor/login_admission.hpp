@@ -16,9 +16,10 @@ struct LoginRefusal {
 class LoginAdmission {
 public:
     virtual ~LoginAdmission() = default;
-    // nullopt: admitted (and counted as the user's until the session ends). `user` is the local account
-    // the session will run as.
-    [[nodiscard]] virtual std::optional<LoginRefusal> admit(const std::string& user, bool anonymous) = 0;
+    // nullopt: admitted (and counted as the account's until the session ends). `account` is the local
+    // account the session will run as; `login_name` (as sent with USER) selects an <Anonymous> context.
+    [[nodiscard]] virtual std::optional<LoginRefusal> admit(const std::string& account,
+                                                            const std::string& login_name) = 0;
 };
 
 }  // namespace ward::monitor

@@ -292,7 +292,7 @@ Next SessionMonitor::answer_authentication(ipc::AuthRequest& request) {
     }
 
     if (account && setup_.admission != nullptr) {
-        if (auto refused = setup_.admission->admit(account->name, anonymous.has_value())) {
+        if (auto refused = setup_.admission->admit(account->name, request.user)) {
             wipe(request.password);
             return refuse_login(*refused);
         }

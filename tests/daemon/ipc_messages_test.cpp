@@ -36,7 +36,11 @@ TEST(IpcMessages, EveryTypeRoundTrips) {
         AuthAnswer{ftp::LoginResult::Status::ok, ""},
         HookAnswer{{"line one", "line two"}},
         DataSocketAnswer{false, "bind: Address in use"},
+        LoginCountRequest{"ftp", "anonymous"},
+        LoginCountAnswer{false, "MaxClientsPerUser", "Sorry, the maximum number of clients (1) for this user are "
+                                                     "already connected."},
     };
+    static_assert(std::variant_size_v<Message> == 10, "a new message type belongs in this list");
     for (const auto& m : all) {
         EXPECT_TRUE(round_trip(m) == m) << type_name(type_of(m));
     }

@@ -476,7 +476,7 @@ class FakeAdmission : public LoginAdmission {
 public:
     std::vector<std::string> asked;
     std::optional<LoginRefusal> refusal;
-    std::optional<LoginRefusal> admit(const std::string& user, bool) override {
+    std::optional<LoginRefusal> admit(const std::string& user, const std::string&) override {
         asked.push_back(user);
         return refusal;
     }

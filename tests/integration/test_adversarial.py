@@ -143,12 +143,6 @@ class Adversarial(unittest.TestCase):
         wardtest.wait_for(lambda: not wardtest.children(server.proc.pid, zombies=True), 10,
                           "the probe session to be reaped")
 
-    def try_login(self, server):
-        try:
-            return self.login(server)
-        except (ftplib.error_temp, EOFError, ConnectionResetError):
-            return None
-
     def test_flood_past_max_clients_per_host(self):
         with self.server(directives=["MaxClientsPerHost 2"]) as server:
             self.wait_until_idle(server)
@@ -179,6 +173,73 @@ class Adversarial(unittest.TestCase):
                 sock.close()
             server.wait_for_log("MaxConnectionRate (3/60 secs) reached, new connection denied")
             self.assertTrue(server.alive())
+
+    def test_flood_past_max_connections_per_host(self):
+        with self.server(directives=["MaxConnectionsPerHost 2"]) as server:
+            self.wait_until_idle(server)
+            admitted = [connect(server) for _ in range(2)]
+            for sock in admitted:
+                self.assertTrue(sock.recv(1024).startswith(b"220 "))
+            self.assertEqual(recv_all(connect(server)).decode(), "530 Sorry, the maximum number of connections (2) "
+                                                                 "for your host are already connected.\r\n")
+            server.wait_for_log("MaxConnectionsPerHost (2) reached, new connection denied")
+            ftp = self.login(server, source="127.0.0.2")
+            ftp.quit()
+            for sock in admitted:
+                sock.close()
+
+    # ---- login limits: counted by the master, asked by the monitor after the password (issue 12 item 4) ----
+
+    def refused_login(self, server, name, source=None):
+        ftp = ftplib.FTP()
+        ftp.connect(server.host, server.port, timeout=10, source_address=(source, 0) if source else None)
+        with self.assertRaises(ftplib.error_perm) as refused:
+            ftp.login(name, name + "-pw")
+        self.assertEqual(ftp.file.readline(), "")  # and the connection closed
+        ftp.close()
+        return str(refused.exception)
+
+    def test_max_clients_per_user(self):
+        with self.server(directives=["MaxClientsPerUser 1"]) as server:
+            first = self.login(server)
+            self.assertEqual(self.refused_login(server, "alice"),
+                             "530 Sorry, the maximum number of clients (1) for this user are already connected.")
+            server.wait_for_log("Connection refused (MaxClientsPerUser) for alice")
+            other = self.login(server, "bob")  # another user is not affected
+            other.quit()
+            first.quit()
+            # once the master has reaped the first session, alice logs in again
+            ftp = wardtest.wait_for(lambda: self.try_login(server), 10, "alice's session to be reaped")
+            ftp.quit()
+
+    def try_login(self, server):
+        try:
+            return self.login(server)
+        except (ftplib.error_temp, ftplib.error_perm, EOFError, ConnectionResetError):
+            return None
+
+    def test_max_clients_per_user_with_its_own_message(self):
+        with self.server(directives=['MaxClientsPerUser 1 "Only %m session per account"']) as server:
+            first = self.login(server)
+            self.assertEqual(self.refused_login(server, "alice"), "530 Only 1 session per account")
+            first.quit()
+
+    def test_max_clients(self):
+        with self.server(directives=["MaxClients 1"]) as server:
+            first = self.login(server)
+            self.assertEqual(self.refused_login(server, "bob"),
+                             "530 Sorry, the maximum number of allowed clients (1) are already connected.")
+            server.wait_for_log("Connection refused (MaxClients) for bob")
+            first.quit()
+
+    def test_max_hosts_per_user(self):
+        with self.server(directives=["MaxHostsPerUser 1"]) as server:
+            first = self.login(server)
+            self.assertEqual(self.refused_login(server, "alice", source="127.0.0.2"),
+                             "530 Sorry, the maximum number of hosts (1) for this user are already connected.")
+            second = self.login(server)  # the same host again is fine
+            second.quit()
+            first.quit()
 
     # ---- passive ports ----
 
