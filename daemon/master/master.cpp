@@ -14,8 +14,8 @@
 #include "base/strings.hpp"
 #include "config/values.hpp"
 #include "daemon/master/login_counts.hpp"
+#include "daemon/monitor/session_process.hpp"
 #include "daemon/session_hooks.hpp"
-#include "daemon/session_process.hpp"
 
 namespace ward::master {
 namespace {
@@ -166,14 +166,14 @@ void Master::on_accept(Listener& listener, tcp::socket socket) {
         return;
     }
     const daemon::ServerRuntime& runtime = context_->runtime_for(*server);
-    daemon::AcceptedConnection connection{UniqueFd(socket.release(ec)), client, remote.port(), local_ip, local.port(), {}};
+    monitor::AcceptedConnection connection{UniqueFd(socket.release(ec)), client, remote.port(), local_ip, local.port(), {}};
     if (ec) {
         log::error("cannot take the accepted socket: ", ec.message());
         return;
     }
     if (options_.single_session) {
         listeners_.clear();
-        daemon::run_session_process(*context_, runtime, std::move(connection));  // one session: nothing to count
+        monitor::run_session_process(*context_, runtime, std::move(connection));  // one session: nothing to count
     }
     auto link = ipc::Channel::make_pair();
     if (!link) {
@@ -184,7 +184,7 @@ void Master::on_accept(Listener& listener, tcp::socket socket) {
     const pid_t pid = ::fork();
     if (pid == 0) {
         link->first.close();
-        daemon::run_session_process(*context_, runtime, std::move(connection));
+        monitor::run_session_process(*context_, runtime, std::move(connection));
     }
     if (pid < 0) {
         log::error("fork for a session from ", client, ": ", sys::errno_name(errno));

@@ -1,15 +1,15 @@
 #pragma once
-// What a master's child becomes for one connection: the session monitor. It keeps only the connection
+// The session monitor's entry point: what a master's child becomes for one connection. It keeps only the connection
 // and the log files, drops to the monitor's capability set, installs the monitor's seccomp policy, and
 // runs SessionMonitor until the session ends.
 #include <cstdint>
 #include <string>
 
 #include "base/unique_fd.hpp"
-#include "daemon/ipc/channel.hpp"
 #include "daemon/daemon_context.hpp"
+#include "daemon/ipc/channel.hpp"
 
-namespace ward::daemon {
+namespace ward::monitor {
 
 struct AcceptedConnection {
     UniqueFd socket;
@@ -22,7 +22,7 @@ struct AcceptedConnection {
     ipc::Channel master_link;
 };
 
-[[noreturn]] void run_session_process(const DaemonContext& context, const ServerRuntime& runtime,
+[[noreturn]] void run_session_process(const daemon::DaemonContext& context, const daemon::ServerRuntime& runtime,
                                       AcceptedConnection connection);
 
-}  // namespace ward::daemon
+}  // namespace ward::monitor
