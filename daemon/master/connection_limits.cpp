@@ -37,7 +37,8 @@ LoginCount ConnectionLimits::login(pid_t pid, const std::string& user, const Log
     if (self == by_pid_.end() || !self->second.user.empty() || user.empty()) {
         return LoginCount::max_clients;
     }
-    // Every count includes the asking session, as ProFTPD's does ("more than N").
+    // Only logged-in sessions count, and every count includes the asking session, as ProFTPD's does
+    // ("more than N"). MaxHostsPerUser counts distinct client addresses, as ProFTPD documents it.
     unsigned clients = 1;
     unsigned user_sessions = 1;
     std::set<std::string, std::less<>> user_hosts{self->second.address};
@@ -45,7 +46,7 @@ LoginCount ConnectionLimits::login(pid_t pid, const std::string& user, const Log
         if (other.user.empty() || other_pid == pid) {
             continue;
         }
-        if (other.server == self->second.server) {
+        if (other.server == self->second.server && (!limits.clients_of_this_user_only || other.user == user)) {
             ++clients;
         }
         if (other.user == user) {

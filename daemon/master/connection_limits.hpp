@@ -42,6 +42,8 @@ struct LoginLimits {
     unsigned max_clients = 0;           // MaxClients
     unsigned max_clients_per_user = 0;  // MaxClientsPerUser
     unsigned max_hosts_per_user = 0;    // MaxHostsPerUser
+    // An <Anonymous> context's MaxClients counts only the sessions of its own account (ProFTPD's rule).
+    bool clients_of_this_user_only = false;
 };
 
 enum class LoginCount : std::uint8_t { admit, max_clients_per_user, max_clients, max_hosts_per_user };

@@ -52,7 +52,7 @@ HostLimits host_limits(const config::Server& server) {
 
 LoginLimits login_limits(const config::Server& server, const config::Context* anon) {
     return LoginLimits{count(server, anon, kMaxClients.directive), count(server, anon, kMaxClientsPerUser.directive),
-                       count(server, anon, kMaxHostsPerUser.directive)};
+                       count(server, anon, kMaxHostsPerUser.directive), anon != nullptr};
 }
 
 std::string host_refusal(Admission why, const config::Server& server) {
