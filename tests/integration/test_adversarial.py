@@ -1,8 +1,9 @@
-"""Attacks on the running daemon (issue 8): slowloris, connection floods past MaxInstances /
-MaxClientsPerHost / MaxConnectionRate, passive-port exhaustion, kill -9 of monitors and workers during
+"""Attacks on the running daemon (issues 8, 12, 13): slowloris, connection floods past MaxInstances /
+MaxClientsPerHost / MaxConnectionsPerHost / MaxConnectionRate, logins past MaxClients / MaxClientsPerUser /
+MaxHostsPerUser (counted by the master), passive-port exhaustion, kill -9 of monitors and workers during
 HiddenStores uploads, SIGHUP reloads (broken and good), one user reaching for another's files, binary
 garbage, what the logs may and must say, the daemon run as an ordinary user, and a compromised worker
-forging requests to its monitor.
+forging requests to its monitor (past MaxLoginAttempts and TimeoutLogin, pre-auth hooks, the port-20 socket).
 
 Every test asserts what an observer sees (reply codes and texts, files, /proc fields, log lines).
 FTP bounce, data-connection theft, overlong and NUL lines are in test_ftp_security.py; the process
