@@ -250,6 +250,8 @@ void add_core(std::vector<DirectiveSpec>& out) {
     out.push_back(clients("MaxClients", cx::servers_anon));
     out.push_back(clients("MaxClientsPerHost", cx::servers_anon));
     out.push_back(clients("MaxClientsPerUser", cx::servers_anon));
+    out.push_back(clients("MaxHostsPerUser", cx::servers_anon));
+    out.push_back(clients("MaxConnectionsPerHost", cx::servers));
     out.push_back(make("MaxLoginAttempts", "mod_auth.c", cx::servers, 1, 1, "MaxLoginAttempts count",
                        each(number_check(1, kMaxCount))));
     out.push_back(seconds("TimeoutLogin", "mod_auth.c", cx::servers));

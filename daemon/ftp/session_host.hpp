@@ -88,9 +88,11 @@ public:
     virtual std::vector<std::string> run_hooks(exec::HookPoint point, const exec::CommandEvent& event) = 0;
 
     // Active-mode data connections from a privileged port (ProFTPD connects from the control port - 1):
-    // a TCP socket bound to `local_port` on the control connection's local address. Ports >= 1024 never
-    // come here; the worker binds those itself.
-    virtual Result<UniqueFd> privileged_data_socket(std::uint16_t local_port) = 0;
+    // the host binds `local_port` on the control connection's local address, connects it to the target
+    // (the client's address, a port >= 1024) and returns the connected socket. Ports >= 1024 never come
+    // here; the worker binds those itself.
+    virtual Result<UniqueFd> privileged_data_connection(std::uint16_t local_port, const std::string& target_address,
+                                                        std::uint16_t target_port) = 0;
 
     // The session is over (QUIT, timeout, error); `reason` is %E.
     virtual void session_ended(std::string_view reason) = 0;
