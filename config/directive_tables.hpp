@@ -9,6 +9,7 @@ namespace ward::config::tables {
 void add_core(std::vector<DirectiveSpec>& out);     // mod_core, mod_xfer, mod_auth*, mod_ls, mod_log, mod_ctrls
 void add_access(std::vector<DirectiveSpec>& out);   // <Limit> access directives
 void add_modules(std::vector<DirectiveSpec>& out);  // mod_exec, mod_cap, mod_dso (and wardftpd's own)
+void add_proxy(std::vector<DirectiveSpec>& out);    // mod_proxy_protocol (and ProxyProtocolTrustedProxies)
 
 // Builds one spec; repeatable directives say so with repeat = true.
 DirectiveSpec make(const char* name, const char* module, ContextMask contexts, std::size_t min_args,

@@ -10,9 +10,10 @@
 namespace ward::config {
 namespace {
 
-constexpr std::array<std::string_view, 12> kBuiltinModules = {
+constexpr std::array<std::string_view, 13> kBuiltinModules = {
     "mod_core.c", "mod_xfer.c", "mod_auth_unix.c", "mod_auth_file.c", "mod_auth.c", "mod_ls.c",
-    "mod_log.c",  "mod_site.c", "mod_ctrls.c",     "mod_cap.c",       "mod_exec.c", "mod_dso.c"};
+    "mod_log.c",  "mod_site.c", "mod_ctrls.c",     "mod_cap.c",       "mod_exec.c", "mod_dso.c",
+    "mod_proxy_protocol.c"};
 
 // Well-known ProFTPD directives of modules wardftpd does not have: exact names first, then prefixes.
 constexpr std::array<std::pair<std::string_view, std::string_view>, 29> kForeignNames = {{
@@ -51,6 +52,7 @@ const BuiltinTable& builtin_table() {
         tables::add_core(t.specs);
         tables::add_access(t.specs);
         tables::add_modules(t.specs);
+        tables::add_proxy(t.specs);
         for (std::size_t i = 0; i < t.specs.size(); ++i) {
             t.index.emplace(to_lower(t.specs[i].name), i);
         }

@@ -201,6 +201,11 @@ Result<std::shared_ptr<DaemonContext>> prepare_context(std::shared_ptr<const con
             return std::move(caps).error();
         }
         runtime.session_caps = *caps;
+        auto proxy = master::proxy::settings_for(server);
+        if (!proxy) {
+            return std::move(proxy).error();
+        }
+        runtime.proxy = std::move(*proxy);
         name_sources.push_back(runtime.login_rules->auth_settings());
         context->runtime.push_back(std::move(runtime));
     }

@@ -54,11 +54,13 @@ private:
         boost::asio::posix::stream_descriptor watch;  // a duplicate of the channel's fd, for async waits
         std::string local_address;                    // the server the session reached, found again per login
         std::uint16_t local_port = 0;
+        bool expects_proxied_client = false;  // from a trusted proxy: its first message names the client
     };
 
     Result<std::unique_ptr<Listener>> open_listener(const BindPoint& point);
     void watch_link(pid_t pid);
     bool answer_login_count(pid_t pid, SessionLink& link);
+    bool answer_proxied_client(pid_t pid, SessionLink& link, const ipc::ProxiedClient& client);
     void accept_next(Listener& listener);
     void on_accept(Listener& listener, boost::asio::ip::tcp::socket socket);
     void refuse(boost::asio::ip::tcp::socket& socket, Admission why, const config::Server& server,

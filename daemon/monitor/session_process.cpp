@@ -8,6 +8,7 @@
 #include "base/sys.hpp"
 #include "config/values.hpp"
 #include "daemon/monitor/master_link.hpp"
+#include "daemon/monitor/proxied_client.hpp"
 #include "daemon/monitor/session_monitor.hpp"
 #include "daemon/session_config.hpp"
 #include "daemon/session_hooks.hpp"
@@ -56,6 +57,10 @@ void run_session_process(const daemon::DaemonContext& context, const daemon::Ser
     }
     if (auto installed = context.policies.monitor.install(); !installed) {
         fail("seccomp", installed.error());
+    }
+
+    if (connection.proxy_header && !take_proxied_client(runtime.proxy, connection)) {
+        ::_exit(0);
     }
 
     MonitorSetup setup;

@@ -39,8 +39,11 @@ TEST(IpcMessages, EveryTypeRoundTrips) {
         LoginCountRequest{"ftp", "anonymous"},
         LoginCountAnswer{false, "MaxClientsPerUser", "Sorry, the maximum number of clients (1) for this user are "
                                                      "already connected."},
+        ProxiedClient{"2001:db8::7", 50123},
+        ProxiedClientAnswer{false, "MaxClientsPerHost", "Sorry, the maximum number of clients (1) from your host "
+                                                        "are already connected."},
     };
-    static_assert(std::variant_size_v<Message> == 10, "a new message type belongs in this list");
+    static_assert(std::variant_size_v<Message> == 12, "a new message type belongs in this list");
     for (const auto& m : all) {
         EXPECT_TRUE(round_trip(m) == m) << type_name(type_of(m));
     }
