@@ -87,7 +87,7 @@ void run_session_process(const daemon::DaemonContext& context, const daemon::Ser
     worker::SandboxedLauncher launcher(
         context, runtime,
         worker::Connection{connection.socket.get(), connection.client_address, connection.client_port,
-                           connection.local_address, connection.local_port},
+                           connection.local_address, connection.local_port, connection.proxy_header},
         std::move(connect_lines));
     setup.launcher = &launcher;
     std::optional<MasterLink> master_link;
