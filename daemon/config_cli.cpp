@@ -7,6 +7,7 @@
 #include "config/load.hpp"
 #include "config/server.hpp"
 #include "daemon/daemon_context.hpp"
+#include "daemon/master/proxy_settings.hpp"
 #include "exec/hook_config.hpp"
 #include "modules/module_set.hpp"
 #include "sandbox/capabilities.hpp"
@@ -82,6 +83,12 @@ std::optional<int> run_config_mode(const CommandLine& cli, std::string_view embe
     if (auto programs = exec::check_hook_programs(shared->root); !programs) {
         err(str_cat("wardftpd: ", programs.error().message, "\n"));
         return 1;
+    }
+    for (const auto& server : servers->servers()) {  // the same check start-up makes (prepare_context)
+        if (auto proxy = master::proxy::settings_for(server); !proxy) {
+            err(str_cat("wardftpd: ", proxy.error().message, "\n"));
+            return 1;
+        }
     }
     out("Syntax OK\n");
     if (cli.debug_level >= 5) {

@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "config/load.hpp"
 #include "daemon/master/proxy_settings.hpp"
 
 namespace ward::master::proxy {
@@ -158,6 +159,41 @@ TEST(ProxySettings, TrustedNetworks) {
     EXPECT_FALSE(s.trusts("not an address"));
     s.trust_all = true;
     EXPECT_TRUE(s.trusts("192.0.2.1"));
+}
+
+}  // namespace
+}  // namespace ward::master::proxy
+
+namespace ward::master::proxy {
+namespace {
+
+Result<Settings> settings_of(const std::string& text) {
+    auto parsed = config::parse_proftpd_text(text, "t.conf", {});
+    EXPECT_TRUE(parsed) << (parsed ? "" : parsed.error().message);
+    auto servers = config::ServerSet::build(std::make_shared<const config::Config>(std::move(*parsed)));
+    EXPECT_TRUE(servers);
+    return settings_for(servers->servers().front());
+}
+
+TEST(ProxySettings, EngineWithoutTrustedProxiesIsAnError) {
+    const auto refused = settings_of("ServerName x\nProxyProtocolEngine on\n");
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("t.conf:2"), std::string::npos) << refused.error().message;
+    EXPECT_NE(refused.error().message.find("ProxyProtocolEngine on needs ProxyProtocolTrustedProxies"),
+              std::string::npos);
+    const auto all = settings_of("ProxyProtocolEngine on\nProxyProtocolTrustedProxies all\n");
+    ASSERT_TRUE(all);
+    EXPECT_TRUE(all->trust_all);
+    const auto listed = settings_of("ProxyProtocolEngine on\nProxyProtocolVersion haproxyV2\nProxyProtocolTimeout 7\n"
+                                    "ProxyProtocolTrustedProxies 127.0.0.1 10.0.0.0/8\n");
+    ASSERT_TRUE(listed) << listed.error().message;
+    EXPECT_EQ(listed->version, Version::v2);
+    EXPECT_EQ(listed->timeout, std::chrono::seconds(7));
+    EXPECT_TRUE(listed->trusts("10.9.9.9"));
+    EXPECT_FALSE(listed->trusts("127.0.0.2"));
+    const auto off = settings_of("ServerName x\n");
+    ASSERT_TRUE(off);
+    EXPECT_FALSE(off->engine);
 }
 
 }  // namespace

@@ -159,6 +159,24 @@ class Fleet(unittest.TestCase):
             self.assertIn("not in ProxyProtocolTrustedProxies", log)
             self.assertIn("ProxyProtocolTimeout passed", log)
 
+    def test_engine_without_trusted_proxies_fails_check_and_start_up_alike(self):
+        workdir = tempfile.mkdtemp(prefix="wardtest-proxy-")
+        self.addCleanup(shutil.rmtree, workdir, True)
+        port = wardtest.free_port()
+        path = os.path.join(workdir, "wardftpd.conf")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(servicetest.write_config(workdir, port, extra=["ProxyProtocolEngine on"]))
+        line = sum(1 for _ in open(path, encoding="utf-8"))
+        expected = "%s:%d:1: ProxyProtocolEngine on needs ProxyProtocolTrustedProxies" % (path, line)
+        check = subprocess.run([wardtest.WARDFTPD, "-t", "-c", path], capture_output=True, text=True, timeout=60)
+        self.assertEqual(check.returncode, 1)
+        self.assertIn(expected, check.stderr)
+        self.assertNotIn("Syntax OK", check.stdout)
+        start = subprocess.run([wardtest.WARDFTPD, "-n", "-c", path], capture_output=True, text=True, timeout=60)
+        self.assertNotEqual(start.returncode, 0)
+        self.assertIn(expected, start.stdout + start.stderr)
+        self.assertTrue(servicetest.port_free(port))
+
 
 if __name__ == "__main__":
     unittest.main()
