@@ -94,7 +94,7 @@ Result<std::unique_ptr<Master::Listener>> Master::open_listener(const BindPoint&
 // The control socket opens first: once a client can connect to a port, wardctl can reach the daemon too.
 Result<void> Master::listen() {
     auto control = ControlSocket::open(io_, context_->servers->config(),
-                                       [this]() -> daemon::DaemonContext& { return *context_; });
+                                       [this]() -> daemon::DaemonContext& { return *context_; }, &sessions_);
     if (!control) {
         return std::move(control).error();
     }
@@ -200,6 +200,8 @@ void Master::on_accept(Listener& listener, tcp::socket socket) {
         return;
     }
     limits_.session_started(pid, client, str_cat(local_ip, " ", local.port()));
+    sessions_.started(SessionRecord{pid, client, remote.port(), str_cat(local_ip, ":", local.port()), {}, false,
+                                    std::chrono::system_clock::now()});
     auto session_link = std::make_unique<SessionLink>(
         SessionLink{std::move(link->first), asio::posix::stream_descriptor(io_), local_ip, local.port(), proxied});
     session_link->channel.set_send_timeout(std::chrono::milliseconds(0));  // the master never waits on a session
@@ -262,7 +264,9 @@ bool Master::answer_login_count(pid_t pid, SessionLink& link) {
         const config::Context* anon = server->anonymous_for(request->login_name);
         const LoginCount counted = limits_.login(pid, request->account, login_limits(*server, anon));
         answer.admitted = counted == LoginCount::admit;
-        if (!answer.admitted) {
+        if (answer.admitted) {
+            sessions_.logged_in(pid, request->account);
+        } else {
             answer.limit = login_count_name(counted);
             answer.reply = login_refusal(counted, *server, anon).substr(0, ipc::Limits::reply_text);
         }
@@ -289,7 +293,9 @@ bool Master::answer_proxied_client(pid_t pid, SessionLink& link, const ipc::Prox
     } else {
         const Admission admitted = limits_.proxied_client(pid, address_text(address), host_limits(*server));
         answer.admitted = admitted == Admission::admit;
-        if (!answer.admitted) {
+        if (answer.admitted) {
+            sessions_.named_client(pid, address_text(address), client.port);
+        } else {
             answer.limit = admission_name(admitted);
             answer.reply = host_refusal(admitted, *server).substr(0, ipc::Limits::reply_text);
         }
@@ -364,6 +370,7 @@ void Master::reap_children() {
                          WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
         }
         limits_.session_ended(pid);
+        sessions_.ended(pid);
         links_.erase(pid);
     }
     if (shutting_down_ && limits_.sessions() == 0) {

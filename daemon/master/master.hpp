@@ -22,6 +22,7 @@
 #include "daemon/master/connection_limits.hpp"
 #include "daemon/master/control_socket.hpp"
 #include "daemon/master/listeners.hpp"
+#include "daemon/master/session_registry.hpp"
 
 namespace ward::master {
 
@@ -76,6 +77,7 @@ private:
     MasterOptions options_;
     std::vector<std::unique_ptr<Listener>> listeners_;
     ConnectionLimits limits_;
+    SessionRegistry sessions_;  // wardctl who / kick
     std::map<pid_t, std::unique_ptr<SessionLink>> links_;
     boost::asio::signal_set signals_;
     boost::asio::steady_timer shutdown_timer_;
