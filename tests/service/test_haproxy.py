@@ -2,9 +2,9 @@
 two wardftpd nodes (127.0.0.2 and 127.0.0.3) with send-proxy-v2; each node trusts only the proxy
 (ProxyProtocolTrustedProxies 127.0.0.1) and has its own PassivePorts range and MasqueradeAddress, so passive
 data connections go straight to the node that owns the session. A client on 127.0.0.9 logs in through the
-proxy twice as alice (round robin: once per node), lists and transfers; each node's SystemLog names the client
+proxy twice at once as alice (leastconn: one session per node), lists and transfers; each node's SystemLog names the client
 127.0.0.9, not the proxy. The client the header names is what MaxClientsPerHost counts, and a peer outside
-the trusted list is closed without a banner."""
+the trusted list is closed without a banner. <Limit LOGIN> Deny rules see the named client too."""
 import contextlib
 import ftplib
 import io
@@ -74,7 +74,7 @@ class Fleet(unittest.TestCase):
         with open(cfg, "w", encoding="utf-8") as f:
             f.write("defaults\n  mode tcp\n  timeout connect 5s\n  timeout client 60s\n  timeout server 60s\n"
                     "frontend ftp\n  bind 127.0.0.1:%d\n  default_backend nodes\n"
-                    "backend nodes\n  balance roundrobin\n%s\n" % (front, servers))
+                    "backend nodes\n  balance leastconn\n%s\n" % (front, servers))
         check = subprocess.run([self.haproxy, "-c", "-f", cfg], capture_output=True, text=True)
         self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
         proc = subprocess.Popen([self.haproxy, "-db", "-f", cfg], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -96,11 +96,14 @@ class Fleet(unittest.TestCase):
             front = self.start_haproxy(stack, list(zip(NODES, daemons)))
             payload = os.urandom(200 * 1024)
             served = []
-            for _ in NODES:
+            clients = []
+            for _ in NODES:  # both open at once: leastconn gives the second to the other node
                 ftp = ftplib.FTP(source_address=(CLIENT, 0))
                 ftp.trust_server_pasv_ipv4_address = True  # the PASV address is the node's, not the proxy's
                 ftp.connect(wardtest.LOOPBACK, front, timeout=15)
                 ftp.login("alice", servicetest.PASSWORD)  # the owner of the root (bob may not write)
+                clients.append(ftp)
+            for ftp in clients:
                 # PASV names the node that owns the session (its MasqueradeAddress): data bypasses the proxy.
                 host, _ = ftplib.parse227(ftp.sendcmd("PASV"))
                 index = [address for _, address in NODES].index(host)
@@ -118,7 +121,7 @@ class Fleet(unittest.TestCase):
                 log = servicetest.system_log(daemon.dir)
                 self.assertIn("(%s[%s]): USER alice: Login successful." % (CLIENT, CLIENT), log)
                 self.assertNotIn("(127.0.0.1[127.0.0.1]): USER alice", log)
-            # round robin: each node served exactly one of the sessions, and stored its own file
+            # each node served exactly one of the sessions, and stored its own file
             self.assertEqual(sorted(served), ["a", "b"])
             for (name, _), daemon in zip(NODES, daemons):
                 root = os.path.join(daemon.dir, "root")
@@ -158,6 +161,25 @@ class Fleet(unittest.TestCase):
             self.assertIn("(198.51.100.7[198.51.100.7]): MaxClientsPerHost reached, new connection denied", log)
             self.assertIn("not in ProxyProtocolTrustedProxies", log)
             self.assertIn("ProxyProtocolTimeout passed", log)
+
+    def test_acls_see_the_named_client(self):
+        with contextlib.ExitStack() as stack:
+            daemon = self.start_node(stack, NODES[0][1], extra=["<Limit LOGIN>", "  Deny from 198.51.100.7",
+                                                                 "</Limit>"])
+
+            def login_as_proxied(source):
+                s = socket.create_connection((NODES[0][1], daemon.port), timeout=10,
+                                             source_address=(wardtest.LOOPBACK, 0))
+                with s:
+                    s.sendall(proxy_v2_header(source, 50000, NODES[0][1], daemon.port))
+                    self.assertTrue(read_line(s).startswith("220"))
+                    s.sendall(b"USER alice\r\n")
+                    self.assertTrue(read_line(s).startswith("331"))
+                    s.sendall(("PASS %s\r\n" % servicetest.PASSWORD).encode())
+                    return read_line(s)
+
+            self.assertTrue(login_as_proxied("198.51.100.7").startswith("530"))
+            self.assertTrue(login_as_proxied("198.51.100.8").startswith("230"))
 
     def test_engine_without_trusted_proxies_fails_check_and_start_up_alike(self):
         workdir = tempfile.mkdtemp(prefix="wardtest-proxy-")
