@@ -71,4 +71,13 @@ std::optional<std::string> NameTable::group_name(gid_t gid) const {
     return it == groups_.end() ? std::nullopt : std::optional<std::string>(it->second);
 }
 
+std::optional<gid_t> NameTable::group_id(std::string_view name) const {
+    for (const auto& [gid, group] : groups_) {
+        if (group == name) {
+            return gid;
+        }
+    }
+    return std::nullopt;
+}
+
 }  // namespace ward::daemon

@@ -22,6 +22,7 @@ public:
 
     [[nodiscard]] std::optional<std::string> user_name(uid_t uid) const override;
     [[nodiscard]] std::optional<std::string> group_name(gid_t gid) const override;
+    [[nodiscard]] std::optional<gid_t> group_id(std::string_view name) const override;
 
     void add_user(uid_t uid, const std::string& name) { users_.try_emplace(uid, name); }
     void add_group(gid_t gid, const std::string& name) { groups_.try_emplace(gid, name); }

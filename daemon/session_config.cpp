@@ -45,7 +45,9 @@ public:
             }
         }
         if (const Directive* umask = get("Umask")) {
-            rules.umask = config::as_umask(*umask).files;
+            const auto value = config::as_umask(*umask);
+            rules.umask = value.files;
+            rules.dir_umask = value.directories;
         }
         return rules;
     }

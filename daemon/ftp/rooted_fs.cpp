@@ -151,6 +151,28 @@ int RootedFs::chmod(std::string_view vpath, mode_t mode) const noexcept {
     return result(::fchmod(file.get(), mode));
 }
 
+int RootedFs::chown(std::string_view vpath, uid_t uid, gid_t gid) const noexcept {
+    UniqueFd target;
+    if (const int err = open(vpath, O_PATH, 0, target); err != 0) {
+        return err;
+    }
+    return result(::fchownat(target.get(), "", uid, gid, AT_EMPTY_PATH));
+}
+
+int RootedFs::set_times(std::string_view vpath, std::optional<std::time_t> atime,
+                        std::optional<std::time_t> mtime) const noexcept {
+    UniqueFd dir;
+    std::string name;
+    if (const int err = open_parent(vpath, dir, name); err != 0) {
+        return err;
+    }
+    const auto spec = [](std::optional<std::time_t> t) {
+        return t ? timespec{*t, 0} : timespec{0, UTIME_OMIT};
+    };
+    const timespec times[2] = {spec(atime), spec(mtime)};
+    return result(::utimensat(dir.get(), name.c_str(), times, AT_SYMLINK_NOFOLLOW));
+}
+
 std::string RootedFs::readlink_at(int dir_fd, const char* name) const {
     char buf[4096];
     const ssize_t n = ::readlinkat(dir_fd, name, buf, sizeof buf);

@@ -208,7 +208,7 @@ int SessionImpl::build_listing(ListKind kind, std::string_view argument, std::st
     return 0;
 }
 
-void SessionImpl::cmd_list(CommandContext& ctx, ListKind kind) {
+void SessionImpl::list_command(CommandContext& ctx, ListKind kind) {
     const std::string_view verb = kind == ListKind::mlsd ? "MLSD" : (kind == ListKind::nlst ? "NLST" : (kind == ListKind::stat ? "STAT" : "LIST"));
     const ListOptions options = parse_list_argument(ctx.argument);
     const std::string target = to_vpath(kind == ListKind::mlsd ? std::string_view(ctx.argument) : options.path);

@@ -29,6 +29,7 @@ struct Timeouts {  // zero means no limit, as in ProFTPD
 
 struct SessionSettings {
     std::string server_name = "wardftpd";  // ServerName (%v)
+    bool sole_server = true;  // no <VirtualHost>: HOST accepts any name (RFC 7151 section 3.2)
     std::string banner = "wardftpd Server ready.";  // the 220 text, from ServerIdent
     Timeouts timeouts;
     std::optional<PortRange> passive_ports;         // PassivePorts; none = any ephemeral port
@@ -50,7 +51,8 @@ struct PathRules {
     bool allow_retrieve_restart = true;   // AllowRetrieveRestart
     bool hidden_stores = false;           // HiddenStores
     std::string hidden_stores_prefix = ".in.";
-    mode_t umask = 022;                   // Umask (files; directories use the same value)
+    mode_t umask = 022;                   // Umask's first argument: files
+    mode_t dir_umask = 022;               // Umask's second argument (the first when absent): directories
 };
 
 class AccessPolicy {
