@@ -107,6 +107,22 @@ std::string expand_home(std::string_view path, std::string_view home) {
     return std::string(path);
 }
 
+std::string expand_user(std::string_view path, std::string_view user) {
+    // A name that could climb out of its parent ("..", "a/b") is never substituted: the literal "%u" then
+    // names a directory that the login fails to find, rather than one it should not reach.
+    const bool safe = !user.empty() && user != "." && user != ".." && user.find('/') == std::string_view::npos;
+    std::string out;
+    for (std::size_t i = 0; i < path.size(); ++i) {
+        if (safe && path[i] == '%' && i + 1 < path.size() && path[i + 1] == 'u') {
+            out += user;
+            ++i;
+        } else {
+            out += path[i];
+        }
+    }
+    return out;
+}
+
 bool group_expression_matches(std::string_view expression, const std::vector<std::string>& groups) {
     for (auto term : split(expression, ',')) {
         term = trim(term);
@@ -281,7 +297,7 @@ std::optional<std::string> ConfigLoginRules::default_root_for(const auth::Accoun
         if (root->args.size() > 1 && !group_expression_matches(root->args[1], account.group_names)) {
             continue;
         }
-        std::string path = expand_home(root->args.at(0), account.home);
+        std::string path = expand_user(expand_home(root->args.at(0), account.home), account.name);
         while (path.size() > 1 && path.back() == '/') {
             path.pop_back();
         }
