@@ -117,6 +117,7 @@ void SandboxedLauncher::run_preauth(ipc::Channel channel) {
     ftp::SessionSettings settings =
         daemon::session_settings(*runtime_.server, nullptr, connection_.local_address, -1);
     settings.disabled_commands = context_.modules.disabled_commands();
+    settings.sole_server = context_.servers && context_.servers->servers().size() == 1;  // HOST (RFC 7151)
 
     sandbox::ChildSpec spec;
     spec.role = "pre-auth worker";
