@@ -19,6 +19,36 @@ std::chrono::seconds seconds(const Directive* d, std::chrono::seconds fallback) 
     return d != nullptr ? config::as_seconds(*d) : fallback;
 }
 
+// ListOptions "-opts" [strict] [maxdepth N] [maxfiles N] [maxdirs N] [LISTOnly] [NLSTOnly] [NoErrorIfAbsent]
+// [SortedNLST] (NLST is always sorted here). The registry has checked the words and numbers.
+ftp::ListRules list_rules(const Directive& d) {
+    ftp::ListRules rules;
+    rules.options = d.args.at(0);
+    for (std::size_t i = 1; i < d.args.size(); ++i) {
+        const std::string& word = d.args[i];
+        const auto count = [&] {
+            ++i;
+            return i < d.args.size() ? parse_unsigned<unsigned>(d.args[i]).value_or(1U) : 1U;
+        };
+        if (iequals(word, "strict")) {
+            rules.strict = true;
+        } else if (iequals(word, "maxdepth")) {
+            rules.max_depth = count();
+        } else if (iequals(word, "maxfiles")) {
+            rules.max_files = count();
+        } else if (iequals(word, "maxdirs")) {
+            rules.max_dirs = count();
+        } else if (iequals(word, "LISTOnly")) {
+            rules.list_only = true;
+        } else if (iequals(word, "NLSTOnly")) {
+            rules.nlst_only = true;
+        } else if (iequals(word, "NoErrorIfAbsent")) {
+            rules.no_error_if_absent = true;
+        }
+    }
+    return rules;
+}
+
 class ConfigAccessPolicy final : public ftp::AccessPolicy {
 public:
     ConfigAccessPolicy(const config::Server& server, const config::Context* anon, std::string home,
@@ -48,6 +78,9 @@ public:
             const auto value = config::as_umask(*umask);
             rules.umask = value.files;
             rules.dir_umask = value.directories;
+        }
+        if (const Directive* list = get("ListOptions")) {
+            rules.list = list_rules(*list);
         }
         return rules;
     }

@@ -211,6 +211,19 @@ private:
     void cmd_mlst(CommandContext& ctx);
     int build_listing(ListKind kind, std::string_view argument, std::string& out, std::string& shown,
                       std::string& vpath);
+    struct ListWalk {
+        ListKind kind;
+        bool all;
+        const std::string& pattern;
+        const std::string& nlst_prefix;
+        std::int64_t now;
+        unsigned files_left;
+        unsigned dirs_left;
+    };
+    int append_directory(ListWalk& walk, std::string& out, const std::string& vpath, int dir_fd, const struct stat& st,
+                         std::vector<std::string>* subdirs);
+    void append_subdirectories(ListWalk& walk, std::string& out, const std::string& vpath, const std::string& prefix,
+                               const std::vector<std::string>& subdirs, unsigned depth_left);
     void append_entry(ListKind kind, std::string& out, const std::string& parent_vpath, int dir_fd,
                       const char* name, const struct stat& st, bool parent_writable, std::int64_t now,
                       std::string_view type_override = {});
