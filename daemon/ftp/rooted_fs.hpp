@@ -48,6 +48,10 @@ public:
     // Sets the times of the entry itself (a symlink not followed); nullopt leaves that time as it is.
     [[nodiscard]] int set_times(std::string_view vpath, std::optional<std::time_t> atime,
                                 std::optional<std::time_t> mtime) const noexcept;
+    // Removes a directory and everything below it (SITE RMDIR), never following a symlink: links are removed
+    // as entries. ENOTDIR when vpath is not a directory; ELOOP beyond kMaxTreeDepth levels.
+    static constexpr unsigned kMaxTreeDepth = 64;
+    [[nodiscard]] int remove_tree(std::string_view vpath) const noexcept;
     // chown of the file a path names, symlinks followed inside the root (-1 leaves an id as it is).
     [[nodiscard]] int chown(std::string_view vpath, uid_t uid, gid_t gid) const noexcept;
     // readlink of the entry itself; empty on failure.

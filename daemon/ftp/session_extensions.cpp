@@ -46,6 +46,17 @@ public:
         return session_.fs_.mkdir(vpath, mode & ~session_.rules_for(vpath).dir_umask & 07777);
     }
 
+    int remove_tree(std::string_view client_path) override {
+        const std::string vpath = session_.to_vpath(client_path);
+        if (vpath == "/") {
+            return EBUSY;  // the session's root stays
+        }
+        if (!allowed(vpath)) {
+            return EACCES;
+        }
+        return session_.fs_.remove_tree(vpath);
+    }
+
 private:
     bool allowed(const std::string& vpath) {
         if (!session_.logged_in_ || !session_.policy_ || !session_.fs_.valid()) {
