@@ -53,7 +53,7 @@ void SessionImpl::site_cpfr(CommandContext& ctx, const ParsedCommand& sub) {
         return;
     }
     const std::string vpath = to_vpath(sub.argument);
-    if (!site_path_permitted(ctx, "SITE_CPFR", vpath, sub.argument)) {
+    if (!permitted(ctx, "SITE_CPFR", vpath, sub.argument)) {
         return;
     }
     struct stat st {};
@@ -77,7 +77,7 @@ void SessionImpl::site_cpto(CommandContext& ctx, const ParsedCommand& sub) {
         return;
     }
     const std::string vpath = to_vpath(sub.argument);
-    if (!name_allowed(ctx, sub.argument) || !site_path_permitted(ctx, "SITE_CPTO", vpath, sub.argument)) {
+    if (!name_allowed(ctx, sub.argument) || !permitted(ctx, "SITE_CPTO", vpath, sub.argument)) {
         return;
     }
     UniqueFd source;

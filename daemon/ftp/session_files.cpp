@@ -35,13 +35,17 @@ std::string SessionImpl::real(std::string_view vpath) const { return real_path(i
 
 PathRules SessionImpl::rules_for(const std::string& vpath) const { return policy_->rules_for(real(vpath)); }
 
-bool SessionImpl::permitted(CommandContext& ctx, std::string_view verb, const std::string& vpath) {
+bool SessionImpl::permitted(CommandContext& ctx, std::string_view verb, const std::string& vpath,
+                            std::string_view shown) {
     ctx.event.path = vpath;
     if (policy_->allowed(verb, real(vpath))) {
         return true;
     }
     log::notice(verb, " of ", real(vpath), " denied for ", identity_.user);
-    finish(ctx, 550, str_cat(ctx.argument.empty() ? vpath : ctx.argument, ": Permission denied"));
+    if (shown.empty()) {
+        shown = ctx.argument.empty() ? std::string_view(vpath) : std::string_view(ctx.argument);
+    }
+    finish(ctx, 550, str_cat(shown, ": Permission denied"));
     return false;
 }
 
@@ -261,10 +265,7 @@ void SessionImpl::set_mtime(CommandContext& ctx, std::string_view timestamp, std
         return;
     }
     const std::string vpath = to_vpath(client_path);
-    ctx.event.path = vpath;
-    if (!policy_->allowed(ctx.canonical, real(vpath))) {
-        log::notice(ctx.verb, " of ", real(vpath), " denied for ", identity_.user);
-        finish(ctx, 550, str_cat(client_path, ": Permission denied"));
+    if (!permitted(ctx, ctx.canonical, vpath, client_path)) {
         return;
     }
     if (const int err = fs_.set_times(vpath, std::nullopt, static_cast<std::time_t>(*seconds)); err != 0) {
@@ -325,18 +326,6 @@ void SessionImpl::site_help(CommandContext& ctx, const ParsedCommand& /*sub*/) {
     finish(ctx, 214, std::move(help));
 }
 
-// <Limit SITE_X> (and X's group, and ALL) on the path a SITE subcommand names.
-bool SessionImpl::site_path_permitted(CommandContext& ctx, std::string_view limit_name, const std::string& vpath,
-                                      std::string_view client_path) {
-    ctx.event.path = vpath;
-    if (policy_->allowed(limit_name, real(vpath))) {
-        return true;
-    }
-    log::notice(limit_name, " of ", real(vpath), " denied for ", identity_.user);
-    finish(ctx, 550, str_cat(client_path, ": Permission denied"));
-    return false;
-}
-
 void SessionImpl::site_chmod(CommandContext& ctx, const ParsedCommand& sub) {
     const auto space = sub.argument.find(' ');
     if (!sub.has_argument || space == std::string::npos || space + 1 >= sub.argument.size()) {
@@ -350,7 +339,7 @@ void SessionImpl::site_chmod(CommandContext& ctx, const ParsedCommand& sub) {
         return;
     }
     const std::string vpath = to_vpath(client_path);
-    if (!site_path_permitted(ctx, "SITE_CHMOD", vpath, client_path)) {
+    if (!permitted(ctx, "SITE_CHMOD", vpath, client_path)) {
         return;
     }
     if (const int err = fs_.chmod(vpath, static_cast<mode_t>(*mode)); err != 0) {
@@ -383,7 +372,7 @@ void SessionImpl::site_chgrp(CommandContext& ctx, const ParsedCommand& sub) {
         return;
     }
     const std::string vpath = to_vpath(client_path);
-    if (!site_path_permitted(ctx, "SITE_CHGRP", vpath, client_path)) {
+    if (!permitted(ctx, "SITE_CHGRP", vpath, client_path)) {
         return;
     }
     if (const int err = fs_.chown(vpath, static_cast<uid_t>(-1), *gid); err != 0) {

@@ -114,7 +114,8 @@ private:
     // session_files.cpp
     [[nodiscard]] std::string to_vpath(std::string_view client_path) const;
     [[nodiscard]] std::string real(std::string_view vpath) const;
-    bool permitted(CommandContext& ctx, std::string_view verb, const std::string& vpath);
+    // <Limit> for `verb` on vpath; on refusal a 550 naming `shown` (the command's argument when empty).
+    bool permitted(CommandContext& ctx, std::string_view verb, const std::string& vpath, std::string_view shown = {});
     bool name_allowed(CommandContext& ctx, std::string_view client_path);
     void fail_errno(CommandContext& ctx, int code, std::string_view shown, int err);
     [[nodiscard]] PathRules rules_for(const std::string& vpath) const;
@@ -144,8 +145,6 @@ private:
     void site_chmod(CommandContext& ctx, const ParsedCommand& sub);
     void site_chgrp(CommandContext& ctx, const ParsedCommand& sub);
     void site_module(CommandContext& ctx, const ParsedCommand& sub);
-    bool site_path_permitted(CommandContext& ctx, std::string_view limit_name, const std::string& vpath,
-                             std::string_view client_path);
     // session_copy.cpp: SITE CPFR/CPTO (mod_copy)
     void site_cpfr(CommandContext& ctx, const ParsedCommand& sub);
     void site_cpto(CommandContext& ctx, const ParsedCommand& sub);
