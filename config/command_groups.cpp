@@ -16,10 +16,11 @@ constexpr std::string_view kPROT = "PROT";  // TLS's PROT: no row while TLS is n
 #define WARD_GROUP_DIRS std::string_view("DIRS")
 
 constexpr VerbFacts kVerbs[] = {
-#define WARD_VERB(verb, limit_name, group, in_all, argument, path, check, module, feat, before_login, handler, help) \
-    {#verb, #limit_name, WARD_GROUP_##group, in_all, module},
+#define WARD_VERB(verb, limit_name, group, in_all, argument, path, names_dir, check, module, feat, before_login, \
+                  handler, help)                                                                             \
+    {#verb, #limit_name, WARD_GROUP_##group, in_all, names_dir, module},
 #define WARD_SITE(sub, group, check, module, handler, help) \
-    {"SITE_" #sub, "SITE_" #sub, WARD_GROUP_##group, true, module},
+    {"SITE_" #sub, "SITE_" #sub, WARD_GROUP_##group, true, false, module},
 #include "config/command_groups.def"
 #undef WARD_VERB
 #undef WARD_SITE

@@ -13,6 +13,7 @@ struct VerbFacts {
     std::string_view limit_name;  // "MKD" for XMKD
     std::string_view group;       // "READ", "WRITE", "DIRS" or empty
     bool in_all;                  // covered by <Limit ALL>
+    bool names_directory;         // %d/%D name the directory it works on
     std::string_view module;      // "mod_core.c"
 };
 

@@ -6,7 +6,8 @@ namespace ward::ftp {
 namespace {
 
 constexpr CommandSpec kCommands[] = {
-#define WARD_VERB(verb, limit_name, group, in_all, argument, path, check, module, feat, before_login, handler, help) \
+#define WARD_VERB(verb, limit_name, group, in_all, argument, path, names_dir, check, module, feat, before_login, \
+                  handler, help)                                                                             \
     {#verb, #limit_name, before_login, ArgRule::argument, LimitCheck::check, PathArg::path, feat, help},
 #include "config/command_groups.def"
 #undef WARD_VERB

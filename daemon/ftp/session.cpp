@@ -334,7 +334,8 @@ void SessionImpl::dispatch(CommandContext& ctx) {
         Handler handler;
     };
     static constexpr Entry kHandlers[] = {
-#define WARD_VERB(verb, limit_name, group, in_all, argument, path, check, module, feat, before_login, handler, help) \
+#define WARD_VERB(verb, limit_name, group, in_all, argument, path, names_dir, check, module, feat, before_login, \
+                  handler, help)                                                                             \
     {#verb, &SessionImpl::handler},
 #include "config/command_groups.def"
 #undef WARD_VERB
