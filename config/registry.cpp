@@ -84,6 +84,18 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::span<const std::string_view> builtin_modules() noexcept { return kBuiltinModules; }
 
+std::string context_list(ContextMask mask) {
+    std::string out;
+    for (const auto kind : {ContextKind::server, ContextKind::global, ContextKind::virtual_host, ContextKind::anonymous,
+                            ContextKind::directory, ContextKind::limit}) {
+        if ((mask & context_bit(kind)) != 0) {
+            out += out.empty() ? "" : ", ";
+            out += kind == ContextKind::server ? std::string("server config") : str_cat("<", context_name(kind), ">");
+        }
+    }
+    return out;
+}
+
 std::string_view status_name(Status status) noexcept {
     switch (status) {
         case Status::implemented:

@@ -51,6 +51,8 @@ enum class Status : std::uint8_t {
     refused,      // an error naming `note`: ProFTPD's meaning would weaken a security property
 };
 [[nodiscard]] std::string_view status_name(Status status) noexcept;
+// "server config, <VirtualHost>, <Global>": the contexts of a mask, in ProFTPD's words.
+[[nodiscard]] std::string context_list(ContextMask mask);
 
 // A non-repeatable directive given twice in one context: ProFTPD keeps both and its readers take the first
 // (find_config), except where the value lands in the server record (Port, ServerName): the last. wardftpd keeps
