@@ -230,6 +230,14 @@ Result<void> ConfigBuilder::load_module(const DirectiveSpec& spec, const Directi
     if (is_module && registry_.has_module(d.args[0])) {
         return {};
     }
+    if (is_module && options_.module_unavailable) {
+        const Directive* path = stack_.front().context.find("ModulePath");
+        if (auto reason = options_.module_unavailable(d, path != nullptr ? path->args.at(0) : std::string())) {
+            warn(d.where, str_cat("LoadModule ", d.args[0], ": ", *reason,
+                                  "; not loaded, and its <IfModule> sections count as absent"));
+            return {};
+        }
+    }
     if (!options_.load_module) {
         if (is_module) {
             return error_at(d.where, str_cat("LoadModule: ", d.args[0],
