@@ -318,3 +318,27 @@ TEST(ConfigRoundTrip, TimeoutsTakeProftpdsDurations) {
 
 }  // namespace
 }  // namespace ward::config
+
+namespace ward::config {
+namespace {
+
+// A skipped <IfModule> that asks for a security property wardftpd does not provide is a loud warning in both
+// front ends, naming the line.
+TEST(ConfigRoundTrip, SkippedSecuritySectionsAreLoudInBothFrontEnds) {
+    const Config conf = testing::parse_ok(
+        "<IfModule mod_tls.c>\n  TLSEngine on\n  TLSRequired on\n  TLSLog /var/log/tls.log\n</IfModule>\n"
+        "<IfModule mod_wrap2.c>\n  WrapUserTables * file:/etc/ftpd.allow file:/etc/ftpd.deny\n</IfModule>\n"
+        "<IfModule mod_ban.c>\n  BanEngine off\n</IfModule>\n");
+    ASSERT_EQ(conf.warnings.size(), 3U);
+    EXPECT_EQ(conf.warnings[0], "t.conf:2:1: SECURITY: 'TLSEngine on' is skipped because <IfModule mod_tls.c> does "
+                                "not hold here: wardftpd has no TLS: logins and data go in clear text");
+    EXPECT_EQ(conf.warnings[1].substr(0, 46), "t.conf:3:1: SECURITY: 'TLSRequired on' is skip");
+    EXPECT_EQ(conf.warnings[2].substr(0, 33), "t.conf:7:1: SECURITY: 'WrapUserTa");
+    const Config toml = testing::toml_ok("[IfModule.\"mod_tls.c\"]\nTLSEngine = true\nTLSLog = \"/var/log/tls.log\"\n");
+    ASSERT_EQ(toml.warnings.size(), 1U);
+    EXPECT_EQ(toml.warnings[0], "t.toml:2:1: SECURITY: 'TLSEngine on' is skipped because <IfModule mod_tls.c> does "
+                                "not hold here: wardftpd has no TLS: logins and data go in clear text");
+}
+
+}  // namespace
+}  // namespace ward::config
