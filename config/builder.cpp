@@ -8,6 +8,10 @@
 namespace ward::config {
 namespace {
 
+std::string no_effect_warning(const DirectiveSpec& spec) {
+    return str_cat(spec.name, " has no effect in wardftpd: ", spec.note);
+}
+
 std::string allowed_contexts(ContextMask mask) {
     std::string out;
     for (const auto kind : {ContextKind::server, ContextKind::global, ContextKind::virtual_host, ContextKind::anonymous,
@@ -80,9 +84,14 @@ ConfigBuilder::ConfigBuilder(std::string source, const LoadOptions& options)
     stack_.back().context.where = Location{source_, 1, 1};
 }
 
+void ConfigBuilder::warn(const Location& where, std::string_view message) {
+    warnings_.push_back(str_cat(to_string(where), ": ", message));
+}
+
 bool ConfigBuilder::defined(std::string_view name) const {
-    return std::any_of(options_.defines.begin(), options_.defines.end(),
-                       [name](const std::string& d) { return d == name; });
+    const auto same = [name](const std::string& d) { return d == name; };
+    return std::any_of(options_.defines.begin(), options_.defines.end(), same) ||
+           std::any_of(defines_.begin(), defines_.end(), same);
 }
 
 Result<void> ConfigBuilder::count(const Location& where) {
@@ -187,20 +196,42 @@ Result<void> ConfigBuilder::directive(const Token& name, const std::vector<Token
     if (iequals(spec->name, "ModuleOrder") && directives_ != 1) {
         return error_at(name.where, "ModuleOrder must be the very first directive of the configuration");
     }
+    if (spec->status == Status::refused) {
+        return error_at(name.where, str_cat(spec->name, " is refused by wardftpd: ", spec->note));
+    }
+    if (spec->status == Status::no_effect && !(spec->honoured && spec->honoured(values))) {
+        warn(name.where, no_effect_warning(*spec));
+    }
+    if (iequals(spec->name, "Define")) {  // as -D NAME, for the <IfDefine> sections after it
+        defines_.push_back(values.front());
+    }
+    Directive d{spec->name, std::move(values), name.where};
     if (!spec->repeatable) {
         const auto [it, inserted] = frame.seen.emplace(to_lower(spec->name), name.where);
         if (!inserted) {
-            return error_at(name.where, str_cat(spec->name, " is already set in this context at ",
-                                                to_string(it->second)));
+            return repeated(frame, *spec, it->second, std::move(d));
         }
     }
-    Directive d{spec->name, std::move(values), name.where};
     if (spec->module == "mod_dso.c" && (iequals(spec->name, "LoadModule") || iequals(spec->name, "LoadFile"))) {
         if (auto loaded = load_module(*spec, d); !loaded) {
             return loaded;
         }
     }
     frame.context.directives.push_back(std::move(d));
+    return {};
+}
+
+Result<void> ConfigBuilder::repeated(Frame& frame, const DirectiveSpec& spec, Location first, Directive later) {
+    auto& list = frame.context.directives;
+    const auto earlier = std::find_if(list.begin(), list.end(), [&](const Directive& d) { return d.name == spec.name; });
+    const bool last_wins = spec.precedence == Precedence::last && earlier != list.end();
+    warn(later.where, str_cat(spec.name, " is already set in this context at ", to_string(first),
+                              last_wins ? "; this later one applies, as in ProFTPD"
+                                        : "; the first one applies, as in ProFTPD, not this one"));
+    if (last_wins) {
+        frame.seen[to_lower(spec.name)] = later.where;
+        *earlier = std::move(later);
+    }
     return {};
 }
 
@@ -356,6 +387,7 @@ Result<Config> ConfigBuilder::finish() {
         return error_at(open.where, str_cat("<", context_name(open.kind), "> is never closed"));
     }
     Config config;
+    config.warnings = std::move(warnings_);
     config.root = std::move(stack_.back().context);
     config.source = source_;
     return config;

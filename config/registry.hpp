@@ -43,6 +43,24 @@ using ArgValidator = std::function<std::optional<ArgProblem>(std::span<const std
 
 inline constexpr std::size_t kAnyNumber = std::numeric_limits<std::size_t>::max();
 
+// What wardftpd does with a directive (docs/directives.md lists every one with its status and reason).
+enum class Status : std::uint8_t {
+    implemented,  // a reader in the daemon acts on it (tests/config/directive_readers_test.cpp finds the reader)
+    pending,      // implemented in a branch in progress; the reader lands with it (note says where)
+    no_effect,    // accepted with a warning at -t and start-up naming file:line and `note` (why)
+    refused,      // an error naming `note`: ProFTPD's meaning would weaken a security property
+};
+[[nodiscard]] std::string_view status_name(Status status) noexcept;
+
+// A non-repeatable directive given twice in one context: ProFTPD keeps both and its readers take the first
+// (find_config), except where the value lands in the server record (Port, ServerName): the last. wardftpd keeps
+// the one that applies, drops the other with a warning naming both lines.
+enum class Precedence : std::uint8_t { first, last };
+
+// Whether a no_effect directive's arguments ask for nothing wardftpd does not already do (DelayEngine off):
+// then no warning is due.
+using HonouredCheck = std::function<bool(std::span<const std::string> args)>;
+
 struct DirectiveSpec {
     std::string name;    // canonical spelling
     std::string module;  // owner, e.g. "mod_exec.c"
@@ -52,6 +70,10 @@ struct DirectiveSpec {
     bool repeatable = false;  // may occur more than once in one context
     ArgValidator validate;    // empty: any value passes once the arity does
     std::string syntax;       // usage shown with arity errors, e.g. "Port number"
+    Status status = Status::implemented;
+    std::string note{};          // no_effect/refused: why (shown in the warning or error); pending: where
+    Precedence precedence = Precedence::first;
+    HonouredCheck honoured{};    // no_effect only: arguments that need no warning
 };
 
 // Built-in modules in load order, as `wardftpd -l` lists them.

@@ -177,6 +177,9 @@ int serve(const ward::daemon::CommandLine& cli, ConfigSource source, const std::
         err(str_cat("wardftpd: ", context.error().message, "\n"));
         return kStartupError;
     }
+    for (const auto& warning : (*context)->warnings) {  // what -t printed, before detaching from the terminal
+        err(ward::daemon::warning_line(warning));
+    }
     const bool foreground = cli.foreground;
     Detached detached;
     if (!foreground) {
@@ -196,10 +199,23 @@ int serve(const ward::daemon::CommandLine& cli, ConfigSource source, const std::
                                     : ward::log::Sink{ward::log::Sink::Kind::none, -1});
     }
     ward::log::prepare_for_confinement();
+    if ((*context)->system_log.valid() || !foreground) {  // and in the log, where stderr is not the log
+        for (const auto& warning : (*context)->warnings) {
+            ward::log::warning(warning);
+        }
+    }
 
     boost::asio::io_context io;
     ward::master::MasterOptions options;
-    options.reload = [&source] { return source.prepare(); };
+    options.reload = [&source] {
+        auto reloaded = source.prepare();
+        if (reloaded) {
+            for (const auto& warning : (*reloaded)->warnings) {
+                ward::log::warning(warning);
+            }
+        }
+        return reloaded;
+    };
     options.single_session = cli.no_fork;
     ward::master::Master master(io, *context, options);
     if (auto listening = master.listen(); !listening) {

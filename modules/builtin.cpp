@@ -20,6 +20,12 @@ std::vector<Owned> owned_commands() {
         {"mod_xfer.c", {"RETR", "STOR", "STOU", "APPE", "REST", "ABOR", "TYPE", "MODE", "STRU", "ALLO"}, false},
         {"mod_ls.c", {"LIST", "NLST", "MLSD", "MLST", "STAT"}, false},
         {"mod_site.c", {"SITE"}, false},
+        // Listed as Debian's proftpd lists them; every directive of theirs is of no effect here (see
+        // docs/directives.md), so ModuleOrder may leave them out.
+        {"mod_rlimit.c", {}, false},
+        {"mod_delay.c", {}, false},
+        {"mod_facts.c", {}, false},
+        {"mod_lang.c", {}, false},
     };
 }
 
