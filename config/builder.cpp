@@ -12,18 +12,6 @@ std::string no_effect_warning(const DirectiveSpec& spec) {
     return str_cat(spec.name, " has no effect in wardftpd: ", spec.note);
 }
 
-std::string allowed_contexts(ContextMask mask) {
-    std::string out;
-    for (const auto kind : {ContextKind::server, ContextKind::global, ContextKind::virtual_host, ContextKind::anonymous,
-                            ContextKind::directory, ContextKind::limit}) {
-        if ((mask & context_bit(kind)) != 0) {
-            out += out.empty() ? "" : ", ";
-            out += kind == ContextKind::server ? std::string("server config") : str_cat("<", context_name(kind), ">");
-        }
-    }
-    return out;
-}
-
 std::string where_in(ContextKind kind) {
     return kind == ContextKind::server ? std::string("the server config") : str_cat("<", context_name(kind), ">");
 }
@@ -170,7 +158,7 @@ Result<void> ConfigBuilder::directive(const Token& name, const std::vector<Token
     const ContextKind here = frame.context.kind;
     if ((spec->contexts & context_bit(here)) == 0) {
         return error_at(name.where, str_cat(spec->name, " is not allowed in ", where_in(here), " (allowed in: ",
-                                            allowed_contexts(spec->contexts), ")"));
+                                            context_list(spec->contexts), ")"));
     }
     if (args.size() > options_.limits.max_args) {
         return error_at(args[options_.limits.max_args].where,
@@ -242,6 +230,14 @@ Result<void> ConfigBuilder::load_module(const DirectiveSpec& spec, const Directi
     if (is_module && registry_.has_module(d.args[0])) {
         return {};
     }
+    if (is_module && options_.module_unavailable) {
+        const Directive* path = stack_.front().context.find("ModulePath");
+        if (auto reason = options_.module_unavailable(d, path != nullptr ? path->args.at(0) : std::string())) {
+            warn(d.where, str_cat("LoadModule ", d.args[0], ": ", *reason,
+                                  "; not loaded, and its <IfModule> sections count as absent"));
+            return {};
+        }
+    }
     if (!options_.load_module) {
         if (is_module) {
             return error_at(d.where, str_cat("LoadModule: ", d.args[0],
@@ -285,7 +281,7 @@ Result<void> ConfigBuilder::check_section(ContextKind kind, const Token& name, c
     const std::string label = str_cat("<", context_name(kind), ">");
     if ((allowed & context_bit(here)) == 0) {
         return error_at(name.where, str_cat(label, " is not allowed in ", where_in(here), " (allowed in: ",
-                                            allowed_contexts(allowed), ")"));
+                                            context_list(allowed), ")"));
     }
     const auto arg_error = [&](std::size_t i, std::string_view message) {
         return error_at(location_of(name, args, i), str_cat(label, ": ", message));

@@ -6,6 +6,7 @@
 
 #include "base/strings.hpp"
 #include "config/directive_tables.hpp"
+#include "config/values.hpp"
 
 namespace ward::config {
 namespace {
@@ -84,6 +85,18 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::span<const std::string_view> builtin_modules() noexcept { return kBuiltinModules; }
 
+std::string context_list(ContextMask mask) {
+    std::string out;
+    for (const auto kind : {ContextKind::server, ContextKind::global, ContextKind::virtual_host, ContextKind::anonymous,
+                            ContextKind::directory, ContextKind::limit}) {
+        if ((mask & context_bit(kind)) != 0) {
+            out += out.empty() ? "" : ", ";
+            out += kind == ContextKind::server ? std::string("server config") : str_cat("<", context_name(kind), ">");
+        }
+    }
+    return out;
+}
+
 std::string_view status_name(Status status) noexcept {
     switch (status) {
         case Status::implemented:
@@ -125,6 +138,28 @@ std::optional<std::string_view> foreign_module_for(std::string_view directive) n
         if (istarts_with(directive, prefix) && directive.size() > prefix.size()) {
             return module;
         }
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> unprovided_security(std::string_view directive, std::span<const std::string_view> args) {
+    const bool on = !args.empty() && parse_bool(args[0]).value_or(false);
+    const bool not_off = args.empty() || parse_bool(args[0]).value_or(true);
+    if ((iequals(directive, "TLSEngine") && on) || (iequals(directive, "TLSRequired") && not_off)) {
+        return std::string("wardftpd has no TLS: logins and data go in clear text");
+    }
+    if ((iequals(directive, "WrapEngine") && on) || istarts_with(directive, "TCPAccessFiles") ||
+        iequals(directive, "TCPUserAccessFiles") || iequals(directive, "TCPGroupAccessFiles") ||
+        (istarts_with(directive, "Wrap") && directive.size() > 6 &&
+         iequals(directive.substr(directive.size() - 6), "Tables"))) {
+        return std::string("these host access rules (mod_wrap) are not enforced; write them as <Limit LOGIN> "
+                           "Allow/Deny rules");
+    }
+    if ((iequals(directive, "BanEngine") && on) || iequals(directive, "BanOnEvent")) {
+        return std::string("mod_ban's bans are not enforced; MaxLoginAttempts and MaxConnectionRate apply");
+    }
+    if (iequals(directive, "QuotaEngine") && on) {
+        return std::string("quotas are not enforced; use filesystem quotas");
     }
     return std::nullopt;
 }

@@ -51,6 +51,8 @@ enum class Status : std::uint8_t {
     refused,      // an error naming `note`: ProFTPD's meaning would weaken a security property
 };
 [[nodiscard]] std::string_view status_name(Status status) noexcept;
+// "server config, <VirtualHost>, <Global>": the contexts of a mask, in ProFTPD's words.
+[[nodiscard]] std::string context_list(ContextMask mask);
 
 // A non-repeatable directive given twice in one context: ProFTPD keeps both and its readers take the first
 // (find_config), except where the value lands in the server record (Port, ServerName): the last. wardftpd keeps
@@ -82,6 +84,11 @@ struct DirectiveSpec {
 [[nodiscard]] bool is_builtin_module(std::string_view name) noexcept;
 // The module of a well-known ProFTPD directive that wardftpd does not have ("TLSEngine" -> "mod_tls.c").
 [[nodiscard]] std::optional<std::string_view> foreign_module_for(std::string_view directive) noexcept;
+// A line of a skipped <IfModule> section that asks for a security property wardftpd does not provide
+// (TLSRequired, TLSEngine on, mod_wrap and mod_ban rules, QuotaEngine on): what is not provided, for a loud
+// warning at -t and start-up. Nothing for any other line.
+[[nodiscard]] std::optional<std::string> unprovided_security(std::string_view directive,
+                                                             std::span<const std::string_view> args);
 // "mod_x" -> "mod_x.c"; names already ending in ".c" are returned as they are.
 [[nodiscard]] std::string module_file_name(std::string_view name);
 

@@ -22,6 +22,7 @@ Result<config::Config> load(const CommandLine& cli, std::string_view embedded_de
     config::LoadOptions options;
     options.defines = cli.defines;
     options.load_module = modules::parse_time_loader();
+    options.module_unavailable = modules::parse_time_unavailable();
     if (cli.config_file) {
         return config::load_file(*cli.config_file, options);
     }

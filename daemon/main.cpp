@@ -292,6 +292,7 @@ int run(std::span<const char* const> args) {
     ConfigSource source;
     source.options.defines = cli->defines;
     source.options.load_module = ward::modules::parse_time_loader();
+    source.options.module_unavailable = ward::modules::parse_time_unavailable();
     std::string banner;
     if (cli->config_file) {
         source.path = *cli->config_file;
