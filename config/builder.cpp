@@ -209,7 +209,8 @@ Result<void> ConfigBuilder::directive(const Token& name, const std::vector<Token
     return {};
 }
 
-Result<void> ConfigBuilder::repeated(Frame& frame, const DirectiveSpec& spec, Location first, Directive later) {
+Result<void> ConfigBuilder::repeated(Frame& frame, const DirectiveSpec& spec, const Location& first,
+                                     Directive later) {
     auto& list = frame.context.directives;
     const auto earlier = std::find_if(list.begin(), list.end(), [&](const Directive& d) { return d.name == spec.name; });
     const bool last_wins = spec.precedence == Precedence::last && earlier != list.end();

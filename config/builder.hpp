@@ -59,7 +59,8 @@ private:
     };
     [[nodiscard]] Result<void> count(const Location& where);
     [[nodiscard]] Result<void> load_module(const DirectiveSpec& spec, const Directive& d);
-    [[nodiscard]] Result<void> repeated(Frame& frame, const DirectiveSpec& spec, Location first, Directive later);
+    [[nodiscard]] Result<void> repeated(Frame& frame, const DirectiveSpec& spec, const Location& first,
+                                        Directive later);
     [[nodiscard]] Result<void> check_section(ContextKind kind, const Token& name, const std::vector<Token>& args) const;
     [[nodiscard]] Error unknown_directive(const Token& name) const;
 

@@ -307,10 +307,11 @@ void add_core(std::vector<DirectiveSpec>& out) {
 
     // mod_ls.c
     out.push_back(flag("ShowSymlinks", "mod_ls.c", cx::servers_anon_dir));
-    out.push_back(pending(make("ListOptions", "mod_ls.c", cx::servers_anon_dir, 1, kAnyNumber,
+    out.push_back(no_effect(make("ListOptions", "mod_ls.c", cx::servers_anon_dir, 1, kAnyNumber,
                               "ListOptions \"-options\" [strict] [maxdepth N] [maxfiles N] [maxdirs N]",
                               list_options_args),
-                         "branch verbs (issue 12 item 8: LIST options per ListOptions)"));
+                           "LIST and NLST take the client's own options only; these defaults and limits are not "
+                           "applied"));
 
     // mod_log.c
     out.push_back(log_path("SystemLog", "mod_log.c", cx::server));
