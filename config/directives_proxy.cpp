@@ -52,14 +52,13 @@ void add_proxy(std::vector<DirectiveSpec>& out) {
     out.push_back(make("ProxyProtocolVersion", "mod_proxy_protocol.c", cx::servers, 1, 1,
                        "ProxyProtocolVersion haproxyV1|haproxyV2",
                        each(words_check({"haproxyV1", "haproxyV2", "protocolV1", "protocolV2"}))));
-    // mod_proxy_protocol's one option, UseProxiedServerAddress, picks the <VirtualHost> by the address the
-    // client dialled at the proxy; the master picks it before any header is read, so it is refused.
-    out.push_back(make("ProxyProtocolOptions", "mod_proxy_protocol.c", cx::servers, 1, kAnyNumber,
-                       "ProxyProtocolOptions (no option is supported)",
-                       [](std::span<const std::string> args) -> std::optional<ArgProblem> {
-                           return ArgProblem{0, str_cat("'", args[0], "' is not supported: the <VirtualHost> is "
-                                                        "chosen by the address the proxy connected to")};
-                       }));
+    // mod_proxy_protocol's one option picks the <VirtualHost> by the address the client dialled at the proxy;
+    // the master picks it before any header is read.
+    out.push_back(refused(make("ProxyProtocolOptions", "mod_proxy_protocol.c", cx::servers, 1, kAnyNumber,
+                               "ProxyProtocolOptions UseProxiedServerAddress",
+                               each(words_check({"UseProxiedServerAddress"}))),
+                          "the <VirtualHost> is chosen by the address the proxy connected to, before the PROXY "
+                          "header is read"));
     out.push_back(make("ProxyProtocolTrustedProxies", "mod_proxy_protocol.c", cx::servers, 1, kAnyNumber,
                        "ProxyProtocolTrustedProxies all|address[/bits][,...] ...", trusted_proxies, true));
 }
