@@ -39,6 +39,7 @@ struct ServerRuntime {
 };
 
 struct Policies {
+    sandbox::CompiledPolicy master;  // the master installs it on itself after start-up
     sandbox::CompiledPolicy monitor;
     sandbox::CompiledPolicy worker_preauth;
     sandbox::CompiledPolicy worker_postauth;

@@ -224,6 +224,15 @@ int serve(const ward::daemon::CommandLine& cli, ConfigSource source, const std::
             return kStartupError;
         }
     }
+    if (auto confined = master.confine(); !confined) {
+        const std::string message = str_cat("wardftpd: ", confined.error().message, "\n");
+        ward::log::error(confined.error().message);
+        report_ready(detached.ready_fd, message);
+        if (foreground) {
+            err(message);
+        }
+        return kStartupError;
+    }
     std::string where;
     for (const auto& point : master.listening()) {
         where += str_cat(where.empty() ? "" : ", ", point.address, " port ", point.port);

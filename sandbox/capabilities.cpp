@@ -184,6 +184,10 @@ CapabilitySet monitor_capabilities(CapabilitySet session) noexcept { return sess
 
 CapabilitySet master_capabilities(CapabilitySet session) noexcept { return monitor_capabilities(session); }
 
+CapabilitySet exec_helper_capabilities() noexcept {
+    return CapabilitySet::of({CAP_SETUID, CAP_SETGID, CAP_KILL, CAP_SETPCAP});
+}
+
 // ---- applying ----
 
 namespace {

@@ -88,6 +88,9 @@ struct KeptCapability {
 [[nodiscard]] CapabilitySet monitor_capabilities(CapabilitySet session) noexcept;
 // The master forks every monitor, so it holds what they hold; nothing more.
 [[nodiscard]] CapabilitySet master_capabilities(CapabilitySet session) noexcept;
+// The process the master forks to run ExecOnEvent/ExecOnRestart hooks: it sets each hook's ids (CAP_SETUID,
+// CAP_SETGID), empties its bounding set (CAP_SETPCAP) and ends it on ExecTimeout (CAP_KILL); nothing else.
+[[nodiscard]] CapabilitySet exec_helper_capabilities() noexcept;
 
 // ---- applying ----
 

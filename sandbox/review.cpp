@@ -22,6 +22,7 @@ std::string capability_roles() {
     const CapabilitySet session = session_capabilities({});
     std::string out = "| role | CapPrm = CapEff = CapBnd | capabilities |\n|---|---|---|\n";
     out += role_row("master", master_capabilities(session));
+    out += role_row("exec_helper (master's hooks)", exec_helper_capabilities());
     out += role_row("monitor", monitor_capabilities(session));
     out += role_row("worker_preauth", CapabilitySet{});
     out += role_row("worker_postauth", CapabilitySet{});

@@ -38,6 +38,15 @@ def security_md_capability_sets():
     return sets
 
 
+def security_md_role_capabilities():
+    """SECURITY.md's generated 'capabilities:roles' table: {role: CapEff as int}."""
+    with open(os.path.join(wardtest.SOURCE_DIR, "SECURITY.md"), encoding="utf-8") as f:
+        text = f.read()
+    block = text.split("<!-- capabilities:roles -->", 1)[1].split("<!-- /capabilities -->", 1)[0]
+    return {row.group(1): int(row.group(2), 16)
+            for row in re.finditer(r"^\| ([^|]+?) \| `([0-9a-f]{16})` \|", block, re.M)}
+
+
 class DaemonProcesses(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory(prefix="daemon-proc-")
@@ -160,6 +169,67 @@ class DaemonProcesses(unittest.TestCase):
                 self.assertEqual(status["NoNewPrivs"], "1")
                 self.assertEqual(status["Seccomp"], "2")
                 ftp.quit()
+
+    def assert_role(self, status, role):
+        """Seccomp filter, no_new_privs and the role's documented capability sets (root runs only)."""
+        self.assertEqual(status["Seccomp"], "2", role)
+        self.assertEqual(status["NoNewPrivs"], "1", role)
+        if ROOT:
+            documented = security_md_role_capabilities()[role]
+            for field in ("CapEff", "CapPrm", "CapBnd"):
+                self.assertEqual(int(status[field], 16), documented, "%s %s" % (role, field))
+            self.assertEqual(int(status["CapInh"], 16), 0, role)
+            self.assertEqual(int(status["CapAmb"], 16), 0, role)
+
+    def test_master_confines_itself_and_its_hook_helper_and_still_reloads(self):
+        # The running master: seccomp, no_new_privs and SECURITY.md's master set, read from /proc. Its mod_exec
+        # helper (ExecOnRestart, fired by SIGHUP) reports its parent's status, which is the helper's own. The
+        # reload itself, new sessions and hooks still work under that confinement.
+        from test_exec_directives import ExecSetup
+        setup = ExecSetup()
+        self.addCleanup(setup.cleanup)
+        port = wardtest.free_port()
+        daemon = wardtest.Daemon(setup.config(port, ["ExecEngine on",
+                                                     "ExecOnRestart %s" % setup.hook("restart")]), port=port)
+        daemon.start()
+        self.addCleanup(daemon.stop)
+        self.assert_role(wardtest.proc_status(daemon.proc.pid), "master")
+        os.kill(daemon.proc.pid, signal.SIGHUP)
+        event = setup.wait_for(lambda e: e["point"] == "restart")
+        helper = event["parent_proc"]
+        self.assertEqual(helper["Seccomp"], "2")
+        self.assertEqual(helper["NoNewPrivs"], "1")
+        if ROOT:
+            self.assertEqual(helper["Uid"].split(), ["0"] * 4)
+            documented = security_md_role_capabilities()["exec_helper (master's hooks)"]
+            for field in ("CapEff", "CapPrm", "CapBnd"):
+                self.assertEqual(int(helper[field], 16), documented, field)
+        wardtest.wait_for(lambda: "configuration reloaded from" in daemon.log(), 10, "the reload")
+        self.assertIsNone(daemon.proc.poll())
+        ftp = ftplib.FTP()
+        ftp.connect(wardtest.LOOPBACK, port, timeout=10)
+        self.assertTrue(ftp.login("alice", "pw").startswith("230"))
+        self.assertEqual(ftp.nlst(), ["hello.txt", "private"])
+        ftp.quit()
+        self.assert_role(wardtest.proc_status(daemon.proc.pid), "master")
+
+    def test_a_reload_needing_a_capability_the_master_gave_up_is_refused(self):
+        if not ROOT:
+            self.skipTest("capabilities are only held when the daemon runs as root")
+        from test_exec_directives import ExecSetup
+        setup = ExecSetup()
+        self.addCleanup(setup.cleanup)
+        port = wardtest.free_port()
+        daemon = wardtest.Daemon(setup.config(port, []), port=port)
+        daemon.start()
+        self.addCleanup(daemon.stop)
+        with open(daemon.command()[-1], "a", encoding="utf-8") as f:
+            f.write("CapabilitiesSet +CAP_FOWNER\n")
+        os.kill(daemon.proc.pid, signal.SIGHUP)
+        wardtest.wait_for(lambda: "CAP_FOWNER, which the running master gave up after start-up" in daemon.log(), 10,
+                          "the refused reload")
+        self.assertIsNone(daemon.proc.poll())
+        self.assert_role(wardtest.proc_status(daemon.proc.pid), "master")
 
     def start_download(self, ftp, name):
         """Starts RETR of `name`, reads its first MiB; returns (data socket, running digest, bytes read)."""
