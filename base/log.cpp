@@ -90,7 +90,18 @@ bool enabled(Level level, int detail) noexcept {
 
 void write(Level level, std::string_view message) noexcept {
     const State& s = state();
-    if (s.sink.kind == Sink::Kind::none || s.sink.fd < 0) {
+    if (s.sink.kind == Sink::Kind::forward) {
+        if (s.sink.forward != nullptr) {
+            s.sink.forward(level, message);
+        }
+        return;
+    }
+    write_from(Origin{s.role.data(), static_cast<int>(::getpid())}, level, message);
+}
+
+void write_from(const Origin& origin, Level level, std::string_view message) noexcept {
+    const State& s = state();
+    if (s.sink.kind == Sink::Kind::none || s.sink.kind == Sink::Kind::forward || s.sink.fd < 0) {
         return;
     }
     try {
@@ -98,7 +109,7 @@ void write(Level level, std::string_view message) noexcept {
         line.reserve(message.size() + 80);
         const std::string escaped = escape_for_log(message);
         if (s.sink.kind == Sink::Kind::syslog) {
-            line = str_cat('<', syslog_priority(level), ">wardftpd[", ::getpid(), "]: ", s.role.data(), ": ",
+            line = str_cat('<', syslog_priority(level), ">wardftpd[", origin.pid, "]: ", origin.role, ": ",
                            escaped);
             (void)::send(s.sink.fd, line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
             return;
@@ -116,8 +127,8 @@ void write(Level level, std::string_view message) noexcept {
         millis[2] = static_cast<char>('0' + (ms / 10) % 10);
         millis[3] = static_cast<char>('0' + ms % 10);
         millis[4] = '\0';
-        line = str_cat(std::string_view(stamp.data(), len), std::string_view(millis), " wardftpd[", ::getpid(), "] ",
-                       s.role.data(), " ", level_name(level), ": ", escaped, '\n');
+        line = str_cat(std::string_view(stamp.data(), len), std::string_view(millis), " wardftpd[", origin.pid, "] ",
+                       origin.role, " ", level_name(level), ": ", escaped, '\n');
         write_whole(s.sink.fd, line);
     } catch (...) {
         // Out of memory while logging: drop the line rather than fail the caller.

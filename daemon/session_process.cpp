@@ -59,6 +59,10 @@ void run_session_process(const DaemonContext& context, const ServerRuntime& runt
     setup.facts.local_port = connection.local_port;
     setup.facts.session_pid = ::getpid();
     setup.rules = runtime.login_rules.get();
+    setup.worker_log = monitor::WorkerLog([&runtime](const monitor::SessionFacts& facts) {
+        const config::Context* anon = facts.anonymous ? runtime.server->anonymous_for(facts.login_name) : nullptr;
+        return runtime.transfer_log_for(anon);
+    });
     // ExecOnConnect runs here, before the pre-auth worker exists: its sendStdout lines precede the banner.
     SessionHooks hooks(context, runtime);
     std::vector<std::string> connect_lines;

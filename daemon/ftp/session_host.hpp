@@ -92,6 +92,10 @@ public:
     // come here; the worker binds those itself.
     virtual Result<UniqueFd> privileged_data_socket(std::uint16_t local_port) = 0;
 
+    // TransferLog: one finished transfer's xferlog line (with its line end). wardftpd's worker holds no log
+    // descriptor and sends it to its monitor, which writes it.
+    virtual void log_transfer(std::string_view line) = 0;
+
     // The session is over (QUIT, timeout, error); `reason` is %E.
     virtual void session_ended(std::string_view reason) = 0;
 };

@@ -157,6 +157,16 @@ std::string SessionMonitor::run() {
 
 SessionMonitor::Next SessionMonitor::handle(ipc::Received received) {
     const ipc::MessageType type = ipc::type_of(received.message);
+    // Log records come in any phase and are never answered; WorkerLog refuses what a phase may not send.
+    if (const auto* record = std::get_if<ipc::LogRecord>(&received.message); record != nullptr && !received.fd.valid()) {
+        auto written = setup_.worker_log.write(*record, setup_.facts, worker_.pid, phase_ == Phase::postauth);
+        if (written) {
+            return Next::carry_on;
+        }
+        log::error("worker sent ", written.error().message, "; ending the session");
+        end_session("protocol violation", true);
+        return Next::end;
+    }
     std::size_t index = 0;
     const Permission* permission = nullptr;
     for (; index < kRequestTable.size(); ++index) {

@@ -11,6 +11,7 @@
 #include "daemon/monitor/login_rules.hpp"
 #include "daemon/monitor/request_table.hpp"
 #include "daemon/monitor/session_facts.hpp"
+#include "daemon/monitor/worker_log.hpp"
 #include "daemon/monitor/worker_launcher.hpp"
 
 namespace ward::monitor {
@@ -21,6 +22,7 @@ struct MonitorSetup {
     const LoginRules* rules = nullptr;
     WorkerLauncher* launcher = nullptr;
     HookDispatcher* hooks = nullptr;  // nullptr: the configuration has no hooks
+    WorkerLog worker_log;             // writes the workers' log and TransferLog records
     // A failed login is answered no sooner than this after the request: the reply time says nothing
     // about whether the user exists or how its password is hashed.
     std::chrono::milliseconds failed_login_floor{500};

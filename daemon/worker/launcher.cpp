@@ -13,6 +13,7 @@
 #include "base/strings.hpp"
 #include "base/sys.hpp"
 #include "daemon/ftp/session.hpp"
+#include "daemon/ipc/log_record.hpp"
 #include "daemon/session_config.hpp"
 #include "daemon/worker/module_loader.hpp"
 #include "daemon/worker/monitor_client.hpp"
@@ -25,15 +26,17 @@ constexpr rlim_t kPreauthFiles = 32;
 constexpr rlim_t kPostauthFiles = 1024;
 constexpr int kSetupFailed = 3;
 
-// stdin and stdout point at /dev/null in every worker, so no library write can reach a socket.
+// stdin, stdout and stderr point at /dev/null in every worker, so no library write can reach a socket and no
+// worker holds the daemon's log (in the foreground stderr is the log). Log lines go to the monitor
+// (forward_logs_to). Sanitizer builds keep stderr for the sanitizers' own reports.
 void null_stdio() {
     const int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
     if (null >= 0) {
         ::dup2(null, 0);
         ::dup2(null, 1);
-        if (log::sink().kind != log::Sink::Kind::stderr_stream) {
-            ::dup2(null, 2);
-        }
+#ifndef WARD_SANITIZER_BUILD
+        ::dup2(null, 2);
+#endif
         if (null > 2) {
             ::close(null);
         }
@@ -81,15 +84,9 @@ SandboxedLauncher::SandboxedLauncher(const daemon::DaemonContext& context, const
                                      Connection connection, std::vector<std::string> connect_lines)
     : context_(context), runtime_(runtime), connection_(std::move(connection)), connect_lines_(std::move(connect_lines)) {}
 
-std::vector<int> SandboxedLauncher::kept_fds(int channel_fd, int transfer_log_fd) const {
-    std::vector<int> keep{0, 1, 2, connection_.control_fd, channel_fd};
-    if (log::sink().fd > 2) {
-        keep.push_back(log::sink().fd);
-    }
-    if (transfer_log_fd >= 0) {
-        keep.push_back(transfer_log_fd);
-    }
-    return keep;
+// No log descriptor: SystemLog, syslog and TransferLog lines travel over the channel (forward_logs_to).
+std::vector<int> SandboxedLauncher::kept_fds(int channel_fd) const {
+    return {0, 1, 2, connection_.control_fd, channel_fd};
 }
 
 Result<monitor::StartedWorker> SandboxedLauncher::start_preauth(ipc::Channel worker_end) {
@@ -113,6 +110,7 @@ Result<monitor::StartedWorker> SandboxedLauncher::start_postauth(ipc::Channel wo
 void SandboxedLauncher::run_preauth(ipc::Channel channel) {
     reset_signals();
     log::set_role(str_cat("worker ", connection_.client_address));
+    ipc::forward_logs_to(channel.fd());
     null_stdio();
     ftp::SessionSettings settings =
         daemon::session_settings(*runtime_.server, nullptr, connection_.local_address, -1);
@@ -120,7 +118,7 @@ void SandboxedLauncher::run_preauth(ipc::Channel channel) {
 
     sandbox::ChildSpec spec;
     spec.role = "pre-auth worker";
-    spec.keep_fds = kept_fds(channel.fd(), -1);
+    spec.keep_fds = kept_fds(channel.fd());
     spec.rlimits = {{RLIMIT_NOFILE, kPreauthFiles, kPreauthFiles}, {RLIMIT_CORE, 0, 0}};
     spec.parent_death_signal = SIGKILL;  // a worker never outlives its monitor
     if (context_.privileged) {
@@ -152,6 +150,7 @@ void SandboxedLauncher::run_postauth(ipc::Channel channel, const monitor::PostAu
                                      const ftp::HandoverState& state) {
     reset_signals();
     log::set_role(str_cat("worker ", connection_.client_address, " ", plan.identity.user));
+    ipc::forward_logs_to(channel.fd());
     null_stdio();
     const config::Server& server = *runtime_.server;
     const config::Context* anon = plan.anonymous ? server.anonymous_for(plan.identity.login_name) : nullptr;
@@ -159,7 +158,7 @@ void SandboxedLauncher::run_postauth(ipc::Channel channel, const monitor::PostAu
 
     ftp::PostAuthSession post;
     post.identity = plan.identity;
-    post.settings = daemon::session_settings(server, anon, connection_.local_address, transfer_log);
+    post.settings = daemon::session_settings(server, anon, connection_.local_address, transfer_log >= 0);
     post.policy = daemon::access_policy(server, anon, plan.identity, plan.account.group_names,
                                         connection_.client_address);
     post.names = context_.names;
@@ -170,7 +169,7 @@ void SandboxedLauncher::run_postauth(ipc::Channel channel, const monitor::PostAu
     if (!modules) {
         setup_failed("post-auth worker", modules.error());
     }
-    spec.keep_fds = kept_fds(channel.fd(), transfer_log);
+    spec.keep_fds = kept_fds(channel.fd());
     for (const int fd : modules->fds()) {
         spec.keep_fds.push_back(fd);
     }

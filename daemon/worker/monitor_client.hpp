@@ -23,6 +23,7 @@ public:
     [[nodiscard]] bool wants_hook(exec::HookPoint point, std::string_view command) const override;
     std::vector<std::string> run_hooks(exec::HookPoint point, const exec::CommandEvent& event) override;
     Result<UniqueFd> privileged_data_socket(std::uint16_t local_port) override;
+    void log_transfer(std::string_view line) override;
     void session_ended(std::string_view reason) override;
 
     [[nodiscard]] int monitor_fd() const noexcept { return channel_.fd(); }

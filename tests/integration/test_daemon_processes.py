@@ -16,6 +16,8 @@ import pwd
 import re
 import shutil
 import signal
+import stat
+import struct
 import tempfile
 import unittest
 
@@ -230,6 +232,82 @@ class DaemonProcesses(unittest.TestCase):
                           "the refused reload")
         self.assertIsNone(daemon.proc.poll())
         self.assert_role(wardtest.proc_status(daemon.proc.pid), "master")
+
+    # ---- logging through the monitor (issue 13 item 2) ----
+
+    def assert_holds_no_log(self, server, pid, role):
+        """No descriptor of `pid` is a log: no writable regular file at all (so no SystemLog, TransferLog or
+        foreground stderr log to write, ftruncate or clear O_APPEND on), no datagram socket (/dev/log), and
+        its only sockets are its control connection and its monitor channel."""
+        logs = {os.path.realpath(p) for p in (server.system_log, server.transfer_log, server._stderr_path) if p}
+        sockets = []
+        for fd in os.listdir("/proc/%d/fd" % pid):
+            path = "/proc/%d/fd/%s" % (pid, fd)
+            target = os.readlink(path)
+            self.assertNotIn(target, logs, "%s fd %s" % (role, fd))
+            if target.startswith("socket:"):
+                sockets.append(target)
+                continue
+            with open("/proc/%d/fdinfo/%s" % (pid, fd)) as f:
+                flags = int(f.readline().split()[1], 8)
+            if stat.S_ISREG(os.stat(path).st_mode):
+                self.assertEqual(flags & os.O_ACCMODE, os.O_RDONLY, "%s fd %s -> %s is writable" % (role, fd, target))
+        self.assertEqual(len(sockets), 2, "%s sockets: %r" % (role, sockets))
+        inodes = {s[len("socket:["):-1] for s in sockets}
+        with open("/proc/%d/net/unix" % pid) as f:
+            for line in f.readlines()[1:]:
+                fields = line.split()
+                if fields[6] in inodes:
+                    self.assertEqual(fields[4], "0005", "%s holds a non-SEQPACKET unix socket (syslog?)" % role)
+
+    def test_workers_hold_no_log_descriptor_and_their_lines_arrive_through_the_monitor(self):
+        with self.server(system_log=True, transfer_log=True) as server:
+            ftp = ftplib.FTP()
+            ftp.connect(server.host, server.port, timeout=10)
+            _, preauth = self.processes(server, ftp)
+            self.assert_holds_no_log(server, preauth, "pre-auth worker")
+            self.assertEqual(ftp.login("alice", "alice-pw"), "230 User alice logged in")
+            _, postauth = self.processes(server, ftp, ALICE_UID)
+            self.assert_holds_no_log(server, postauth, "post-auth worker")
+            got = []
+            ftp.retrbinary("RETR alice.txt", got.append)
+            self.assertEqual(b"".join(got), b"alice's file\n")
+            ftp.quit()
+            # The post-auth worker's own line (its pid and role), written by its monitor; the xferlog line too.
+            server.wait_for_log("wardftpd[%d] worker 127.0.0.1 alice info: RETR " % postauth)
+            wardtest.wait_for(lambda: any(line.endswith(" alice ftp 0 * c") and "/alice.txt " in line
+                                          for line in server.transfer_log_lines()), 10, "the xferlog line")
+
+    def test_a_forged_log_record_stays_one_escaped_line_and_a_forged_transfer_line_ends_the_session(self):
+        if not ROOT:
+            self.skipTest("taking a worker's descriptor needs CAP_SYS_PTRACE")
+        from test_adversarial import Adversarial
+
+        def record(kind, level, text):
+            body = struct.pack("<BBI", kind, level, len(text)) + text
+            return struct.pack("<BBHI", 1, 6, 0, len(body)) + body
+
+        with self.server(system_log=True, transfer_log=True) as server:
+            ftp = ftplib.FTP()
+            ftp.connect(server.host, server.port, timeout=10)
+            _, worker = self.processes(server, ftp)
+            forged = b"forged\n2026-01-01 00:00:00,000 wardftpd[1] master notice: root logged in\x1b[2J\r"
+            with Adversarial.steal_channel(self, worker) as channel:
+                channel.send(record(0, 2, forged))
+                server.wait_for_log("forged")
+                line = [l for l in server.system_log_text().splitlines() if "forged" in l]
+                self.assertEqual(len(line), 1, line)
+                self.assertTrue(line[0].endswith("wardftpd[%d] worker 127.0.0.1 notice: forged\\x0a2026-01-01 "
+                                                 "00:00:00,000 wardftpd[1] master notice: root logged in\\x1b[2J"
+                                                 "\\x0d" % worker), line[0])
+                self.assertNotIn("root logged in", "".join(l for l in server.system_log_text().splitlines()
+                                                           if l.startswith("2026-01-01")))
+                self.assertTrue(ftp.sendcmd("NOOP").startswith("200"))  # a log record is not a violation
+                channel.send(record(1, 3, b"Thu Jan  1 00:00:00 2026 1 10.0.0.1 1 /etc/shadow b _ o r root ftp 0 * c"))
+            self.assertEqual(ftp.file.readline(), "421 Service not available, closing control connection\n")
+            ftp.close()
+            server.wait_for_log("worker sent a TransferLog line before login; ending the session")
+            self.assertEqual(server.transfer_log_lines(), [])
 
     def start_download(self, ftp, name):
         """Starts RETR of `name`, reads its first MiB; returns (data socket, running digest, bytes read)."""
