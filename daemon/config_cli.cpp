@@ -7,6 +7,7 @@
 #include "config/load.hpp"
 #include "config/server.hpp"
 #include "daemon/daemon_context.hpp"
+#include "daemon/master/self_confine.hpp"
 #include "exec/hook_config.hpp"
 #include "modules/module_set.hpp"
 #include "sandbox/capabilities.hpp"
@@ -31,7 +32,7 @@ Result<config::Config> load(const CommandLine& cli, std::string_view embedded_de
 // -t -d 5: what each process role may do under this configuration, as a reviewer reads it.
 void print_roles(const config::ServerSet& servers) {
     out("\nProcess roles:\n");
-    out("  master: root (or the launching user); capabilities: every one it was started with\n");
+    out("  master: root (or the launching user); after start-up the union of the session monitors' sets below\n");
     for (const auto& server : servers.servers()) {
         const config::Directive* name = server.get("ServerName");
         auto caps = server_session_capabilities(server);
@@ -84,6 +85,18 @@ std::optional<int> run_config_mode(const CommandLine& cli, std::string_view embe
         return 1;
     }
     out("Syntax OK\n");
+    // Start-up logs the same lines (daemon/main.cpp): which confinement each role gets on this kernel.
+    auto plan = master::confinement_plan(*servers);
+    if (!plan) {
+        err(str_cat("wardftpd: ", plan.error().message, "\n"));
+        return 1;
+    }
+    for (const auto& line : plan->roles) {
+        err(str_cat("wardftpd: confinement: ", line, "\n"));
+    }
+    for (const auto& line : plan->warnings) {
+        err(str_cat("wardftpd: warning: ", line, "\n"));
+    }
     if (cli.debug_level >= 5) {
         print_roles(*servers);
     }

@@ -233,6 +233,14 @@ int serve(const ward::daemon::CommandLine& cli, ConfigSource source, const std::
         }
         return kStartupError;
     }
+    if (auto plan = ward::master::confinement_plan(*master.context().servers); plan) {  // the lines -t prints
+        for (const auto& line : plan->roles) {
+            ward::log::notice("confinement: ", line);
+        }
+        for (const auto& line : plan->warnings) {
+            ward::log::warning(line);
+        }
+    }
     std::string where;
     for (const auto& point : master.listening()) {
         where += str_cat(where.empty() ? "" : ", ", point.address, " port ", point.port);

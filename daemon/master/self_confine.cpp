@@ -1,9 +1,11 @@
 #include "daemon/master/self_confine.hpp"
 
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include "base/strings.hpp"
 #include "base/sys.hpp"
+#include "sandbox/landlock.hpp"
 #include "sandbox/policies.hpp"
 
 namespace ward::master {
@@ -24,6 +26,24 @@ sandbox::CapabilitySet master_capability_set(const daemon::DaemonContext& contex
         kept = kept | sandbox::master_capabilities(runtime.session_caps);
     }
     return kept;
+}
+
+Result<sandbox::ConfinementPlan> confinement_plan(const config::ServerSet& servers) {
+    sandbox::ConfinementFacts facts;
+    facts.privileged = ::geteuid() == 0;
+    facts.landlock_abi = sandbox::landlock_abi();
+    for (const auto& server : servers.servers()) {
+        auto session = daemon::server_session_capabilities(server);
+        if (!session) {
+            return std::move(session).error();
+        }
+        const config::Directive* name = server.get("ServerName");
+        facts.monitors.push_back({str_cat(name == nullptr ? std::string("main server") : name->args.at(0), ", port ",
+                                          server.port()),
+                                  sandbox::monitor_capabilities(*session)});
+        facts.master = facts.master | sandbox::master_capabilities(*session);
+    }
+    return sandbox::confinement_plan(facts);
 }
 
 Result<SelfConfinement> confine_master(const daemon::DaemonContext& context) {

@@ -8,11 +8,16 @@
 #include "base/result.hpp"
 #include "daemon/daemon_context.hpp"
 #include "sandbox/capabilities.hpp"
+#include "sandbox/confinement_plan.hpp"
 
 namespace ward::master {
 
 // What the master keeps for `context`: every monitor it forks takes its set from the master's.
 [[nodiscard]] sandbox::CapabilitySet master_capability_set(const daemon::DaemonContext& context) noexcept;
+
+// What -t prints and start-up logs about each role's confinement (sandbox/confinement_plan.hpp), for these
+// servers run by this user on this kernel. An error if a server's CapabilitiesSet is invalid.
+[[nodiscard]] Result<sandbox::ConfinementPlan> confinement_plan(const config::ServerSet& servers);
 
 struct SelfConfinement {
     sandbox::CapabilitySet kept;  // what the master still holds (empty when unprivileged)

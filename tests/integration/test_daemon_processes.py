@@ -18,6 +18,7 @@ import shutil
 import signal
 import stat
 import struct
+import subprocess
 import tempfile
 import unittest
 
@@ -232,6 +233,49 @@ class DaemonProcesses(unittest.TestCase):
                           "the refused reload")
         self.assertIsNone(daemon.proc.poll())
         self.assert_role(wardtest.proc_status(daemon.proc.pid), "master")
+
+    # ---- Landlock missing (issue 13 item 8) ----
+
+    def test_t_names_each_roles_confinement_and_missing_landlock_is_a_start_up_warning(self):
+        roles = ("master: ", "mod_exec helper (ExecOnEvent, ExecOnRestart): ", "session monitor (", "pre-auth worker: ",
+                 "post-auth worker: ", "hooks: ")
+        checked = subprocess.run([wardtest.WARDFTPD, "-t"], capture_output=True, text=True)
+        self.assertEqual(checked.returncode, 0, checked.stderr)
+        for role in roles:
+            self.assertIn("wardftpd: confinement: " + role, checked.stderr)
+        with open("/sys/kernel/security/lsm") if os.path.exists("/sys/kernel/security/lsm") else open(os.devnull) as f:
+            if "landlock" in f.read():
+                self.assertIn("Landlock ABI ", checked.stderr)
+                self.assertNotIn("warning: Landlock is not available", checked.stderr)
+        # The same daemon on a kernel without Landlock (its calls answer ENOSYS), run by an ordinary user: -t and
+        # the start-up log both say so at warning level, and the daemon still serves.
+        tmp = tempfile.mkdtemp(prefix="no-landlock-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        os.chmod(tmp, 0o755)
+        wrapper = os.path.join(tmp, "wardftpd")
+        with open(wrapper, "w") as f:
+            f.write('#!/bin/sh\nexec %s %s "$@"\n' % (os.path.join(wardtest.BIN_DIR, "without_landlock"),
+                                                     wardtest.WARDFTPD))
+        os.chmod(wrapper, 0o755)
+        warning = ("Landlock is not available on this kernel and the daemon runs without root: workers get no "
+                   "file-system fence (no chroot either)")
+        as_user = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"] if ROOT else []
+        checked = subprocess.run(as_user + [wrapper, "-t"], capture_output=True, text=True)
+        self.assertEqual(checked.returncode, 0, checked.stderr)
+        self.assertIn("wardftpd: warning: " + warning, checked.stderr)
+        self.assertIn("pre-auth worker: the launching uid, no chroot, no Landlock;", checked.stderr)
+        real = wardtest.WARDFTPD
+        wardtest.WARDFTPD = wrapper
+        try:
+            settings = {"run_as": ("nobody", "nogroup")} if ROOT else {}
+            with self.server(system_log=True, **settings) as server:
+                log = server.wait_for_log(" warning: " + warning)
+                self.assertIn("confinement: pre-auth worker: the launching uid, no chroot, no Landlock;", log)
+                sock, f = wardtest.control_session(server.port)
+                with sock:
+                    self.assertEqual(wardtest.read_reply(f)[0], 220)
+        finally:
+            wardtest.WARDFTPD = real
 
     # ---- logging through the monitor (issue 13 item 2) ----
 
