@@ -157,15 +157,19 @@ SyscallGroup process_inspection() {
 
 SyscallGroup kernel_attack_surface() {
     SyscallGroup group{"kernel-attack-surface",
-                       "interfaces that kernel exploits reach for; io_uring_setup answers ENOSYS because "
+                       "interfaces that kernel exploits reach for, and socket families no role or hook of ours "
+                       "uses (kernel crypto, VM sockets, TIPC); io_uring_setup answers ENOSYS because "
                        "libuv and liburing probe it and fall back",
                        {}};
     for (const char* name : {"bpf", "perf_event_open", "userfaultfd", "keyctl", "add_key", "request_key",
-                             "io_uring_enter", "io_uring_register", "open_by_handle_at"}) {
+                             "io_uring_enter", "io_uring_register", "open_by_handle_at", "modify_ldt"}) {
         group.rules.push_back(kill(name));
     }
     group.rules.push_back(fail(ENOSYS, "io_uring_setup"));
     group.rules.push_back(kill("personality", {arg::ne32(0, WARD_SYM(PER_LINUX))}));
+    group.rules.push_back(kill("socket", {arg::eq32(0, WARD_SYM(AF_ALG))}));
+    group.rules.push_back(kill("socket", {arg::eq32(0, WARD_SYM(AF_VSOCK))}));
+    group.rules.push_back(kill("socket", {arg::eq32(0, WARD_SYM(AF_TIPC))}));
     return group;
 }
 
@@ -190,6 +194,9 @@ SyscallGroup raw_sockets(SocketAllowance allowed) {
     }
     if (!allowed.packet) {
         group.rules.push_back(kill("socket", {arg::eq32(0, WARD_SYM(AF_PACKET))}));
+        // SOCK_PACKET: the obsolete packet interface, reached through AF_INET
+        group.rules.push_back(kill("socket", {arg::eq32(0, WARD_SYM(AF_INET)),
+                                              arg::masked32(1, kSockTypeMask, "SOCK_TYPE_MASK", WARD_SYM(SOCK_PACKET))}));
     }
     if (!allowed.netlink) {
         group.rules.push_back(fail(EAFNOSUPPORT, "socket", {arg::eq32(0, WARD_SYM(AF_NETLINK))}));
