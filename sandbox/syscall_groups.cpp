@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
@@ -69,9 +70,12 @@ SyscallGroup event_loop() {
 
 SyscallGroup connected_sockets() {
     return {"connected-sockets",
-            "I/O on sockets already open, descriptors passed with SCM_RIGHTS; their addresses and options",
+            "I/O on sockets already open, descriptors passed with SCM_RIGHTS; their addresses and options; "
+            "setsockopt only for what the session sets on its control connection (urgent data inline, no Nagle)",
             {allow("recvfrom"), allow("sendto"), allow("recvmsg"), allow("sendmsg"), allow("shutdown"),
-             allow("getsockname"), allow("getpeername"), allow("getsockopt"), allow("setsockopt")}};
+             allow("getsockname"), allow("getpeername"), allow("getsockopt"),
+             allow("setsockopt", {arg::eq32(1, WARD_SYM(SOL_SOCKET)), arg::eq32(2, WARD_SYM(SO_OOBINLINE))}),
+             allow("setsockopt", {arg::eq32(1, WARD_SYM(IPPROTO_TCP)), arg::eq32(2, WARD_SYM(TCP_NODELAY))})}};
 }
 
 SyscallGroup file_reads() {
@@ -109,6 +113,8 @@ SyscallGroup tcp_sockets(std::initializer_list<Family> families) {
     for (const char* name : {"bind", "listen", "accept", "accept4", "connect"}) {
         group.rules.push_back(allow(name));
     }
+    // Passive data ports reuse ports of earlier transfers still in TIME_WAIT.
+    group.rules.push_back(allow("setsockopt", {arg::eq32(1, WARD_SYM(SOL_SOCKET)), arg::eq32(2, WARD_SYM(SO_REUSEADDR))}));
     return group;
 }
 
