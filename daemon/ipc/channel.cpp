@@ -64,6 +64,11 @@ Result<void> Channel::send(const Message& message, int fd_to_pass) {
         cmsg->cmsg_len = CMSG_LEN(sizeof(int));
         std::memcpy(CMSG_DATA(cmsg), &fd_to_pass, sizeof(int));
     }
+    // The encoded bytes may hold a password (auth_request): wiped whatever happens to the send.
+    struct Wipe {
+        std::string& bytes;
+        ~Wipe() { ::explicit_bzero(bytes.data(), bytes.size()); }
+    } wipe{*bytes};
     while (true) {
         const ssize_t sent = ::sendmsg(socket_.get(), &msg, MSG_NOSIGNAL);
         if (sent >= 0) {
@@ -127,6 +132,8 @@ Result<Received> Channel::receive(std::optional<std::chrono::milliseconds> timeo
         return Error{str_cat("message carried ", fd_count, " fds; at most ", kMaxFdsPerMessage, " allowed")};
     }
     auto message = decode(std::string_view(buffer_.get(), static_cast<std::size_t>(got)));
+    // The buffer is reused for the channel's life: what it held (a password, in an auth_request) does not stay.
+    ::explicit_bzero(buffer_.get(), static_cast<std::size_t>(got));
     if (!message) {
         return std::move(message).error();
     }

@@ -234,6 +234,42 @@ class DaemonProcesses(unittest.TestCase):
         self.assertIsNone(daemon.proc.poll())
         self.assert_role(wardtest.proc_status(daemon.proc.pid), "master")
 
+    # ---- the password does not stay in the monitor's memory (issue 13 item 9) ----
+
+    @staticmethod
+    def memory_holds(pid, needle):
+        """Whether any readable, writable mapping of `pid` (heap, stacks, data) holds `needle`."""
+        with open("/proc/%d/maps" % pid) as maps, open("/proc/%d/mem" % pid, "rb", buffering=0) as mem:
+            for line in maps:
+                fields = line.split()
+                if not fields[1].startswith("rw"):
+                    continue
+                start, end = (int(x, 16) for x in fields[0].split("-"))
+                try:
+                    mem.seek(start)
+                    if needle in mem.read(end - start):
+                        return True
+                except OSError:
+                    continue
+        return False
+
+    def test_the_password_does_not_stay_in_the_session_monitors_memory(self):
+        if not ROOT:
+            self.skipTest("reading another process's memory needs root here")
+        secret = "Wr0ng-p4ssw0rd-%d-never-kept" % os.getpid()
+        with self.server() as server:
+            ftp = ftplib.FTP()
+            ftp.connect(server.host, server.port, timeout=10)
+            monitor, _ = self.processes(server, ftp)
+            ftp.sendcmd("USER alice")
+            with self.assertRaises(ftplib.error_perm):
+                ftp.sendcmd("PASS " + secret)  # a failed login: the monitor's channel buffer held it
+            self.assertFalse(self.memory_holds(monitor, secret.encode()))
+            self.assertEqual(ftp.login("alice", "alice-pw"), "230 User alice logged in")
+            self.assertEqual(self.processes(server, ftp, ALICE_UID)[0], monitor)
+            self.assertFalse(self.memory_holds(monitor, b"alice-pw"))
+            ftp.quit()
+
     # ---- Landlock missing (issue 13 item 8) ----
 
     def test_t_names_each_roles_confinement_and_missing_landlock_is_a_start_up_warning(self):
