@@ -42,7 +42,8 @@ std::string mod_cap_row(std::string_view directives, const CapabilitiesDirective
     const CapabilitySet session = session_capabilities(parsed);
     const CapabilitySet monitor = monitor_capabilities(session);
     if (!parsed.engine) {  // every capability this kernel knows: the mask depends on the kernel
-        return str_cat("| `", directives, "` | every capability (ProFTPD keeps root) | every capability |\n");
+        return str_cat("| `", directives, "` | every capability (ProFTPD keeps root) | every capability but ",
+                       never_used_by_the_monitor().names(), " |\n");
     }
     return str_cat("| `", directives, "` | ", session.names(), " (`", session.hex(), "`) | `", monitor.hex(), "` |\n");
 }
