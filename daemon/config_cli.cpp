@@ -6,6 +6,7 @@
 #include "base/sys.hpp"
 #include "config/load.hpp"
 #include "config/server.hpp"
+#include "daemon/auth/auth_file_check.hpp"
 #include "daemon/daemon_context.hpp"
 #include "daemon/master/self_confine.hpp"
 #include "exec/hook_config.hpp"
@@ -82,6 +83,10 @@ std::optional<int> run_config_mode(const CommandLine& cli, std::string_view embe
     }
     if (auto programs = exec::check_hook_programs(shared->root); !programs) {
         err(str_cat("wardftpd: ", programs.error().message, "\n"));
+        return 1;
+    }
+    if (auto files = auth::check_auth_file_permissions(*servers); !files) {
+        err(str_cat("wardftpd: ", files.error().message, "\n"));
         return 1;
     }
     out("Syntax OK\n");

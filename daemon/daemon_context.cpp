@@ -12,6 +12,7 @@
 #include "config/values.hpp"
 #include "daemon/auth/system_users.hpp"
 #include "daemon/log_files.hpp"
+#include "daemon/auth/auth_file_check.hpp"
 #include "sandbox/policies.hpp"
 
 namespace ward::daemon {
@@ -162,6 +163,9 @@ Result<std::shared_ptr<DaemonContext>> prepare_context(std::shared_ptr<const con
     }
     if (auto programs = exec::check_hook_programs((*servers).config().root); !programs) {
         return std::move(programs).error();
+    }
+    if (auto files = auth::check_auth_file_permissions(*servers); !files) {
+        return std::move(files).error();
     }
     auto context = std::make_shared<DaemonContext>(Policies{*master, *monitor, *preauth, *postauth, *hook, *hook_strict});
     context->servers = std::make_shared<const config::ServerSet>(std::move(*servers));
