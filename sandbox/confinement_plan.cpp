@@ -35,7 +35,9 @@ ConfinementPlan confinement_plan(const ConfinementFacts& facts) {
                                  "no log descriptor"));
     plan.roles.push_back(str_cat(
         "post-auth worker: ", facts.privileged ? "the user's uid and groups, chroot to DefaultRoot" : "the launching uid, no chroot",
-        landlock ? str_cat(", ", landlock_name, " on DefaultRoot") : std::string(", no Landlock"),
+        landlock ? str_cat(", ", landlock_name, " on DefaultRoot (without DefaultRoot: a fence keeping /proc, /sys and "
+                           "the daemon's own files out of reach)")
+                 : std::string(", no Landlock"),
         "; no capabilities; no_new_privs; seccomp worker_postauth allow-list; no log descriptor"));
     plan.roles.push_back("hooks: the configured uid; no capabilities; no_new_privs; seccomp hook deny-list");
 

@@ -8,6 +8,11 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <string_view>
+
 #include "base/log.hpp"
 #include "base/signals.hpp"
 #include "base/strings.hpp"
@@ -69,6 +74,41 @@ void run_session(ftp::Session& session, boost::asio::io_context& io) {
     session.start();
     (void)::malloc_trim(0);
     io.run();
+}
+
+// The directives that name the daemon's own files: its logs, password files, control socket, pid file, modules.
+constexpr std::array<std::string_view, 9> kDaemonFileDirectives{
+    "SystemLog", "TransferLog", "ExecLog", "AuthUserFile", "AuthGroupFile", "ControlsSocket", "PidFile",
+    "ModulePath", "ModuleTrustedKey"};
+
+void collect_daemon_files(const config::Context& context, std::vector<std::string>& out) {
+    for (const auto& d : context.directives) {
+        const bool named = std::any_of(kDaemonFileDirectives.begin(), kDaemonFileDirectives.end(),
+                                       [&d](std::string_view name) { return iequals(d.name, name); });
+        if (named && !d.args.empty() && d.args.front().starts_with('/')) {
+            out.push_back(std::filesystem::path(d.args.front()).lexically_normal().string());
+        }
+    }
+    for (const auto& child : context.children) {
+        collect_daemon_files(child, out);
+    }
+}
+
+// What a logged-in worker without DefaultRoot must not reach, whatever its uid may: /proc (the
+// /proc/<pid>/mem of hooks running as the same user, other processes' environments), /sys, and the
+// daemon's own files (its configuration, logs, password files, sockets, modules).
+std::vector<std::string> fenced_off(const config::Config& config) {
+    std::vector<std::string> out{"/proc", "/sys", "/run/wardftpd"};
+    if (config.source.starts_with('/')) {
+        out.push_back(std::filesystem::path(config.source).lexically_normal().string());
+    }
+    collect_daemon_files(config.root, out);
+    for (auto& path : out) {
+        while (path.size() > 1 && path.ends_with('/')) {
+            path.pop_back();
+        }
+    }
+    return out;
 }
 
 }  // namespace
@@ -190,6 +230,13 @@ void SandboxedLauncher::run_postauth(ipc::Channel channel, const monitor::PostAu
         sandbox::LandlockRules tree;
         tree.read_write = {post.identity.chrooted ? std::string("/") : plan.chroot};
         spec.landlock = tree;
+    } else {
+        // No DefaultRoot: the user's uid decides as in ProFTPD, but /proc, /sys and the daemon's own files
+        // stay out of reach (listed now, by this worker, so the list is what it could reach today).
+        sandbox::LandlockRules fence;
+        fence.read_write = sandbox::everything_but(fenced_off(context_.servers->config()));
+        fence.skip_missing = true;
+        spec.landlock = fence;
     }
     spec.seccomp = context_.policies.worker_postauth;
     const auto report = sandbox::apply(spec);

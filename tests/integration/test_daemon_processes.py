@@ -234,6 +234,43 @@ class DaemonProcesses(unittest.TestCase):
         self.assertIsNone(daemon.proc.poll())
         self.assert_role(wardtest.proc_status(daemon.proc.pid), "master")
 
+    # ---- without DefaultRoot: a Landlock fence (issue 13 item 6) ----
+
+    def test_postauth_worker_without_default_root_cannot_reach_proc_sys_or_the_daemons_files(self):
+        from test_exec_directives import ExecSetup
+        setup = ExecSetup()
+        self.addCleanup(setup.cleanup)
+        system_log = os.path.join(setup.base, "system.log")
+        port = wardtest.free_port()
+        config = "".join(line + "\n" for line in setup.config(port, ["SystemLog " + system_log]).splitlines()
+                         if not line.startswith("DefaultRoot"))
+        daemon = wardtest.Daemon(config, port=port)
+        daemon.start()
+        self.addCleanup(daemon.stop)
+        wardtest.wait_for(lambda: os.path.exists(system_log), 10, "the SystemLog")
+        os.chmod(system_log, 0o644)  # readable by the user's uid: only the fence keeps it out
+        config_file = daemon.command()[-1]
+        os.chmod(config_file, 0o644)
+        ftp = ftplib.FTP()
+        ftp.connect(wardtest.LOOPBACK, port, timeout=10)
+        self.assertTrue(ftp.login("alice", "pw").startswith("230"))
+        self.assertEqual(ftp.pwd(), setup.home)  # no chroot: the real path
+
+        def fetch(path):
+            got = []
+            ftp.retrbinary("RETR " + path, got.append)
+            return b"".join(got)
+
+        self.assertEqual(fetch(os.path.join(setup.home, "hello.txt")), b"hello\n")  # the user's files
+        self.assertTrue(fetch("/etc/passwd").startswith(b"root:"))  # what the uid may read elsewhere
+        for path in ("/proc/self/status", "/proc/1/environ", "/sys/kernel/security/lsm", system_log, config_file,
+                     setup.passwd):
+            with self.subTest(path), self.assertRaises(ftplib.error_perm):
+                fetch(path)
+        with self.assertRaises((ftplib.error_perm, ftplib.error_temp)):  # 450 /proc: Permission denied
+            ftp.nlst("/proc")
+        ftp.quit()
+
     # ---- the password does not stay in the monitor's memory (issue 13 item 9) ----
 
     @staticmethod
