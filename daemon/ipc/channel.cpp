@@ -64,24 +64,25 @@ Result<void> Channel::send(const Message& message, int fd_to_pass) {
         cmsg->cmsg_len = CMSG_LEN(sizeof(int));
         std::memcpy(CMSG_DATA(cmsg), &fd_to_pass, sizeof(int));
     }
-    // The encoded bytes may hold a password (auth_request): wiped whatever happens to the send.
-    struct Wipe {
-        std::string& bytes;
-        ~Wipe() { ::explicit_bzero(bytes.data(), bytes.size()); }
-    } wipe{*bytes};
-    while (true) {
-        const ssize_t sent = ::sendmsg(socket_.get(), &msg, MSG_NOSIGNAL);
-        if (sent >= 0) {
-            return {};
-        }
-        if (errno == EAGAIN) {
-            if (auto ready = wait_for(socket_.get(), POLLOUT, std::nullopt); !ready) {
-                return std::move(ready).error();
+    const auto send_all = [&]() -> Result<void> {
+        while (true) {
+            const ssize_t sent = ::sendmsg(socket_.get(), &msg, MSG_NOSIGNAL);
+            if (sent >= 0) {
+                return {};
             }
-        } else if (errno != EINTR) {
-            return sys::errno_error(str_cat("send ", type_name(type_of(message))));
+            if (errno == EAGAIN) {
+                if (auto ready = wait_for(socket_.get(), POLLOUT, std::nullopt); !ready) {
+                    return std::move(ready).error();
+                }
+            } else if (errno != EINTR) {
+                return sys::errno_error(str_cat("send ", type_name(type_of(message))));
+            }
         }
-    }
+    };
+    auto sent = send_all();
+    // The encoded bytes may hold a password (auth_request): wiped whatever became of the send.
+    ::explicit_bzero(bytes->data(), bytes->size());
+    return sent;
 }
 
 Result<Received> Channel::receive(std::optional<std::chrono::milliseconds> timeout) {
