@@ -1,6 +1,12 @@
 #pragma once
 // The daemon's log: one line per write(2), so lines from many processes sharing an O_APPEND file never
 // interleave. Every message is escaped (escape_for_log), so client bytes cannot forge a line.
+// Lines follow ProFTPD's SystemLog layout, so tools written for it (fail2ban's stock proftpd filter) read them:
+//   file, stderr:  2026-12-03 06:10:00,123 HOST wardftpd[PID] (CLIENT[CLIENT]): USER alice (Login failed): ...
+//   syslog:        <PRI>wardftpd[PID]: (CLIENT[CLIENT]) - USER alice (Login failed): ...   (syslog adds the host)
+//   journal:       <PRI>(CLIENT[CLIENT]): USER alice ...   (stderr when it is systemd's journal stream)
+// The "(CLIENT[CLIENT])" part is there in session processes (set_client); errors and warnings start
+// "error: " / "warning: ".
 #include <string_view>
 
 #include "base/strings.hpp"
@@ -26,7 +32,10 @@ void set_debug_level(int level) noexcept;
 [[nodiscard]] int debug_level() noexcept;
 // The process's role in each line: "master", "monitor", "worker", "hook".
 void set_role(std::string_view role) noexcept;
-// Reads the time zone now, while /etc/localtime is still reachable (before chroot or seccomp).
+// The client address of this session process and its children (empty in the master).
+void set_client(std::string_view address) noexcept;
+// Reads the time zone and the host name now, while /etc/localtime and uname(2) are still reachable (before
+// chroot or seccomp), and whether stderr is systemd's journal stream ($JOURNAL_STREAM).
 void prepare_for_confinement() noexcept;
 
 [[nodiscard]] bool enabled(Level level, int detail = 0) noexcept;

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <cstdlib>
 
 #include "base/strings.hpp"
 #include "base/sys.hpp"
@@ -67,20 +68,42 @@ Result<void> make_dir(const std::string& path, mode_t mode) {
 
 const char* default_config_template() noexcept { return kTemplate; }
 
-Result<DefaultSetup> prepare_default_setup(bool create) {
-    std::string cwd(PATH_MAX, '\0');
-    if (::getcwd(cwd.data(), cwd.size()) == nullptr) {
-        return sys::errno_error("getcwd");
+Result<std::string> demo_directory() {
+    std::string exe(PATH_MAX, '\0');
+    const ssize_t n = ::readlink("/proc/self/exe", exe.data(), exe.size() - 1);
+    if (n > 0) {
+        exe.resize(static_cast<std::size_t>(n));
+        // <build>/bin/wardftpd: a build tree has CMakeCache.txt at <build>.
+        const auto bin = exe.rfind('/');
+        const auto build = bin == std::string::npos || bin == 0 ? std::string::npos : exe.rfind('/', bin - 1);
+        if (build != std::string::npos) {
+            const std::string build_dir = exe.substr(0, build);
+            if (::access((build_dir + "/CMakeCache.txt").c_str(), F_OK) == 0) {
+                return build_dir + "/demo";
+            }
+        }
     }
-    cwd.resize(std::char_traits<char>::length(cwd.c_str()));
-    if (cwd.find_first_of(" \t\"\\") != std::string::npos) {
-        return Error{str_cat("the working directory '", cwd,
-                             "' contains spaces or quotes; start wardftpd from another directory or pass -c")};
+    if (const char* state = std::getenv("XDG_STATE_HOME"); state != nullptr && state[0] == '/') {
+        return str_cat(state, "/wardftpd");
+    }
+    if (const char* home = std::getenv("HOME"); home != nullptr && home[0] == '/') {
+        return str_cat(home, "/.local/state/wardftpd");
+    }
+    return Error{"no demo directory: the binary is not in a build tree and neither XDG_STATE_HOME nor HOME is set"};
+}
+
+Result<DefaultSetup> prepare_default_setup(bool create) {
+    auto dir = demo_directory();
+    if (!dir) {
+        return std::move(dir).error();
+    }
+    if (dir->find_first_of(" \t\"\\") != std::string::npos) {
+        return Error{str_cat("the demo directory '", *dir,
+                             "' contains spaces or quotes; set XDG_STATE_HOME to another directory or pass -c")};
     }
     DefaultSetup setup;
-    const std::string base = cwd == "/" ? std::string() : cwd;
-    setup.served_root = base + "/ftp-root";
-    setup.state_dir = base + "/.wardftpd";
+    setup.served_root = *dir + "/ftp-root";
+    setup.state_dir = *dir + "/state";
 
     uid_t uid = ::getuid();
     gid_t gid = ::getgid();
@@ -108,7 +131,8 @@ Result<DefaultSetup> prepare_default_setup(bool create) {
     replace_all(setup.config_text, "@USER@", user);
     replace_all(setup.config_text, "@GROUP@", group);
     setup.banner = str_cat("serving ", setup.served_root,
-                           " on 127.0.0.1:2121 (embedded default configuration):\n"
+                           " on 127.0.0.1:2121 (embedded default configuration; demo account in ", setup.state_dir,
+                           "):\n"
                            "  anonymous logins read-only; user '",
                            kDemoUser, "' password '", kDemoPassword, "' read-write (sessions run as ", user,
                            ")\nConnect with:  curl ftp://127.0.0.1:2121/   or   curl -u demo:demo ftp://127.0.0.1:2121/\n");
@@ -116,6 +140,13 @@ Result<DefaultSetup> prepare_default_setup(bool create) {
         return setup;
     }
 
+    if (const auto parent = dir->rfind('/'); parent != std::string::npos && parent > 0) {
+        // ~/.local/state may not exist yet; the build tree always does.
+        (void)::mkdir(dir->substr(0, parent).c_str(), 0700);
+    }
+    if (auto made = make_dir(*dir, 0755); !made) {
+        return std::move(made).error();
+    }
     if (auto made = make_dir(setup.served_root, 0755); !made) {
         return std::move(made).error();
     }

@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 
+#include <cerrno>
 #include <cstring>
 #include <exception>
 #include <span>
@@ -24,6 +26,7 @@
 #include "daemon/daemon_context.hpp"
 #include "daemon/default_config.hpp"
 #include "daemon/master/master.hpp"
+#include "daemon/service_notify.hpp"
 #include "modules/builtin.hpp"
 #include "modules/module_set.hpp"
 #include "sandbox/capabilities.hpp"
@@ -171,11 +174,28 @@ ward::Result<void> write_pid_file(const std::string& path) {
     return ward::sys::write_all(fd->get(), str_cat(::getpid(), "\n"));
 }
 
+// SystemLog reopens on SIGHUP: the new configuration's freshly opened file replaces the old one on the same
+// descriptor number (dup3), so the log sink and everything that kept it stays valid (logrotate renames the file,
+// `systemctl reload` or kill -HUP, and lines go to the new file).
+void reopen_system_log(int log_fd, const ward::daemon::DaemonContext& fresh) {
+    if (log_fd >= 0 && fresh.system_log.valid() && ::dup3(fresh.system_log.get(), log_fd, O_CLOEXEC) < 0) {
+        ward::log::error("SystemLog: cannot reopen: ", std::strerror(errno));
+    }
+}
+
 int serve(const ward::daemon::CommandLine& cli, ConfigSource source, const std::string& banner) {
+    auto notifier = ward::daemon::ServiceNotifier::from_environment();
+    if (!notifier) {
+        err(str_cat("wardftpd: ", notifier.error().message, "\n"));
+        return kStartupError;
+    }
     auto context = source.prepare();
     if (!context) {
         err(str_cat("wardftpd: ", context.error().message, "\n"));
         return kStartupError;
+    }
+    for (const auto& warning : (*context)->warnings) {  // what -t printed, before detaching from the terminal
+        err(ward::daemon::warning_line(warning));
     }
     const bool foreground = cli.foreground;
     Detached detached;
@@ -188,18 +208,37 @@ int serve(const ward::daemon::CommandLine& cli, ConfigSource source, const std::
         detached = *d;
     }
     // The log: SystemLog if set, else stderr in the foreground, else syslog.
+    ward::UniqueFd system_log;
     if ((*context)->system_log.valid()) {
-        ward::log::set_sink({ward::log::Sink::Kind::file, (*context)->system_log.get()});
+        system_log.reset(::fcntl((*context)->system_log.get(), F_DUPFD_CLOEXEC, 3));
+        ward::log::set_sink({ward::log::Sink::Kind::file, system_log.get()});
     } else if (!foreground) {
         const int fd = open_syslog();
         ward::log::set_sink(fd >= 0 ? ward::log::Sink{ward::log::Sink::Kind::syslog, fd}
                                     : ward::log::Sink{ward::log::Sink::Kind::none, -1});
     }
     ward::log::prepare_for_confinement();
+    if ((*context)->system_log.valid() || !foreground) {  // and in the log, where stderr is not the log
+        for (const auto& warning : (*context)->warnings) {
+            ward::log::warning(warning);
+        }
+    }
 
     boost::asio::io_context io;
     ward::master::MasterOptions options;
-    options.reload = [&source] { return source.prepare(); };
+    options.reload = [&source, &io, &notifier, log_fd = system_log.get()] {
+        (void)notifier->reloading();
+        auto fresh = source.prepare();
+        if (fresh) {
+            for (const auto& warning : (*fresh)->warnings) {
+                ward::log::warning(warning);
+            }
+            reopen_system_log(log_fd, **fresh);
+        }
+        // READY=1 once the master has applied (or refused) the new configuration: after this handler returns.
+        boost::asio::post(io, [&notifier] { (void)notifier->ready("serving"); });
+        return fresh;
+    };
     options.single_session = cli.no_fork;
     ward::master::Master master(io, *context, options);
     if (auto listening = master.listen(); !listening) {
@@ -233,13 +272,8 @@ int serve(const ward::daemon::CommandLine& cli, ConfigSource source, const std::
         }
         return kStartupError;
     }
-    if (auto plan = ward::master::confinement_plan(*master.context().servers); plan) {  // the lines -t prints
-        for (const auto& line : plan->roles) {
-            ward::log::notice("confinement: ", line);
-        }
-        for (const auto& line : plan->warnings) {
-            ward::log::warning(line);
-        }
+    for (const auto& line : master.context().confinement) {  // the lines -t prints (daemon/config_check.hpp)
+        ward::log::notice("confinement: ", line);
     }
     std::string where;
     for (const auto& point : master.listening()) {
@@ -252,9 +286,14 @@ int serve(const ward::daemon::CommandLine& cli, ConfigSource source, const std::
         err(str_cat("wardftpd ", ward::kVersion, ": ", banner));
     }
     report_ready(detached.ready_fd, "OK\n");
+    // The ports and the control socket are open (listen() above): connections queue until accept starts.
+    if (auto sent = notifier->ready(str_cat("listening on ", where)); !sent) {
+        ward::log::warning(sent.error().message);
+    }
 
     master.start();
     io.run();
+    (void)notifier->stopping();
     if (!pid_file.empty()) {
         (void)::unlink(pid_file.c_str());
     }
@@ -293,6 +332,7 @@ int run(std::span<const char* const> args) {
     ConfigSource source;
     source.options.defines = cli->defines;
     source.options.load_module = ward::modules::parse_time_loader();
+    source.options.module_unavailable = ward::modules::parse_time_unavailable();
     std::string banner;
     if (cli->config_file) {
         source.path = *cli->config_file;

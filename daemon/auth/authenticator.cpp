@@ -122,25 +122,25 @@ AuthOutcome authenticate(const AuthSettings& settings, std::string_view name, st
     }
     if (settings.use_ftpusers && listed_in_ftpusers(name)) {
         (void)verify_against_dummy(password);
-        outcome.reason = "user is listed in /etc/ftpusers";
+        outcome.reason = "User in /etc/ftpusers";
         return outcome;
     }
     auto found = look_up(settings, name, outcome.reason);
     if (!found) {
         (void)verify_against_dummy(password);
-        outcome.reason = "no such user";
+        outcome.reason = "No such user found";
         return outcome;
     }
     if (!verify_password(password, found->entry.hash)) {
-        outcome.reason = "incorrect password";
+        outcome.reason = "Incorrect password";
         return outcome;
     }
     if (found->entry.uid == 0 && !settings.root_login) {
-        outcome.reason = "root login attempted (RootLogin is off)";
+        outcome.reason = "User not authorized for login: root (RootLogin is off)";
         return outcome;
     }
     if (settings.require_valid_shell && !shell_is_listed(found->entry.shell)) {
-        outcome.reason = str_cat("shell '", found->entry.shell, "' is not in /etc/shells (RequireValidShell)");
+        outcome.reason = str_cat("Invalid shell: '", found->entry.shell, "' (not in /etc/shells; RequireValidShell)");
         return outcome;
     }
     outcome.account = to_account(settings, *found);

@@ -21,7 +21,8 @@ struct AuthSettings {
 
 struct AuthOutcome {
     std::optional<Account> account;  // set on success
-    std::string reason;              // why it failed, for the log only; the client sees "Login incorrect."
+    std::string reason;              // why it failed, for the log only, in ProFTPD's words where it has them
+                                     // (fail2ban's proftpd filter matches them); the client sees "Login incorrect."
 };
 
 // Checks a name and password. Unknown users cost the same CPU as known ones.

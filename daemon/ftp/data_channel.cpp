@@ -168,27 +168,38 @@ void DataChannel::open(SessionHost& host, Handler done) {
     const auto local_address = unmapped(local_control_.address());
     const std::uint16_t control_port = local_control_.port();
     tcp::socket socket(io_);
+    remote_port_ = target_.port();
     if (control_port > 0 && control_port - 1 < 1024 && local_address.is_v4() == target_.address().is_v4()) {
-        // ProFTPD's L-1: data from the port below a privileged control port, bound by the monitor.
-        auto fd = host.privileged_data_socket(static_cast<std::uint16_t>(control_port - 1));
+        // ProFTPD's L-1: data from the port below a privileged control port, connected by the monitor.
+        auto fd = host.privileged_data_connection(static_cast<std::uint16_t>(control_port - 1),
+                                                  target_.address().to_string(), target_.port());
         if (!fd) {
-            log::warning("no privileged data socket: ", fd.error().message);
-            ec = asio::error::access_denied;
-        } else {
-            socket.assign(target_.address().is_v4() ? tcp::v4() : tcp::v6(), fd->release(), ec);
+            log::warning("no privileged data connection: ", fd.error().message);
+            post_failure(asio::error::connection_refused);
+            return;
         }
-    } else {
-        socket.open(target_.address().is_v4() ? tcp::v4() : tcp::v6(), ec);
-        if (!ec && local_address.is_v4() == target_.address().is_v4()) {
-            socket.bind(tcp::endpoint(local_address, 0), ec);
+        socket.assign(target_.address().is_v4() ? tcp::v4() : tcp::v6(), fd->release(), ec);
+        if (ec) {
+            post_failure(ec);
+            return;
         }
+        connecting_ = std::move(socket);
+        asio::post(io_, [this, generation = generation_]() {
+            if (generation == generation_) {
+                deliver({}, std::move(connecting_));
+            }
+        });
+        return;
+    }
+    socket.open(target_.address().is_v4() ? tcp::v4() : tcp::v6(), ec);
+    if (!ec && local_address.is_v4() == target_.address().is_v4()) {
+        socket.bind(tcp::endpoint(local_address, 0), ec);
     }
     if (ec) {
         post_failure(ec);
         return;
     }
     connecting_ = std::move(socket);
-    remote_port_ = target_.port();
     connecting_.async_connect(target_, [this, generation = generation_](boost::system::error_code err) {
         if (generation != generation_) {
             return;

@@ -66,6 +66,8 @@ public:
     virtual ~NameCache() = default;
     [[nodiscard]] virtual std::optional<std::string> user_name(uid_t uid) const = 0;
     [[nodiscard]] virtual std::optional<std::string> group_name(gid_t gid) const = 0;
+    // SITE CHGRP's group name; nullopt when unknown.
+    [[nodiscard]] virtual std::optional<gid_t> group_id(std::string_view name) const = 0;
 };
 
 class SessionHost {
@@ -88,9 +90,11 @@ public:
     virtual std::vector<std::string> run_hooks(exec::HookPoint point, const exec::CommandEvent& event) = 0;
 
     // Active-mode data connections from a privileged port (ProFTPD connects from the control port - 1):
-    // a TCP socket bound to `local_port` on the control connection's local address. Ports >= 1024 never
-    // come here; the worker binds those itself.
-    virtual Result<UniqueFd> privileged_data_socket(std::uint16_t local_port) = 0;
+    // the host binds `local_port` on the control connection's local address, connects it to the target
+    // (the client's address, a port >= 1024) and returns the connected socket. Ports >= 1024 never come
+    // here; the worker binds those itself.
+    virtual Result<UniqueFd> privileged_data_connection(std::uint16_t local_port, const std::string& target_address,
+                                                        std::uint16_t target_port) = 0;
 
     // TransferLog: one finished transfer's xferlog line (with its line end). wardftpd's worker holds no log
     // descriptor and sends it to its monitor, which writes it.

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -19,20 +20,26 @@ constexpr std::size_t kMaxFdsPerMessage = 1;
 // Room for a few more fds than we accept, so a sender that attaches extras is detected (and they closed).
 constexpr std::size_t kFdRoom = 8;
 
-Result<void> wait_for(int fd, short events, std::optional<std::chrono::milliseconds> timeout) {
+enum class Wait : std::uint8_t { ready, timed_out, failed };  // failed: errno says why
+
+Wait wait_for(int fd, short events, std::optional<std::chrono::milliseconds> timeout) {
     pollfd pfd{fd, events, 0};
-    const int ms = timeout ? static_cast<int>(timeout->count()) : -1;
+    const int ms = timeout ? static_cast<int>(std::max<std::chrono::milliseconds::rep>(timeout->count(), 0)) : -1;
     int ready = 0;
     do {
         ready = ::poll(&pfd, 1, ms);
     } while (ready < 0 && errno == EINTR);
     if (ready < 0) {
-        return sys::errno_error("poll monitor socket");
+        return Wait::failed;
     }
-    if (ready == 0) {
-        return Error{"timed out waiting for the peer"};
+    return ready == 0 ? Wait::timed_out : Wait::ready;
+}
+
+Error wait_error(Wait wait, std::string_view what) {
+    if (wait == Wait::timed_out) {
+        return Error{str_cat(what, ": timed out waiting for the peer")};
     }
-    return {};
+    return sys::errno_error(str_cat("poll for ", what));
 }
 
 }  // namespace
@@ -65,14 +72,19 @@ Result<void> Channel::send(const Message& message, int fd_to_pass) {
         std::memcpy(CMSG_DATA(cmsg), &fd_to_pass, sizeof(int));
     }
     const auto send_all = [&]() -> Result<void> {
+        const auto deadline = std::chrono::steady_clock::now() + send_timeout_.value_or(std::chrono::milliseconds(0));
         while (true) {
-            const ssize_t sent = ::sendmsg(socket_.get(), &msg, MSG_NOSIGNAL);
+            const ssize_t sent = ::sendmsg(socket_.get(), &msg, MSG_NOSIGNAL | (send_timeout_ ? MSG_DONTWAIT : 0));
             if (sent >= 0) {
                 return {};
             }
             if (errno == EAGAIN) {
-                if (auto ready = wait_for(socket_.get(), POLLOUT, std::nullopt); !ready) {
-                    return std::move(ready).error();
+                std::optional<std::chrono::milliseconds> left;
+                if (send_timeout_) {
+                    left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+                }
+                if (const Wait wait = wait_for(socket_.get(), POLLOUT, left); wait != Wait::ready) {
+                    return wait_error(wait, str_cat("send ", type_name(type_of(message))));
                 }
             } else if (errno != EINTR) {
                 return sys::errno_error(str_cat("send ", type_name(type_of(message))));
@@ -85,10 +97,16 @@ Result<void> Channel::send(const Message& message, int fd_to_pass) {
     return sent;
 }
 
+Result<Received> Channel::fail(Failure kind, Error error) {
+    last_failure_ = kind;
+    return error;
+}
+
 Result<Received> Channel::receive(std::optional<std::chrono::milliseconds> timeout) {
+    last_failure_ = Failure::none;
     // Always wait with poll: the socket may be non-blocking (the worker's event loop watches it too).
-    if (auto ready = wait_for(socket_.get(), POLLIN, timeout); !ready) {
-        return std::move(ready).error();
+    if (const Wait wait = wait_for(socket_.get(), POLLIN, timeout); wait != Wait::ready) {
+        return fail(wait == Wait::timed_out ? Failure::timed_out : Failure::system, wait_error(wait, "receive"));
     }
     constexpr std::size_t kBufferBytes = kMaxMessageBytes + 1;  // one more: a longer message shows as truncated
     if (!buffer_) {
@@ -106,7 +124,7 @@ Result<Received> Channel::receive(std::optional<std::chrono::milliseconds> timeo
         got = ::recvmsg(socket_.get(), &msg, MSG_CMSG_CLOEXEC);
     } while (got < 0 && errno == EINTR);
     if (got < 0) {
-        return sys::errno_error("receive from peer");
+        return fail(Failure::system, sys::errno_error("receive from peer"));
     }
 
     // Take ownership of every fd that arrived before judging the message, so none can leak.
@@ -124,19 +142,20 @@ Result<Received> Channel::receive(std::optional<std::chrono::milliseconds> timeo
         }
     }
     if (got == 0) {
-        return Error{"peer closed the connection"};
+        return fail(Failure::peer_closed, Error{"peer closed the connection"});
     }
     if ((msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0) {
-        return Error{"message truncated (over the size limit or too many fds)"};
+        return fail(Failure::malformed, Error{"message truncated (over the size limit or too many fds)"});
     }
     if (fd_count > kMaxFdsPerMessage) {
-        return Error{str_cat("message carried ", fd_count, " fds; at most ", kMaxFdsPerMessage, " allowed")};
+        return fail(Failure::malformed,
+                    Error{str_cat("message carried ", fd_count, " fds; at most ", kMaxFdsPerMessage, " allowed")});
     }
     auto message = decode(std::string_view(buffer_.get(), static_cast<std::size_t>(got)));
     // The buffer is reused for the channel's life: what it held (a password, in an auth_request) does not stay.
     ::explicit_bzero(buffer_.get(), static_cast<std::size_t>(got));
     if (!message) {
-        return std::move(message).error();
+        return fail(Failure::malformed, std::move(message).error());
     }
     return Received{std::move(*message), std::move(fds[0])};
 }

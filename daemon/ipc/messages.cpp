@@ -223,7 +223,9 @@ Result<Message> decode_body(MessageType type, std::string_view body) {
         case MessageType::data_socket_request: {
             DataSocketRequest m;
             d.number(m.port, "port");
-            out = m;
+            d.text(m.target_address, Limits::address, "target_address");
+            d.number(m.target_port, "target_port");
+            out = std::move(m);
             break;
         }
         case MessageType::session_end: {
@@ -254,6 +256,21 @@ Result<Message> decode_body(MessageType type, std::string_view body) {
             DataSocketAnswer m;
             d.flag(m.ok, "ok");
             d.text(m.error, Limits::reason, "error");
+            out = std::move(m);
+            break;
+        }
+        case MessageType::login_count_request: {
+            LoginCountRequest m;
+            d.text(m.account, Limits::user, "account");
+            d.text(m.login_name, Limits::user, "login_name");
+            out = std::move(m);
+            break;
+        }
+        case MessageType::login_count_answer: {
+            LoginCountAnswer m;
+            d.flag(m.admitted, "admitted");
+            d.text(m.limit, Limits::verb, "limit");
+            d.text(m.reply, Limits::reply_text, "reply");
             out = std::move(m);
             break;
         }
@@ -310,7 +327,8 @@ MessageType type_of(const Message& message) noexcept {
     static constexpr MessageType kTypes[] = {
         MessageType::auth_request, MessageType::handover_request, MessageType::hook_request,
         MessageType::data_socket_request, MessageType::session_end, MessageType::auth_answer,
-        MessageType::hook_answer, MessageType::data_socket_answer, MessageType::log_record,
+        MessageType::hook_answer, MessageType::data_socket_answer, MessageType::login_count_request,
+        MessageType::login_count_answer, MessageType::log_record,
     };
     static_assert(std::size(kTypes) == std::variant_size_v<Message>);
     // A valueless variant (only after a throwing assignment) has no type; it can never be sent.
@@ -328,6 +346,8 @@ const char* type_name(MessageType type) noexcept {
         case MessageType::auth_answer: return "auth_answer";
         case MessageType::hook_answer: return "hook_answer";
         case MessageType::data_socket_answer: return "data_socket_answer";
+        case MessageType::login_count_request: return "login_count_request";
+        case MessageType::login_count_answer: return "login_count_answer";
         case MessageType::log_record: return "log_record";
     }
     return "unknown";
@@ -353,7 +373,11 @@ Result<std::string> encode(const Message& message) {
                            w.u8(static_cast<std::uint8_t>(m.point));
                            put_event(w, m.event);
                        },
-                       [&](const DataSocketRequest& m) { w.u16(m.port); },
+                       [&](const DataSocketRequest& m) {
+                           w.u16(m.port);
+                           put(w, m.target_address, Limits::address, "target_address");
+                           w.u16(m.target_port);
+                       },
                        [&](const SessionEnd& m) { put(w, m.reason, Limits::reason, "reason"); },
                        [&](const AuthAnswer& m) {
                            w.u8(static_cast<std::uint8_t>(m.status));
@@ -363,6 +387,15 @@ Result<std::string> encode(const Message& message) {
                        [&](const DataSocketAnswer& m) {
                            w.boolean(m.ok);
                            put(w, m.error, Limits::reason, "error");
+                       },
+                       [&](const LoginCountRequest& m) {
+                           put(w, m.account, Limits::user, "account");
+                           put(w, m.login_name, Limits::user, "login_name");
+                       },
+                       [&](const LoginCountAnswer& m) {
+                           w.boolean(m.admitted);
+                           put(w, m.limit, Limits::verb, "limit");
+                           put(w, m.reply, Limits::reply_text, "reply");
                        },
                        [&](const LogRecord& m) {
                            w.u8(static_cast<std::uint8_t>(m.kind));

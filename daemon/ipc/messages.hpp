@@ -26,6 +26,9 @@ enum class MessageType : std::uint8_t {
     auth_answer = 64,
     hook_answer = 65,
     data_socket_answer = 66,
+    // monitor <-> master (the session process's link to the master; no worker holds it)
+    login_count_request = 96,
+    login_count_answer = 97,
 };
 
 // Field limits: every variable-length field has one, and together they keep a message < 64 KiB.
@@ -41,6 +44,7 @@ struct Limits {
     static constexpr std::size_t hook_lines = 64;
     static constexpr std::size_t hook_line = 512;
     static constexpr std::size_t log_text = std::size_t{8} * 1024;
+    static constexpr std::size_t address = 64;  // an IPv4 or IPv6 address as text
 };
 
 struct AuthRequest {
@@ -57,8 +61,12 @@ struct HookRequest {
     exec::CommandEvent event;
     bool operator==(const HookRequest& other) const;
 };
+// Active mode from a privileged port: the monitor binds `port` (the control port - 1), connects it to the
+// target (which must be the client's own address and a port >= 1024) and passes the connected socket.
 struct DataSocketRequest {
     std::uint16_t port = 0;
+    std::string target_address;
+    std::uint16_t target_port = 0;
     bool operator==(const DataSocketRequest&) const = default;
 };
 struct SessionEnd {
@@ -74,14 +82,28 @@ struct HookAnswer {
     std::vector<std::string> lines;
     bool operator==(const HookAnswer&) const = default;
 };
-struct DataSocketAnswer {  // the socket itself travels as SCM_RIGHTS with an ok answer
+struct DataSocketAnswer {  // the connected socket itself travels as SCM_RIGHTS with an ok answer
     bool ok = false;
     std::string error;
     bool operator==(const DataSocketAnswer&) const = default;
 };
 
+// Monitor -> master, after a password was checked: may this session become `account`'s? The master counts
+// it toward MaxClients, MaxClientsPerUser and MaxHostsPerUser by its own record of the connection.
+struct LoginCountRequest {
+    std::string account;     // the local account the session will run as (what the limits count)
+    std::string login_name;  // as sent with USER: selects an <Anonymous> context's own limits
+    bool operator==(const LoginCountRequest&) const = default;
+};
+struct LoginCountAnswer {
+    bool admitted = false;
+    std::string limit;  // the directive that refused it
+    std::string reply;  // the 530 text
+    bool operator==(const LoginCountAnswer&) const = default;
+};
+
 using Message = std::variant<AuthRequest, HandoverRequest, HookRequest, DataSocketRequest, SessionEnd, AuthAnswer,
-                             HookAnswer, DataSocketAnswer, LogRecord>;
+                             HookAnswer, DataSocketAnswer, LoginCountRequest, LoginCountAnswer, LogRecord>;
 
 [[nodiscard]] MessageType type_of(const Message& message) noexcept;
 [[nodiscard]] const char* type_name(MessageType type) noexcept;

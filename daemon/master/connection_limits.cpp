@@ -1,8 +1,10 @@
 #include "daemon/master/connection_limits.hpp"
 
+#include <set>
+
 namespace ward::master {
 
-Admission ConnectionLimits::admit(const std::string& address, Clock::time_point now, unsigned max_clients_per_host) {
+Admission ConnectionLimits::admit(const std::string& address, Clock::time_point now, HostLimits host) {
     if (settings_.max_connection_rate > 0) {
         while (!recent_.empty() && now - recent_.front() >= settings_.rate_interval) {
             recent_.pop_front();
@@ -16,15 +18,53 @@ Admission ConnectionLimits::admit(const std::string& address, Clock::time_point 
     if (settings_.max_instances > 0 && by_pid_.size() >= settings_.max_instances) {
         return Admission::max_instances;
     }
-    if (max_clients_per_host > 0 && sessions_from(address) >= max_clients_per_host) {
+    if (host.max_clients_per_host > 0 && sessions_from(address) >= host.max_clients_per_host) {
         return Admission::max_clients_per_host;
+    }
+    if (host.max_connections_per_host > 0 && sessions_from(address) >= host.max_connections_per_host) {
+        return Admission::max_connections_per_host;
     }
     return Admission::admit;
 }
 
-void ConnectionLimits::session_started(pid_t pid, const std::string& address) {
-    by_pid_[pid] = address;
+void ConnectionLimits::session_started(pid_t pid, const std::string& address, const std::string& server) {
+    by_pid_[pid] = Session{address, server, {}};
     ++by_address_[address];
+}
+
+LoginCount ConnectionLimits::login(pid_t pid, const std::string& user, const LoginLimits& limits) {
+    const auto self = by_pid_.find(pid);
+    if (self == by_pid_.end() || !self->second.user.empty() || user.empty()) {
+        return LoginCount::max_clients;
+    }
+    // Only logged-in sessions count, and every count includes the asking session, as ProFTPD's does
+    // ("more than N"). MaxHostsPerUser counts distinct client addresses, as ProFTPD documents it.
+    unsigned clients = 1;
+    unsigned user_sessions = 1;
+    std::set<std::string, std::less<>> user_hosts{self->second.address};
+    for (const auto& [other_pid, other] : by_pid_) {
+        if (other.user.empty() || other_pid == pid) {
+            continue;
+        }
+        if (other.server == self->second.server && (!limits.clients_of_this_user_only || other.user == user)) {
+            ++clients;
+        }
+        if (other.user == user) {
+            ++user_sessions;
+            user_hosts.insert(other.address);
+        }
+    }
+    if (limits.max_clients_per_user > 0 && user_sessions > limits.max_clients_per_user) {
+        return LoginCount::max_clients_per_user;
+    }
+    if (limits.max_clients > 0 && clients > limits.max_clients) {
+        return LoginCount::max_clients;
+    }
+    if (limits.max_hosts_per_user > 0 && user_hosts.size() > limits.max_hosts_per_user) {
+        return LoginCount::max_hosts_per_user;
+    }
+    self->second.user = user;
+    return LoginCount::admit;
 }
 
 void ConnectionLimits::session_ended(pid_t pid) {
@@ -32,7 +72,7 @@ void ConnectionLimits::session_ended(pid_t pid) {
     if (it == by_pid_.end()) {
         return;
     }
-    const auto count = by_address_.find(it->second);
+    const auto count = by_address_.find(it->second.address);
     if (count != by_address_.end() && --count->second == 0) {
         by_address_.erase(count);
     }
@@ -58,7 +98,22 @@ const char* admission_name(Admission admission) noexcept {
         case Admission::admit: return "admitted";
         case Admission::max_instances: return "MaxInstances";
         case Admission::max_clients_per_host: return "MaxClientsPerHost";
+        case Admission::max_connections_per_host: return "MaxConnectionsPerHost";
         case Admission::max_connection_rate: return "MaxConnectionRate";
+    }
+    return "?";
+}
+
+}  // namespace ward::master
+
+namespace ward::master {
+
+const char* login_count_name(LoginCount count) noexcept {
+    switch (count) {
+        case LoginCount::admit: return "admitted";
+        case LoginCount::max_clients_per_user: return "MaxClientsPerUser";
+        case LoginCount::max_clients: return "MaxClients";
+        case LoginCount::max_hosts_per_user: return "MaxHostsPerUser";
     }
     return "?";
 }

@@ -13,8 +13,9 @@
 #include "base/sys.hpp"
 #include "base/strings.hpp"
 #include "config/values.hpp"
+#include "daemon/master/login_counts.hpp"
+#include "daemon/monitor/session_process.hpp"
 #include "daemon/session_hooks.hpp"
-#include "daemon/session_process.hpp"
 
 namespace ward::master {
 namespace {
@@ -168,35 +169,108 @@ void Master::on_accept(Listener& listener, tcp::socket socket) {
         log::notice("no server for ", local_ip, " port ", local.port(), "; closing the connection from ", client);
         return;
     }
-    const unsigned per_host = directive_unsigned(*server, "MaxClientsPerHost");
-    const Admission admission = limits_.admit(client, ConnectionLimits::Clock::now(), per_host);
+    const Admission admission = limits_.admit(client, ConnectionLimits::Clock::now(), host_limits(*server));
     if (admission != Admission::admit) {
-        refuse(socket, admission, per_host, context_->runtime_for(*server));
+        refuse(socket, admission, *server, context_->runtime_for(*server));
         return;
     }
     const daemon::ServerRuntime& runtime = context_->runtime_for(*server);
-    daemon::AcceptedConnection connection{UniqueFd(socket.release(ec)), client, remote.port(), local_ip, local.port()};
+    monitor::AcceptedConnection connection{UniqueFd(socket.release(ec)), client, remote.port(), local_ip, local.port(), {}};
     if (ec) {
         log::error("cannot take the accepted socket: ", ec.message());
         return;
     }
     if (options_.single_session) {
         listeners_.clear();
-        daemon::run_session_process(*context_, runtime, std::move(connection));
+        monitor::run_session_process(*context_, runtime, std::move(connection));  // one session: nothing to count
     }
+    auto link = ipc::Channel::make_pair();
+    if (!link) {
+        log::error("cannot link a session to the master: ", link.error().message);
+        return;
+    }
+    connection.master_link = std::move(link->second);
     const pid_t pid = ::fork();
     if (pid == 0) {
-        daemon::run_session_process(*context_, runtime, std::move(connection));
+        link->first.close();
+        monitor::run_session_process(*context_, runtime, std::move(connection));
     }
     if (pid < 0) {
         log::error("fork for a session from ", client, ": ", sys::errno_name(errno));
         return;
     }
-    limits_.session_started(pid, client);
+    limits_.session_started(pid, client, str_cat(local_ip, " ", local.port()));
+    auto session_link = std::make_unique<SessionLink>(
+        SessionLink{std::move(link->first), asio::posix::stream_descriptor(io_), local_ip, local.port()});
+    session_link->channel.set_send_timeout(std::chrono::milliseconds(0));  // the master never waits on a session
+    session_link->watch.assign(::dup(session_link->channel.fd()), ec);
+    if (ec) {
+        log::error("cannot watch the link of session ", pid, ": ", ec.message());
+    } else {
+        links_[pid] = std::move(session_link);
+        watch_link(pid);
+    }
     log::debug(3, "session ", pid, " for ", client, " on ", listener.point.address, " port ", listener.point.port);
 }
 
-void Master::refuse(tcp::socket& socket, Admission why, unsigned per_host_limit, const daemon::ServerRuntime& runtime) {
+void Master::watch_link(pid_t pid) {
+    const auto it = links_.find(pid);
+    if (it == links_.end()) {
+        return;
+    }
+    it->second->watch.async_wait(asio::posix::descriptor_base::wait_read, [this, pid](boost::system::error_code ec) {
+        if (ec) {
+            return;  // closed: the session was reaped
+        }
+        const auto found = links_.find(pid);
+        if (found == links_.end()) {
+            return;
+        }
+        if (answer_login_count(pid, *found->second)) {
+            watch_link(pid);
+        } else {
+            links_.erase(found);  // the session keeps counting until it is reaped; it cannot log in again
+        }
+    });
+}
+
+bool Master::answer_login_count(pid_t pid, SessionLink& link) {
+    auto received = link.channel.receive(std::chrono::milliseconds(0));
+    if (!received) {
+        if (link.channel.last_failure() != ipc::Failure::peer_closed) {
+            log::error("session ", pid, ": bad message on its link to the master: ", received.error().message);
+        }
+        return false;
+    }
+    const auto* request = std::get_if<ipc::LoginCountRequest>(&received->message);
+    if (request == nullptr || received->fd.valid()) {
+        log::error("session ", pid, " sent ", ipc::type_name(ipc::type_of(received->message)),
+                   " on its link to the master; only login counts are asked there");
+        return false;
+    }
+    ipc::LoginCountAnswer answer;
+    const config::Server* server = context_->servers->match(link.local_address, link.local_port);
+    if (server == nullptr) {  // after a reload that removed the server: refuse, as a new connection would be
+        answer.limit = "the master's count";
+        answer.reply = "Login incorrect.";
+    } else {
+        const config::Context* anon = server->anonymous_for(request->login_name);
+        const LoginCount counted = limits_.login(pid, request->account, login_limits(*server, anon));
+        answer.admitted = counted == LoginCount::admit;
+        if (!answer.admitted) {
+            answer.limit = login_count_name(counted);
+            answer.reply = login_refusal(counted, *server, anon).substr(0, ipc::Limits::reply_text);
+        }
+    }
+    if (auto sent = link.channel.send(answer); !sent) {
+        log::error("session ", pid, ": cannot answer its login count: ", sent.error().message);
+        return false;
+    }
+    return true;
+}
+
+void Master::refuse(tcp::socket& socket, Admission why, const config::Server& server,
+                    const daemon::ServerRuntime& runtime) {
     const LimitSettings& settings = limits_.settings();
     std::string reply;
     switch (why) {
@@ -205,10 +279,15 @@ void Master::refuse(tcp::socket& socket, Admission why, unsigned per_host_limit,
             reply = "421 Too many connections; try again later\r\n";
             break;
         case Admission::max_clients_per_host:
-            log::notice("MaxClientsPerHost (", per_host_limit, ") reached, new connection denied");
-            reply = str_cat("530 Sorry, the maximum number of clients (", per_host_limit,
-                            ") from your host are already connected.\r\n");
+        case Admission::max_connections_per_host: {
+            const HostLimits host = host_limits(server);
+            log::notice(admission_name(why), " (",
+                        why == Admission::max_clients_per_host ? host.max_clients_per_host
+                                                               : host.max_connections_per_host,
+                        ") reached, new connection denied");
+            reply = str_cat("530 ", host_refusal(why, server), "\r\n");
             break;
+        }
         case Admission::max_connection_rate:
             log::notice("MaxConnectionRate (", settings.max_connection_rate, "/", settings.rate_interval.count(),
                         " secs) reached, new connection denied");
@@ -218,7 +297,7 @@ void Master::refuse(tcp::socket& socket, Admission why, unsigned per_host_limit,
             return;
     }
     (void)::send(socket.native_handle(), reply.data(), reply.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (why != Admission::max_clients_per_host) {
+    if (why != Admission::max_clients_per_host && why != Admission::max_connections_per_host) {
         boost::system::error_code ec;
         const tcp::endpoint remote = socket.remote_endpoint(ec);
         const tcp::endpoint local = socket.local_endpoint(ec);
@@ -253,6 +332,7 @@ void Master::reap_children() {
                          WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
         }
         limits_.session_ended(pid);
+        links_.erase(pid);
     }
     if (shutting_down_ && limits_.sessions() == 0) {
         shutdown_timer_.cancel();

@@ -1,8 +1,11 @@
 #pragma once
 // The master process: listens, admits or refuses connections (MaxInstances, MaxClientsPerHost,
-// MaxConnectionRate), forks one session process per connection, reaps them, reloads on SIGHUP (a new
-// context is built completely before it replaces the old one) and shuts down cleanly on SIGTERM.
+// MaxConnectionsPerHost, MaxConnectionRate), forks one session process per connection, counts logins
+// (MaxClients, MaxClientsPerUser, MaxHostsPerUser) when a session's monitor asks over its link, reaps
+// them, reloads on SIGHUP (a new context is built completely before it replaces the old one) and shuts
+// down cleanly on SIGTERM.
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -15,6 +18,7 @@
 
 #include "base/result.hpp"
 #include "daemon/daemon_context.hpp"
+#include "daemon/ipc/channel.hpp"
 #include "daemon/master/connection_limits.hpp"
 #include "daemon/master/control_socket.hpp"
 #include "daemon/master/listeners.hpp"
@@ -48,10 +52,20 @@ private:
         boost::asio::ip::tcp::acceptor acceptor;
     };
 
+    // A session process's link: its monitor asks for login counts here (and nothing else).
+    struct SessionLink {
+        ipc::Channel channel;
+        boost::asio::posix::stream_descriptor watch;  // a duplicate of the channel's fd, for async waits
+        std::string local_address;                    // the server the session reached, found again per login
+        std::uint16_t local_port = 0;
+    };
+
     Result<std::unique_ptr<Listener>> open_listener(const BindPoint& point);
+    void watch_link(pid_t pid);
+    bool answer_login_count(pid_t pid, SessionLink& link);
     void accept_next(Listener& listener);
     void on_accept(Listener& listener, boost::asio::ip::tcp::socket socket);
-    void refuse(boost::asio::ip::tcp::socket& socket, Admission why, unsigned per_host_limit,
+    void refuse(boost::asio::ip::tcp::socket& socket, Admission why, const config::Server& server,
                 const daemon::ServerRuntime& runtime);
     void wait_for_signals();
     void reap_children();
@@ -64,6 +78,7 @@ private:
     MasterOptions options_;
     std::vector<std::unique_ptr<Listener>> listeners_;
     ConnectionLimits limits_;
+    std::map<pid_t, std::unique_ptr<SessionLink>> links_;
     boost::asio::signal_set signals_;
     boost::asio::steady_timer shutdown_timer_;
     std::unique_ptr<ControlSocket> control_;  // ControlsEngine on: wardctl lsmod/insmod/rmmod

@@ -19,12 +19,16 @@
 #include "base/strings.hpp"
 #include "base/sys.hpp"
 #include "daemon/auth/system_users.hpp"
+#include "daemon/monitor/hook_gate.hpp"
 #include "daemon/monitor/privileged_socket.hpp"
 
 namespace ward::monitor {
 namespace {
 
 constexpr auto kWorkerExitGrace = std::chrono::milliseconds(2000);
+// The worker answers TimeoutLogin itself, with its reply; the monitor's deadline is this much later, so it
+// acts only when the worker did not.
+constexpr auto kLoginTimeoutGrace = std::chrono::milliseconds(2000);
 
 void wipe(std::string& secret) {
     if (!secret.empty()) {
@@ -85,7 +89,11 @@ Result<void> SessionMonitor::start_worker_preauth() {
         return std::move(started).error();
     }
     channel_ = std::move(pair->first);
+    channel_.set_send_timeout(setup_.send_timeout);
     worker_ = std::move(*started);
+    if (setup_.login_timeout.count() > 0) {
+        deadline_ = Clock::now() + setup_.login_timeout + kLoginTimeoutGrace;
+    }
     return {};
 }
 
@@ -117,15 +125,10 @@ std::string SessionMonitor::run() {
             continue;
         }
         if (ready == 0) {
-            if (!handover_pending_) {
-                log::error("no hand-over from the pre-auth worker after login; ending the session");
-                end_session("internal error", true);
+            if (deadline_passed() == Next::end) {
                 break;
             }
-            log::warning("pre-auth worker did not exit after the hand-over; killing it");
-            (void)::kill(worker_.pid, SIGKILL);
-            deadline_ = Clock::time_point::max();
-            continue;  // its exit arrives through the pidfd
+            continue;
         }
         if (fds[2].revents != 0) {
             end_session("server shutting down", true);
@@ -138,7 +141,7 @@ std::string SessionMonitor::run() {
         for (int n = 0; fds[0].revents != 0 && !stop && channel_.valid() && n < kMessagesPerWakeup; ++n) {
             auto received = channel_.receive();
             if (!received) {
-                if (received.error().message != "peer closed the connection") {
+                if (channel_.last_failure() != ipc::Failure::peer_closed) {
                     log::error("worker sent a malformed message (", received.error().message,
                                "); ending the session");
                     end_session("protocol violation", true);
@@ -167,63 +170,106 @@ std::string SessionMonitor::run() {
     return setup_.facts.end_reason;
 }
 
-SessionMonitor::Next SessionMonitor::handle(ipc::Received received) {
-    const ipc::MessageType type = ipc::type_of(received.message);
-    // Log records come in any phase and are never answered; WorkerLog refuses what a phase may not send.
-    if (const auto* record = std::get_if<ipc::LogRecord>(&received.message); record != nullptr && !received.fd.valid()) {
-        auto written = setup_.worker_log.write(*record, setup_.facts, worker_.pid, phase_ == Phase::postauth);
-        if (written) {
-            return Next::carry_on;
-        }
-        log::error("worker sent ", written.error().message, "; ending the session");
-        end_session("protocol violation", true);
+Next SessionMonitor::deadline_passed() {
+    if (handover_pending_) {
+        log::warning("pre-auth worker did not exit after the hand-over; killing it");
+        (void)::kill(worker_.pid, SIGKILL);
+        deadline_ = Clock::time_point::max();
+        return Next::carry_on;  // its exit arrives through the pidfd
+    }
+    if (phase_ == Phase::authenticated) {
+        log::error("no hand-over from the pre-auth worker after login; ending the session");
+        end_session("internal error", true);
         return Next::end;
     }
-    std::size_t index = 0;
-    const Permission* permission = nullptr;
-    for (; index < kRequestTable.size(); ++index) {
-        if (kRequestTable[index].type == type && kRequestTable[index].phase == phase_) {
-            permission = &kRequestTable[index];
-            break;
-        }
-    }
-    if (permission == nullptr || received.fd.valid()) {
-        log::error("worker sent ", ipc::type_name(type), received.fd.valid() ? " with an fd" : "", " in the ",
-                   phase_name(phase_), " phase, which is not allowed; ending the session");
-        end_session("protocol violation", true);
+    if (closing_after_auth_) {
+        log::warning("pre-auth worker did not end the session after MaxLoginAttempts; the monitor ends it");
+        end_session("too many failed logins", false);
         return Next::end;
     }
-    if (counts_[index] >= permission->max_per_phase) {
-        log::error("worker sent ", ipc::type_name(type), " more often than allowed in the ", phase_name(phase_),
-                   " phase; ending the session");
-        end_session("protocol violation", true);
-        return Next::end;
-    }
-    ++counts_[index];
-    return std::visit(
-        [this](auto& message) -> Next {
-            using T = std::decay_t<decltype(message)>;
-            if constexpr (std::is_same_v<T, ipc::AuthRequest>) {
-                return answer_authentication(message);
-            } else if constexpr (std::is_same_v<T, ipc::HandoverRequest>) {
-                return answer_handover(message);
-            } else if constexpr (std::is_same_v<T, ipc::HookRequest>) {
-                return answer_hooks(message);
-            } else if constexpr (std::is_same_v<T, ipc::DataSocketRequest>) {
-                return answer_privileged_data_socket(message);
-            } else if constexpr (std::is_same_v<T, ipc::SessionEnd>) {
-                return answer_session_end(message);
-            } else {
-                return Next::end;  // answers never come from a worker; kRequestTable has none of them
-            }
-        },
-        received.message);
+    const auto seconds = setup_.login_timeout.count();
+    log::notice("TimeoutLogin (", seconds, " seconds) passed without a login; the monitor ends the session");
+    tell_client(str_cat("421 Login timeout (", seconds, " seconds): closing control connection\r\n"));
+    end_session("TimeoutLogin", false);
+    return Next::end;
 }
 
-SessionMonitor::Next SessionMonitor::answer_authentication(ipc::AuthRequest& request) {
+Next Answers::authentication(SessionMonitor& monitor, ipc::Received& request) {
+    return monitor.answer_authentication(std::get<ipc::AuthRequest>(request.message));
+}
+Next Answers::handover(SessionMonitor& monitor, ipc::Received& request) {
+    return monitor.answer_handover(std::get<ipc::HandoverRequest>(request.message));
+}
+Next Answers::hooks(SessionMonitor& monitor, ipc::Received& request) {
+    return monitor.answer_hooks(std::get<ipc::HookRequest>(request.message));
+}
+Next Answers::privileged_data_connection(SessionMonitor& monitor, ipc::Received& request) {
+    return monitor.answer_privileged_data_connection(std::get<ipc::DataSocketRequest>(request.message));
+}
+Next Answers::session_end(SessionMonitor& monitor, ipc::Received& request) {
+    return monitor.answer_session_end(std::get<ipc::SessionEnd>(request.message));
+}
+Next Answers::log_record(SessionMonitor& monitor, ipc::Received& request) {
+    return monitor.write_worker_log(std::get<ipc::LogRecord>(request.message));
+}
+
+// Never answered; WorkerLog refuses what a phase may not send (a TransferLog line before login).
+Next SessionMonitor::write_worker_log(const ipc::LogRecord& record) {
+    if (auto written = setup_.worker_log.write(record, setup_.facts, worker_.pid, phase_ == Phase::postauth);
+        !written) {
+        return violation(str_cat("sent ", written.error().message));
+    }
+    return Next::carry_on;
+}
+
+Next SessionMonitor::handle(ipc::Received received) {
+    const ipc::MessageType type = ipc::type_of(received.message);
+    const std::size_t index = find_permission(type, phase_);
+    if (index == kRequestTable.size() || received.fd.valid()) {
+        return violation(str_cat("sent ", ipc::type_name(type), received.fd.valid() ? " with an fd" : "", " in the ",
+                                 phase_name(phase_), " phase, which is not allowed"));
+    }
+    const Permission& permission = kRequestTable[index];
+    if (counts_[index] >= permission.max_per_phase) {
+        return violation(str_cat("sent ", ipc::type_name(type), " more often than allowed in the ", phase_name(phase_),
+                                 " phase (", permission.max_per_phase, ")"));
+    }
+    ++counts_[index];
+    return permission.handler(*this, received);
+}
+
+Next SessionMonitor::violation(const std::string& what) {
+    log::error("worker ", what, "; ending the session");
+    end_session("protocol violation", true);
+    return Next::end;
+}
+
+Next SessionMonitor::answer(const ipc::Message& message, int fd) {
+    if (auto sent = channel_.send(message, fd); !sent) {
+        log::error("cannot answer the worker: ", sent.error().message);
+        end_session("internal error", false);
+        return Next::end;
+    }
+    return Next::carry_on;
+}
+
+Next SessionMonitor::refuse_login(const LoginRefusal& refusal) {
+    log::notice("Connection refused (", refusal.limit, ") for ", setup_.facts.login_name, " from ",
+                setup_.facts.client_address);
+    tell_client(str_cat("530 ", refusal.reply, "\r\n"));
+    end_session(str_cat("Denied by ", refusal.limit), false);
+    return Next::end;
+}
+
+Next SessionMonitor::answer_authentication(ipc::AuthRequest& request) {
     const auto started = Clock::now();
     const LoginRules& rules = *setup_.rules;
     SessionFacts& facts = setup_.facts;
+    if (closing_after_auth_) {
+        wipe(request.password);
+        return violation(str_cat("sent auth_request after MaxLoginAttempts (", rules.max_login_attempts(),
+                                 ") was reached"));
+    }
     facts.login_name = request.user;
 
     std::optional<auth::Account> account;
@@ -269,7 +315,14 @@ SessionMonitor::Next SessionMonitor::answer_authentication(ipc::AuthRequest& req
         account.reset();
     }
 
-    ipc::AuthAnswer answer;
+    if (account && setup_.admission != nullptr) {
+        if (auto refused = setup_.admission->admit(account->name, request.user)) {
+            wipe(request.password);
+            return refuse_login(*refused);
+        }
+    }
+
+    ipc::AuthAnswer answer_message;
     if (account) {
         log::notice(anonymous ? "ANON " : "USER ", request.user, ": Login successful.");
         plan_.identity.user = account->name;
@@ -290,7 +343,7 @@ SessionMonitor::Next SessionMonitor::answer_authentication(ipc::AuthRequest& req
         if (anonymous) {
             facts.anonymous_password = request.password;
         }
-        answer.status = ftp::LoginResult::Status::ok;
+        answer_message.status = ftp::LoginResult::Status::ok;
         phase_ = Phase::authenticated;
         deadline_ = Clock::now() + setup_.handover_timeout;
     } else {
@@ -300,24 +353,20 @@ SessionMonitor::Next SessionMonitor::answer_authentication(ipc::AuthRequest& req
         const unsigned max_attempts = rules.max_login_attempts();
         if (max_attempts > 0 && failed_logins_ >= max_attempts) {
             log::notice("Maximum login attempts (", max_attempts, ") exceeded");
-            answer.status = ftp::LoginResult::Status::closing;
+            answer_message.status = ftp::LoginResult::Status::closing;
             closing_after_auth_ = true;
+            deadline_ = Clock::now() + kWorkerExitGrace;  // to answer the client and exit; no more requests
         }
-        answer.reply_text = "Login incorrect.";
+        answer_message.reply_text = "Login incorrect.";
     }
     wipe(request.password);
-    if (auto sent = channel_.send(answer); !sent) {
-        log::error("cannot answer the worker: ", sent.error().message);
-        end_session("internal error", false);
-        return Next::end;
-    }
     if (closing_after_auth_) {
         setup_.facts.end_reason = "too many failed logins";
     }
-    return Next::carry_on;
+    return answer(answer_message);
 }
 
-SessionMonitor::Next SessionMonitor::answer_handover(const ipc::HandoverRequest& request) {
+Next SessionMonitor::answer_handover(const ipc::HandoverRequest& request) {
     handover_state_ = request.state;
     handover_pending_ = true;
     deadline_ = Clock::now() + kWorkerExitGrace;
@@ -325,69 +374,65 @@ SessionMonitor::Next SessionMonitor::answer_handover(const ipc::HandoverRequest&
     return Next::carry_on;
 }
 
-SessionMonitor::Next SessionMonitor::answer_hooks(const ipc::HookRequest& request) {
+Next SessionMonitor::answer_hooks(const ipc::HookRequest& request) {
     if (phase_ == Phase::authenticated &&
         (request.point != exec::HookPoint::on_command || request.event.command != "PASS")) {
-        log::error("worker asked for ", request.event.command, " hooks between login and hand-over; ending the session");
-        end_session("protocol violation", true);
-        return Next::end;
+        return violation(str_cat("asked for ", request.event.command, " hooks between login and hand-over"));
     }
     if (request.point == exec::HookPoint::on_connect) {
-        log::error("worker asked for the connect hooks, which the monitor runs itself; ending the session");
-        end_session("protocol violation", true);
-        return Next::end;
+        return violation("asked for the connect hooks, which the monitor runs itself");
     }
-    ipc::HookAnswer answer;
-    if (setup_.hooks != nullptr) {
-        answer.lines = setup_.hooks->dispatch(request.point, request.event, setup_.facts);
-        if (answer.lines.size() > ipc::Limits::hook_lines) {
-            answer.lines.resize(ipc::Limits::hook_lines);
+    if (phase_ == Phase::preauth) {
+        if (auto refused = preauth_hook_refusal(request.point, request.event)) {
+            return violation(str_cat("asked for ", *refused));
         }
-        for (auto& line : answer.lines) {
+    }
+    ipc::HookAnswer reply;
+    if (setup_.hooks != nullptr) {
+        reply.lines = setup_.hooks->dispatch(request.point, request.event, setup_.facts);
+        if (reply.lines.size() > ipc::Limits::hook_lines) {
+            reply.lines.resize(ipc::Limits::hook_lines);
+        }
+        for (auto& line : reply.lines) {
             if (line.size() > ipc::Limits::hook_line) {
                 line.resize(ipc::Limits::hook_line);
             }
         }
     }
-    if (auto sent = channel_.send(answer); !sent) {
-        log::error("cannot answer the worker: ", sent.error().message);
-        end_session("internal error", false);
-        return Next::end;
-    }
-    return Next::carry_on;
+    return answer(reply);
 }
 
-SessionMonitor::Next SessionMonitor::answer_privileged_data_socket(const ipc::DataSocketRequest& request) {
+Next SessionMonitor::answer_privileged_data_connection(const ipc::DataSocketRequest& request) {
     const SessionFacts& facts = setup_.facts;
     // The only privileged port a session may use is its control port minus one (ProFTPD's L-1).
     if (facts.local_port == 0 || request.port != facts.local_port - 1 || request.port >= 1024) {
-        log::error("worker asked for a data socket on port ", request.port, " (control port ", facts.local_port,
-                   "); ending the session");
-        end_session("protocol violation", true);
-        return Next::end;
+        return violation(str_cat("asked for a data socket on port ", request.port, " (control port ", facts.local_port,
+                                 ")"));
     }
-    ipc::DataSocketAnswer answer;
-    auto socket = open_privileged_socket(facts.local_address, request.port);
+    // ... and only toward the client itself, at an unprivileged port (the FTP bounce rules of PORT/EPRT).
+    if (!same_address(request.target_address, facts.client_address) || request.target_port < 1024) {
+        return violation(str_cat("asked for a privileged data connection to ", request.target_address, " port ",
+                                 request.target_port, ", not the client (", facts.client_address,
+                                 ") at a port >= 1024"));
+    }
+    ipc::DataSocketAnswer reply;
+    auto socket = connect_privileged_socket(Endpoint{facts.local_address, request.port},
+                                            Endpoint{request.target_address, request.target_port},
+                                            setup_.data_connect_timeout);
     if (socket) {
-        answer.ok = true;
+        reply.ok = true;
     } else {
-        answer.error = socket.error().message;
+        reply.error = socket.error().message.substr(0, ipc::Limits::reason);
     }
-    const int fd = socket ? socket->get() : -1;
-    if (auto sent = channel_.send(answer, fd); !sent) {
-        log::error("cannot answer the worker: ", sent.error().message);
-        end_session("internal error", false);
-        return Next::end;
-    }
-    return Next::carry_on;
+    return answer(reply, socket ? socket->get() : -1);
 }
 
-SessionMonitor::Next SessionMonitor::answer_session_end(const ipc::SessionEnd& request) {
+Next SessionMonitor::answer_session_end(const ipc::SessionEnd& request) {
     setup_.facts.end_reason = request.reason;
     return Next::carry_on;  // the session ends when the worker exits
 }
 
-SessionMonitor::Next SessionMonitor::worker_exited() {
+Next SessionMonitor::worker_exited() {
     int status = 0;
     pid_t reaped = 0;
     do {
@@ -413,6 +458,7 @@ SessionMonitor::Next SessionMonitor::worker_exited() {
             return Next::end;
         }
         channel_ = std::move(pair->first);
+        channel_.set_send_timeout(setup_.send_timeout);
         worker_ = std::move(*started);
         phase_ = Phase::postauth;
         deadline_ = Clock::time_point::max();
@@ -434,14 +480,20 @@ SessionMonitor::Next SessionMonitor::worker_exited() {
     return Next::end;
 }
 
-void SessionMonitor::end_session(const std::string& reason, bool tell_client) {
+void SessionMonitor::end_session(const std::string& reason, bool tell) {
     setup_.facts.end_reason = reason;
     stop_worker();
-    if (tell_client && setup_.control_fd >= 0) {
-        const std::string_view text = reason == "server shutting down"
-                                          ? std::string_view("421 Server is going offline\r\n")
-                                          : std::string_view("421 Service not available, closing control connection\r\n");
-        (void)::send(setup_.control_fd, text.data(), text.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (tell) {
+        tell_client(reason == "server shutting down" ? std::string_view("421 Server is going offline\r\n")
+                                                     : std::string_view("421 Service not available, closing control "
+                                                                        "connection\r\n"));
+    }
+}
+
+// Never blocks: a client that does not read loses the line, not the monitor its time.
+void SessionMonitor::tell_client(std::string_view line) {
+    if (setup_.control_fd >= 0) {
+        (void)::send(setup_.control_fd, line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
     }
 }
 

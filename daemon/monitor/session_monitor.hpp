@@ -1,13 +1,15 @@
 #pragma once
 // The privileged half of a session: small, synchronous, and the only process that decides who a session
 // runs as. It never parses anything but the typed messages of daemon/ipc, and it never trusts them:
-// every request is checked against kRequestTable (request_table.hpp) for the current phase.
+// every request is checked against kRequestTable (request_table.hpp) for the current phase, and the
+// limits are its own: MaxLoginAttempts, TimeoutLogin, the master's per-user counts, a bound on every send.
 #include <chrono>
 #include <cstdint>
 #include <string>
 
 #include "daemon/ipc/channel.hpp"
 #include "daemon/monitor/hook_dispatcher.hpp"
+#include "daemon/monitor/login_admission.hpp"
 #include "daemon/monitor/login_rules.hpp"
 #include "daemon/monitor/request_table.hpp"
 #include "daemon/monitor/session_facts.hpp"
@@ -23,6 +25,14 @@ struct MonitorSetup {
     WorkerLauncher* launcher = nullptr;
     HookDispatcher* hooks = nullptr;  // nullptr: the configuration has no hooks
     WorkerLog worker_log;             // writes the workers' log and TransferLog records
+    LoginAdmission* admission = nullptr;  // the master's MaxClients/PerUser/HostsPerUser; nullptr: no limits
+    // TimeoutLogin: the monitor ends a session that has not logged in after this long (0: never). The worker
+    // keeps its own timer, which answers first; this one is the backstop a compromised worker cannot stop.
+    std::chrono::seconds login_timeout{300};
+    // Every send to the worker waits at most this long for room in the socket.
+    std::chrono::milliseconds send_timeout{10000};
+    // A privileged active-mode data connection waits at most this long for the client to accept it.
+    std::chrono::milliseconds data_connect_timeout{15000};
     // A failed login is answered no sooner than this after the request: the reply time says nothing
     // about whether the user exists or how its password is hashed.
     std::chrono::milliseconds failed_login_floor{500};
@@ -47,17 +57,23 @@ public:
     [[nodiscard]] unsigned failed_logins() const noexcept { return failed_logins_; }
 
 private:
-    enum class Next : std::uint8_t { carry_on, end };
+    friend struct Answers;  // the request handlers of kRequestTable
 
     Result<void> start_worker_preauth();
     Next handle(ipc::Received received);
     Next answer_authentication(ipc::AuthRequest& request);
     Next answer_handover(const ipc::HandoverRequest& request);
     Next answer_hooks(const ipc::HookRequest& request);
-    Next answer_privileged_data_socket(const ipc::DataSocketRequest& request);
+    Next answer_privileged_data_connection(const ipc::DataSocketRequest& request);
     Next answer_session_end(const ipc::SessionEnd& request);
+    Next write_worker_log(const ipc::LogRecord& record);
+    Next answer(const ipc::Message& message, int fd = -1);
+    Next violation(const std::string& what);
+    Next deadline_passed();
+    Next refuse_login(const LoginRefusal& refusal);
     Next worker_exited();
-    void end_session(const std::string& reason, bool tell_client);
+    void end_session(const std::string& reason, bool tell);
+    void tell_client(std::string_view line);
     void stop_worker();
 
     MonitorSetup setup_;
@@ -69,7 +85,9 @@ private:
     bool closing_after_auth_ = false;
     PostAuthPlan plan_;
     bool handover_pending_ = false;
-    Clock::time_point deadline_ = Clock::time_point::max();  // for the hand-over and the worker's exit
+    // The next thing that must happen by a time: a login (TimeoutLogin), the hand-over after one, the
+    // pre-auth worker's exit after the hand-over or after MaxLoginAttempts.
+    Clock::time_point deadline_ = Clock::time_point::max();
     ftp::HandoverState handover_state_;
 };
 

@@ -12,11 +12,8 @@ Result<void> WorkerLog::write(const ipc::LogRecord& record, const SessionFacts& 
         if (!log::enabled(record.level, 1)) {
             return {};
         }
-        std::string role = str_cat("worker ", facts.client_address);
-        if (logged_in && facts.account) {
-            role += str_cat(" ", facts.account->name);
-        }
-        log::write_from(log::Origin{role, static_cast<int>(worker)}, record.level, record.text);
+        // The line names the client as the monitor's own lines do (log::set_client): ProFTPD's format.
+        log::write_from(log::Origin{"worker", static_cast<int>(worker)}, record.level, record.text);
         return {};
     }
     const int fd = logged_in && transfer_log_ ? transfer_log_(facts) : -1;

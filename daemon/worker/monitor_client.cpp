@@ -66,8 +66,9 @@ std::vector<std::string> MonitorClient::run_hooks(exec::HookPoint point, const e
     return std::move(hooks->lines);
 }
 
-Result<UniqueFd> MonitorClient::privileged_data_socket(std::uint16_t local_port) {
-    auto answer = request(ipc::DataSocketRequest{local_port});
+Result<UniqueFd> MonitorClient::privileged_data_connection(std::uint16_t local_port, const std::string& target_address,
+                                                           std::uint16_t target_port) {
+    auto answer = request(ipc::DataSocketRequest{local_port, target_address, target_port});
     auto* socket = std::get_if<ipc::DataSocketAnswer>(&answer.message);
     if (socket == nullptr) {
         monitor_lost("unexpected answer to a data socket request");

@@ -22,7 +22,8 @@ public:
     std::optional<ftp::PostAuthSession> hand_over(ftp::HandoverState state) override;
     [[nodiscard]] bool wants_hook(exec::HookPoint point, std::string_view command) const override;
     std::vector<std::string> run_hooks(exec::HookPoint point, const exec::CommandEvent& event) override;
-    Result<UniqueFd> privileged_data_socket(std::uint16_t local_port) override;
+    Result<UniqueFd> privileged_data_connection(std::uint16_t local_port, const std::string& target_address,
+                                                std::uint16_t target_port) override;
     void log_transfer(std::string_view line) override;
     void session_ended(std::string_view reason) override;
 

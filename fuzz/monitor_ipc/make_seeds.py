@@ -28,13 +28,17 @@ seeds = {
     "handover_request": message(2, text("TYPE I\r\nPWD\r\n") + b"\x01\x01" + struct.pack("<QQ", 40, 80)
                                 + struct.pack("<H", 1) + text("welcome")),
     "hook_request": message(3, b"\x02" + event()),
-    "data_socket_request": message(4, struct.pack("<H", 20)),
+    "data_socket_request": message(4, struct.pack("<H", 20) + text("192.0.2.7") + struct.pack("<H", 40000)),
+    "data_socket_request_v6": message(4, struct.pack("<H", 20) + text("2001:db8::7") + struct.pack("<H", 1024)),
     "session_end": message(5, text("QUIT")),
     "auth_answer": message(64, b"\x00" + text("")),
     "hook_answer": message(65, struct.pack("<H", 2) + text("one") + text("two")),
     "data_socket_answer": message(66, b"\x00" + text("bind: Address already in use")),
     "log_record": message(6, b"\x00\x02" + text("RETR /a.txt: 12 bytes\nforged line\x1b[2J")),
     "log_record_transfer": message(6, b"\x01\x03" + text("Thu Jan  1 00:00:01 2026 1 127.0.0.1 12 /a.txt b _ o r alice ftp 0 * c")),
+    "login_count_request": message(96, text("ftp") + text("anonymous")),
+    "login_count_answer": message(97, b"\x00" + text("MaxClientsPerUser")
+                                  + text("Sorry, the maximum number of clients (1) for this user are already connected.")),
 }
 # What the decoder must refuse: one seed for each of its error paths.
 seeds.update({
@@ -42,7 +46,9 @@ seeds.update({
     "unknown_type": message(9, b""),
     "reserved_nonzero": struct.pack("<BBHI", 1, 5, 7, 4) + b"\0\0\0\0",
     "length_mismatch": struct.pack("<BBHI", 1, 5, 0, 99) + text("x"),
-    "trailing_bytes": message(4, struct.pack("<H", 20) + b"\0"),
+    "trailing_bytes": message(4, struct.pack("<H", 20) + text("127.0.0.1") + struct.pack("<H", 40000) + b"\0"),
+    "target_address_too_long": message(4, struct.pack("<H", 20) + text("1" * 65) + struct.pack("<H", 40000)),
+    "bad_admitted_flag": message(97, b"\x02" + text("") + text("")),
     "field_past_end": message(1, struct.pack("<I", 0xFFFFFFF0) + b"alice"),
     "user_too_long": message(1, text("u" * 300) + text("pw")),
     "bad_hook_point": message(3, b"\x7f" + event()),

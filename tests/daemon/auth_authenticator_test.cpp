@@ -50,20 +50,20 @@ TEST_F(Authenticator, VirtualUserWithGroupsFromAuthGroupFile) {
 }
 
 TEST_F(Authenticator, WrongPasswordAndUnknownUserFailWithReasons) {
-    EXPECT_EQ(authenticate(settings_, "alice", "nope").reason, "incorrect password");
-    EXPECT_EQ(authenticate(settings_, "mallory", "pw").reason, "no such user");
+    EXPECT_EQ(authenticate(settings_, "alice", "nope").reason, "Incorrect password");
+    EXPECT_EQ(authenticate(settings_, "mallory", "pw").reason, "No such user found");
     EXPECT_EQ(authenticate(settings_, "a/b", "pw").reason, "unacceptable user name");
 }
 
 TEST_F(Authenticator, RootLoginIsOffByDefault) {
-    EXPECT_EQ(authenticate(settings_, "toor", "pw").reason, "root login attempted (RootLogin is off)");
+    EXPECT_EQ(authenticate(settings_, "toor", "pw").reason, "User not authorized for login: root (RootLogin is off)");
     settings_.root_login = true;
     EXPECT_TRUE(authenticate(settings_, "toor", "pw").account);
 }
 
 TEST_F(Authenticator, RequireValidShell) {
     EXPECT_EQ(authenticate(settings_, "nosh", "pw").reason,
-              "shell '/nonexistent/shell' is not in /etc/shells (RequireValidShell)");
+              "Invalid shell: '/nonexistent/shell' (not in /etc/shells; RequireValidShell)");
     settings_.require_valid_shell = false;
     EXPECT_TRUE(authenticate(settings_, "nosh", "pw").account);
 }
@@ -72,7 +72,7 @@ TEST_F(Authenticator, GroupWritableAuthUserFileIsRefused) {
     ASSERT_EQ(::chmod(settings_.user_file.c_str(), 0620), 0);
     const auto outcome = authenticate(settings_, "alice", "pw");
     EXPECT_FALSE(outcome.account);
-    EXPECT_EQ(outcome.reason, "no such user");
+    EXPECT_EQ(outcome.reason, "No such user found");
 }
 
 TEST_F(Authenticator, FindAccountNeedsNoPassword) {

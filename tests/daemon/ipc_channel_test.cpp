@@ -77,9 +77,37 @@ TEST(IpcChannel, PeerCloseAndTimeoutAreErrors) {
     auto pair = Channel::make_pair();
     ASSERT_TRUE(pair);
     auto& [a, b] = *pair;
-    EXPECT_EQ(b.receive(10ms).error().message, "timed out waiting for the peer");
+    EXPECT_EQ(b.receive(10ms).error().message, "receive: timed out waiting for the peer");
+    EXPECT_EQ(b.last_failure(), Failure::timed_out);
     a.close();
     EXPECT_EQ(b.receive(1s).error().message, "peer closed the connection");
+    EXPECT_EQ(b.last_failure(), Failure::peer_closed);
+}
+
+TEST(IpcChannel, MalformedIsItsOwnKind) {
+    auto pair = Channel::make_pair();
+    ASSERT_TRUE(pair);
+    auto& [a, b] = *pair;
+    ASSERT_EQ(::send(a.fd(), "\x01\x01\x00\x00\xff\xff\xff\xff", 8, 0), 8);
+    EXPECT_FALSE(b.receive(1s));
+    EXPECT_EQ(b.last_failure(), Failure::malformed);
+}
+
+// A peer that never reads cannot hold a sender that set a send timeout: the send fails in bounded time.
+TEST(IpcChannel, SendTimeoutBoundsASendToAPeerThatDoesNotRead) {
+    auto pair = Channel::make_pair();
+    ASSERT_TRUE(pair);
+    auto& [a, b] = *pair;
+    a.set_send_timeout(200ms);
+    const HookAnswer big{std::vector<std::string>(Limits::hook_lines, std::string(Limits::hook_line, 'x'))};
+    const auto started = std::chrono::steady_clock::now();
+    Result<void> sent;
+    for (int i = 0; i < 10000 && sent; ++i) {
+        sent = a.send(big);
+    }
+    ASSERT_FALSE(sent);
+    EXPECT_NE(sent.error().message.find("timed out"), std::string::npos) << sent.error().message;
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
 }
 
 }  // namespace

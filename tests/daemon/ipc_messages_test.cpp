@@ -31,14 +31,18 @@ TEST(IpcMessages, EveryTypeRoundTrips) {
         AuthRequest{"alice", "s3cret"},
         HandoverRequest{ftp::HandoverState{"TYPE I\r\n", true, true, 10, 20, {"hello from a hook"}}},
         HookRequest{exec::HookPoint::on_command, event},
-        DataSocketRequest{20},
+        DataSocketRequest{20, "192.0.2.7", 40000},
         SessionEnd{"QUIT"},
         AuthAnswer{ftp::LoginResult::Status::ok, ""},
         HookAnswer{{"line one", "line two"}},
         DataSocketAnswer{false, "bind: Address in use"},
+        LoginCountRequest{"ftp", "anonymous"},
+        LoginCountAnswer{false, "MaxClientsPerUser", "Sorry, the maximum number of clients (1) for this user are "
+                                                     "already connected."},
         LogRecord{LogRecord::Kind::system, log::Level::notice, "RETR /a: 1 byte\nforged\x1b"},
         LogRecord{LogRecord::Kind::transfer, log::Level::info, "Thu Jan  1 00:00:01 2026 1 127.0.0.1 1 /a b _ o r a ftp 0 * c"},
     };
+    static_assert(std::variant_size_v<Message> == 11, "a new message type belongs in this list");
     for (const auto& m : all) {
         EXPECT_TRUE(round_trip(m) == m) << type_name(type_of(m));
     }
@@ -58,6 +62,8 @@ TEST(IpcMessages, RejectsLengthMismatchAndTrailingBytes) {
     // A consistent header over a body with an extra byte: the decoder notices the byte left over.
     MessageWriter w(static_cast<std::uint8_t>(MessageType::data_socket_request));
     w.u16(20);
+    w.bytes("127.0.0.1");
+    w.u16(40000);
     w.u8(0);
     const auto decoded = decode(std::move(w).finish());
     ASSERT_FALSE(decoded);

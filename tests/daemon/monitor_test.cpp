@@ -2,6 +2,8 @@
 // and the good paths produce the right post-auth plan.
 #include "daemon/monitor/session_monitor.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -121,6 +123,8 @@ protected:
         setup.launcher = &launcher_;
         setup.failed_login_floor = 50ms;
         setup.handover_timeout = 2s;
+        setup.login_timeout = login_timeout_;
+        setup.admission = admission_;
         monitor_ = std::make_unique<SessionMonitor>(std::move(setup));
         return monitor_->run();
     }
@@ -135,6 +139,8 @@ protected:
     ScriptedLauncher launcher_;
     UniqueFd control_, client_;
     std::unique_ptr<SessionMonitor> monitor_;
+    std::chrono::seconds login_timeout_{300};
+    LoginAdmission* admission_ = nullptr;
 };
 
 TEST_F(Monitor, GoodLoginHandsOverAndStartsPostAuthWorker) {
@@ -206,7 +212,7 @@ INSTANTIATE_TEST_SUITE_P(
                   }},
         Violation{"data_socket_before_login",
                   [](ipc::Channel& c) {
-                      (void)send(c, ipc::DataSocketRequest{21});
+                      (void)send(c, ipc::DataSocketRequest{21, "127.0.0.1", 40000});
                       return block_forever(c);
                   }},
         Violation{"answer_type_from_worker",
@@ -254,27 +260,255 @@ TEST_F(Monitor, WorkerKilledBySignalIsReportedToTheClient) {
     EXPECT_EQ(client_reads(), "421 Service not available, closing control connection\r\n");
 }
 
-TEST_F(Monitor, PrivilegedDataSocketOnlyForControlPortMinusOne) {
+// A listening socket on 127.0.0.1 standing in for an active-mode client's data port.
+struct ClientDataPort {
+    UniqueFd fd;
+    std::uint16_t port = 0;
+    ClientDataPort() : fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof a;
+        if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&a), len) == 0 && ::listen(fd.get(), 4) == 0 &&
+            ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&a), &len) == 0) {
+            port = ntohs(a.sin_port);
+        }
+    }
+};
+
+int log_in_and_hand_over(ipc::Channel& c) {
+    (void)send(c, ipc::AuthRequest{"alice", "pw"});
+    (void)expect<ipc::AuthAnswer>(c);
+    (void)send(c, ipc::HandoverRequest{});
+    return 0;
+}
+
+// Port 20 (L-1): the monitor connects the privileged socket to the client and hands over only the
+// connected socket, which can neither be connected elsewhere nor listen.
+TEST_F(Monitor, PrivilegedDataConnectionIsMadeByTheMonitorToTheClientOnly) {
     rules_.default_root = dir_.string();
     const bool root = ::geteuid() == 0;
-    launcher_.scripts.push_back([](ipc::Channel& c) {
-        (void)send(c, ipc::AuthRequest{"alice", "pw"});
-        (void)expect<ipc::AuthAnswer>(c);
-        (void)send(c, ipc::HandoverRequest{});
-        return 0;
-    });
-    launcher_.scripts.push_back([root](ipc::Channel& c) {
-        if (!send(c, ipc::DataSocketRequest{21})) return 30;
+    const ClientDataPort client;
+    ASSERT_NE(client.port, 0);
+    const ClientDataPort elsewhere;
+    launcher_.scripts.push_back(log_in_and_hand_over);
+    launcher_.scripts.push_back([root, &client, &elsewhere](ipc::Channel& c) {
+        if (!send(c, ipc::DataSocketRequest{21, "127.0.0.1", client.port})) return 30;
         auto got = c.receive(5s);
         if (!got) return 31;
         const auto& answer = std::get<ipc::DataSocketAnswer>(got->message);
-        if (root && (!answer.ok || !got->fd.valid())) return 32;
-        if (!root && (answer.ok || answer.error.find("Permission denied") == std::string::npos)) return 33;
-        (void)send(c, ipc::DataSocketRequest{20});  // not L-1: a violation
+        if (!root) {
+            // binding port 21 needs CAP_NET_BIND_SERVICE: the answer says why, and the session goes on
+            if (answer.ok || answer.error.find("Permission denied") == std::string::npos) return 32;
+        } else {
+            if (!answer.ok || !got->fd.valid()) return 33;
+            sockaddr_in peer{};
+            socklen_t len = sizeof peer;
+            if (::getpeername(got->fd.get(), reinterpret_cast<sockaddr*>(&peer), &len) != 0) return 34;
+            if (ntohs(peer.sin_port) != client.port) return 35;
+            sockaddr_in self{};
+            len = sizeof self;
+            if (::getsockname(got->fd.get(), reinterpret_cast<sockaddr*>(&self), &len) != 0) return 36;
+            if (ntohs(self.sin_port) != 21) return 37;
+            // a compromised worker cannot point the privileged port somewhere else, or listen on it
+            sockaddr_in other{};
+            other.sin_family = AF_INET;
+            other.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+            other.sin_port = htons(elsewhere.port);
+            if (::connect(got->fd.get(), reinterpret_cast<sockaddr*>(&other), sizeof other) == 0 || errno != EISCONN) {
+                return 38;
+            }
+            if (::listen(got->fd.get(), 1) == 0 || errno != EINVAL) return 39;
+        }
+        // not L-1: a violation
+        (void)send(c, ipc::DataSocketRequest{20, "127.0.0.1", client.port});
         ::pause();
         return 0;
     });
     EXPECT_EQ(run_monitor(), "protocol violation");
+}
+
+class MonitorPostAuthViolations : public Monitor, public ::testing::WithParamInterface<Violation> {};
+
+TEST_P(MonitorPostAuthViolations, EndTheSession) {
+    rules_.default_root = dir_.string();
+    launcher_.scripts.push_back(log_in_and_hand_over);
+    launcher_.scripts.push_back(GetParam().script);
+    EXPECT_EQ(run_monitor(), "protocol violation");
+    EXPECT_EQ(client_reads(), "421 Service not available, closing control connection\r\n");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    PrivilegedDataConnections, MonitorPostAuthViolations,
+    ::testing::Values(Violation{"to_another_host",
+                                [](ipc::Channel& c) {
+                                    (void)send(c, ipc::DataSocketRequest{21, "127.0.0.2", 40000});
+                                    return block_forever(c);
+                                }},
+                      Violation{"to_a_privileged_port",
+                                [](ipc::Channel& c) {
+                                    (void)send(c, ipc::DataSocketRequest{21, "127.0.0.1", 22});
+                                    return block_forever(c);
+                                }},
+                      Violation{"to_a_mapped_address",
+                                [](ipc::Channel& c) {
+                                    (void)send(c, ipc::DataSocketRequest{21, "::ffff:127.0.0.2", 40000});
+                                    return block_forever(c);
+                                }},
+                      Violation{"to_no_address",
+                                [](ipc::Channel& c) {
+                                    (void)send(c, ipc::DataSocketRequest{21, "", 40000});
+                                    return block_forever(c);
+                                }}),
+    [](const ::testing::TestParamInfo<Violation>& param_info) { return param_info.param.name; });
+
+// MaxLoginAttempts is the monitor's: after the third failure it answers no more auth requests, even one
+// with the right password, and no post-auth worker starts.
+TEST_F(Monitor, AuthRequestPastMaxLoginAttemptsEndsTheSession) {
+    launcher_.scripts.push_back([](ipc::Channel& c) {
+        for (int i = 0; i < 3; ++i) {
+            (void)send(c, ipc::AuthRequest{"alice", "wrong"});
+            if (!expect<ipc::AuthAnswer>(c)) return 40;
+        }
+        (void)send(c, ipc::AuthRequest{"alice", "pw"});
+        if (c.receive(5s)) return 41;  // no answer: the monitor ends the session
+        return 0;
+    });
+    EXPECT_EQ(run_monitor(), "protocol violation");
+    EXPECT_FALSE(launcher_.plan);
+    EXPECT_EQ(client_reads(), "421 Service not available, closing control connection\r\n");
+}
+
+TEST_F(Monitor, WorkerThatStaysAfterMaxLoginAttemptsIsEnded) {
+    launcher_.scripts.push_back([](ipc::Channel& c) {
+        for (int i = 0; i < 3; ++i) {
+            (void)send(c, ipc::AuthRequest{"alice", "wrong"});
+            (void)expect<ipc::AuthAnswer>(c);
+        }
+        return block_forever(c);
+    });
+    const auto started = std::chrono::steady_clock::now();
+    EXPECT_EQ(run_monitor(), "too many failed logins");
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+    EXPECT_FALSE(launcher_.plan);
+}
+
+// TimeoutLogin is the monitor's too: a worker that neither logs in nor ends the session is ended.
+TEST_F(Monitor, TimeoutLoginIsEnforcedByTheMonitor) {
+    login_timeout_ = 1s;
+    launcher_.scripts.push_back(block_forever);
+    EXPECT_EQ(run_monitor(), "TimeoutLogin");
+    EXPECT_EQ(client_reads(), "421 Login timeout (1 seconds): closing control connection\r\n");
+    EXPECT_FALSE(launcher_.plan);
+}
+
+exec::CommandEvent command_event(std::string verb, int code) {
+    exec::CommandEvent e;
+    e.command = std::move(verb);
+    e.reply_code = code;
+    e.cwd = "/";
+    return e;
+}
+
+// What an honest pre-auth worker asks for: hooks of commands that can run before login, and the 530
+// refusal of one that cannot.
+TEST_F(Monitor, PreAuthHooksForLoginCommandsAreAnswered) {
+    launcher_.scripts.push_back([](ipc::Channel& c) {
+        const std::vector<ipc::HookRequest> requests{
+            {exec::HookPoint::before_command, command_event("USER", 0)},
+            {exec::HookPoint::on_command, command_event("USER", 331)},
+            {exec::HookPoint::on_error, command_event("PASS", 530)},
+            {exec::HookPoint::on_command, command_event("FEAT", 211)},
+            {exec::HookPoint::on_error, command_event("STOR", 530)},
+        };
+        for (const auto& request : requests) {
+            if (!send(c, request) || !expect<ipc::HookAnswer>(c)) return 50;
+        }
+        return send(c, ipc::SessionEnd{"QUIT"}) ? 0 : 51;
+    });
+    EXPECT_EQ(run_monitor(), "QUIT");
+}
+
+ipc::HookRequest stor_with_path() {
+    ipc::HookRequest r{exec::HookPoint::on_command, command_event("STOR", 226)};
+    r.event.path = "/etc/passwd";
+    return r;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    PreAuthHooks, MonitorViolations,
+    ::testing::Values(Violation{"stor_before_login",
+                                [](ipc::Channel& c) {
+                                    (void)send(c, stor_with_path());
+                                    return block_forever(c);
+                                }},
+                      Violation{"stor_before_command_before_login",
+                                [](ipc::Channel& c) {
+                                    (void)send(c, ipc::HookRequest{exec::HookPoint::before_command,
+                                                                   command_event("STOR", 0)});
+                                    return block_forever(c);
+                                }},
+                      Violation{"chosen_path_on_a_login_command",
+                                [](ipc::Channel& c) {
+                                    ipc::HookRequest r{exec::HookPoint::on_command, command_event("USER", 331)};
+                                    r.event.path = "/srv/x";
+                                    (void)send(c, r);
+                                    return block_forever(c);
+                                }},
+                      Violation{"unknown_verb",
+                                [](ipc::Channel& c) {
+                                    (void)send(c, ipc::HookRequest{exec::HookPoint::on_error,
+                                                                   command_event("XYZZY", 530)});
+                                    return block_forever(c);
+                                }},
+                      Violation{"too_many_preauth_hooks",
+                                [](ipc::Channel& c) {
+                                    for (std::uint32_t i = 0; i <= kPreauthHookRequests; ++i) {
+                                        (void)send(c, ipc::HookRequest{exec::HookPoint::on_command,
+                                                                       command_event("NOOP", 200)});
+                                        if (!expect<ipc::HookAnswer>(c)) break;
+                                    }
+                                    return block_forever(c);
+                                }}),
+    [](const ::testing::TestParamInfo<Violation>& param_info) { return param_info.param.name; });
+
+class FakeAdmission : public LoginAdmission {
+public:
+    std::vector<std::string> asked;
+    std::optional<LoginRefusal> refusal;
+    std::optional<LoginRefusal> admit(const std::string& user, const std::string&) override {
+        asked.push_back(user);
+        return refusal;
+    }
+};
+
+// MaxClientsPerUser & co. are the master's count: a refused login gets the limit's 530 from the monitor,
+// and no post-auth worker.
+TEST_F(Monitor, LoginRefusedByTheMastersCountGets530AndNoSession) {
+    FakeAdmission admission;
+    admission.refusal = LoginRefusal{"MaxClientsPerUser",
+                                     "Sorry, the maximum number of clients (1) for this user are already connected."};
+    admission_ = &admission;
+    launcher_.scripts.push_back([](ipc::Channel& c) {
+        (void)send(c, ipc::AuthRequest{"alice", "pw"});
+        return block_forever(c);
+    });
+    EXPECT_EQ(run_monitor(), "Denied by MaxClientsPerUser");
+    EXPECT_EQ(admission.asked, std::vector<std::string>{"alice"});
+    EXPECT_EQ(client_reads(), "530 Sorry, the maximum number of clients (1) for this user are already connected.\r\n");
+    EXPECT_FALSE(launcher_.plan);
+}
+
+TEST_F(Monitor, FailedPasswordIsNotCountedByTheMaster) {
+    FakeAdmission admission;
+    admission_ = &admission;
+    launcher_.scripts.push_back([](ipc::Channel& c) {
+        (void)send(c, ipc::AuthRequest{"alice", "wrong"});
+        (void)expect<ipc::AuthAnswer>(c);
+        return send(c, ipc::SessionEnd{"QUIT"}) ? 0 : 60;
+    });
+    EXPECT_EQ(run_monitor(), "QUIT");
+    EXPECT_TRUE(admission.asked.empty());
 }
 
 }  // namespace

@@ -71,7 +71,9 @@ public:
     }
     [[nodiscard]] bool wants_hook(exec::HookPoint, std::string_view) const override { return false; }
     std::vector<std::string> run_hooks(exec::HookPoint, const exec::CommandEvent&) override { return {}; }
-    Result<UniqueFd> privileged_data_socket(std::uint16_t) override { return Error{"not in this test"}; }
+    Result<UniqueFd> privileged_data_connection(std::uint16_t, const std::string&, std::uint16_t) override {
+        return Error{"not in this test"};
+    }
     void log_transfer(std::string_view) override {}
     void session_ended(std::string_view why) override { reason = std::string(why); }
 

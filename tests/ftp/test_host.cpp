@@ -1,5 +1,6 @@
 #include "tests/ftp/test_host.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <netinet/in.h>
@@ -51,6 +52,16 @@ public:
             return std::nullopt;
         }
         return std::string(pw.pw_name);
+    }
+    [[nodiscard]] std::optional<gid_t> group_id(std::string_view name) const override {
+        group gr{};
+        group* found = nullptr;
+        char buf[4096];
+        const std::string n(name);
+        if (::getgrnam_r(n.c_str(), &gr, buf, sizeof buf, &found) != 0 || found == nullptr) {
+            return std::nullopt;
+        }
+        return gr.gr_gid;
     }
     [[nodiscard]] std::optional<std::string> group_name(gid_t gid) const override {
         group gr{};
@@ -265,7 +276,8 @@ std::vector<std::string> TestHost::run_hooks(exec::HookPoint point, const exec::
     return {};
 }
 
-Result<UniqueFd> TestHost::privileged_data_socket(std::uint16_t local_port) {
+Result<UniqueFd> TestHost::privileged_data_connection(std::uint16_t local_port, const std::string& target_address,
+                                                      std::uint16_t target_port) {
     sockaddr_storage local{};
     socklen_t len = sizeof local;
     if (::getsockname(control_fd_, reinterpret_cast<sockaddr*>(&local), &len) != 0) {
@@ -284,6 +296,25 @@ Result<UniqueFd> TestHost::privileged_data_socket(std::uint16_t local_port) {
     }
     if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&local), len) != 0) {
         return sys::errno_error(str_cat("bind port ", local_port));
+    }
+    sockaddr_storage target{};
+    if (local.ss_family == AF_INET) {
+        auto* v4 = reinterpret_cast<sockaddr_in*>(&target);
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons(target_port);
+        if (::inet_pton(AF_INET, target_address.c_str(), &v4->sin_addr) != 1) {
+            return Error{str_cat("not an IPv4 address: ", target_address)};
+        }
+    } else {
+        auto* v6 = reinterpret_cast<sockaddr_in6*>(&target);
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons(target_port);
+        if (::inet_pton(AF_INET6, target_address.c_str(), &v6->sin6_addr) != 1) {
+            return Error{str_cat("not an IPv6 address: ", target_address)};
+        }
+    }
+    if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&target), len) != 0) {
+        return sys::errno_error(str_cat("connect to ", target_address, " port ", target_port));
     }
     return fd;
 }

@@ -1,6 +1,6 @@
 #pragma once
 // The in-process SessionHost of ftp_session_testd: users and passwords from flags, one real root per
-// user, an anonymous read-only root, hooks recorded as JSON lines, and a real privileged_data_socket when
+// user, an anonymous read-only root, hooks recorded as JSON lines, and a real privileged_data_connection when
 // the test runs as root. Tests only; wardftpd's host is the worker's link to its monitor.
 #include <map>
 #include <memory>
@@ -36,7 +36,8 @@ public:
     std::optional<PostAuthSession> hand_over(HandoverState state) override;
     [[nodiscard]] bool wants_hook(exec::HookPoint point, std::string_view command) const override;
     std::vector<std::string> run_hooks(exec::HookPoint point, const exec::CommandEvent& event) override;
-    Result<UniqueFd> privileged_data_socket(std::uint16_t local_port) override;
+    Result<UniqueFd> privileged_data_connection(std::uint16_t local_port, const std::string& target_address,
+                                                std::uint16_t target_port) override;
     void log_transfer(std::string_view line) override;
     void session_ended(std::string_view reason) override;
 

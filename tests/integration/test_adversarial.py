@@ -1,8 +1,9 @@
-"""Attacks on the running daemon (issue 8): slowloris, connection floods past MaxInstances /
-MaxClientsPerHost / MaxConnectionRate, passive-port exhaustion, kill -9 of monitors and workers during
+"""Attacks on the running daemon (issues 8, 12, 13): slowloris, connection floods past MaxInstances /
+MaxClientsPerHost / MaxConnectionsPerHost / MaxConnectionRate, logins past MaxClients / MaxClientsPerUser /
+MaxHostsPerUser (counted by the master), passive-port exhaustion, kill -9 of monitors and workers during
 HiddenStores uploads, SIGHUP reloads (broken and good), one user reaching for another's files, binary
 garbage, what the logs may and must say, the daemon run as an ordinary user, and a compromised worker
-forging requests to its monitor.
+forging requests to its monitor (past MaxLoginAttempts and TimeoutLogin, pre-auth hooks, the port-20 socket).
 
 Every test asserts what an observer sees (reply codes and texts, files, /proc fields, log lines).
 FTP bounce, data-connection theft, overlong and NUL lines are in test_ftp_security.py; the process
@@ -12,6 +13,7 @@ workers (every out-of-phase, malformed, oversized, replayed request) in tests/da
 """
 import contextlib
 import ctypes
+import errno
 import ftplib
 import io
 import os
@@ -142,12 +144,6 @@ class Adversarial(unittest.TestCase):
         wardtest.wait_for(lambda: not wardtest.children(server.proc.pid, zombies=True), 10,
                           "the probe session to be reaped")
 
-    def try_login(self, server):
-        try:
-            return self.login(server)
-        except (ftplib.error_temp, EOFError, ConnectionResetError):
-            return None
-
     def test_flood_past_max_clients_per_host(self):
         with self.server(directives=["MaxClientsPerHost 2"]) as server:
             self.wait_until_idle(server)
@@ -178,6 +174,73 @@ class Adversarial(unittest.TestCase):
                 sock.close()
             server.wait_for_log("MaxConnectionRate (3/60 secs) reached, new connection denied")
             self.assertTrue(server.alive())
+
+    def test_flood_past_max_connections_per_host(self):
+        with self.server(directives=["MaxConnectionsPerHost 2"]) as server:
+            self.wait_until_idle(server)
+            admitted = [connect(server) for _ in range(2)]
+            for sock in admitted:
+                self.assertTrue(sock.recv(1024).startswith(b"220 "))
+            self.assertEqual(recv_all(connect(server)).decode(), "530 Sorry, the maximum number of connections (2) "
+                                                                 "for your host are already connected.\r\n")
+            server.wait_for_log("MaxConnectionsPerHost (2) reached, new connection denied")
+            ftp = self.login(server, source="127.0.0.2")
+            ftp.quit()
+            for sock in admitted:
+                sock.close()
+
+    # ---- login limits: counted by the master, asked by the monitor after the password (issue 12 item 4) ----
+
+    def refused_login(self, server, name, source=None):
+        ftp = ftplib.FTP()
+        ftp.connect(server.host, server.port, timeout=10, source_address=(source, 0) if source else None)
+        with self.assertRaises(ftplib.error_perm) as refused:
+            ftp.login(name, name + "-pw")
+        self.assertEqual(ftp.file.readline(), "")  # and the connection closed
+        ftp.close()
+        return str(refused.exception)
+
+    def test_max_clients_per_user(self):
+        with self.server(directives=["MaxClientsPerUser 1"]) as server:
+            first = self.login(server)
+            self.assertEqual(self.refused_login(server, "alice"),
+                             "530 Sorry, the maximum number of clients (1) for this user are already connected.")
+            server.wait_for_log("Connection refused (MaxClientsPerUser) for alice")
+            other = self.login(server, "bob")  # another user is not affected
+            other.quit()
+            first.quit()
+            # once the master has reaped the first session, alice logs in again
+            ftp = wardtest.wait_for(lambda: self.try_login(server), 10, "alice's session to be reaped")
+            ftp.quit()
+
+    def try_login(self, server):
+        try:
+            return self.login(server)
+        except (ftplib.error_temp, ftplib.error_perm, EOFError, ConnectionResetError):
+            return None
+
+    def test_max_clients_per_user_with_its_own_message(self):
+        with self.server(directives=['MaxClientsPerUser 1 "Only %m session per account"']) as server:
+            first = self.login(server)
+            self.assertEqual(self.refused_login(server, "alice"), "530 Only 1 session per account")
+            first.quit()
+
+    def test_max_clients(self):
+        with self.server(directives=["MaxClients 1"]) as server:
+            first = self.login(server)
+            self.assertEqual(self.refused_login(server, "bob"),
+                             "530 Sorry, the maximum number of allowed clients (1) are already connected.")
+            server.wait_for_log("Connection refused (MaxClients) for bob")
+            first.quit()
+
+    def test_max_hosts_per_user(self):
+        with self.server(directives=["MaxHostsPerUser 1"]) as server:
+            first = self.login(server)
+            self.assertEqual(self.refused_login(server, "alice", source="127.0.0.2"),
+                             "530 Sorry, the maximum number of hosts (1) for this user are already connected.")
+            second = self.login(server)  # the same host again is fine
+            second.quit()
+            first.quit()
 
     # ---- passive ports ----
 
@@ -443,6 +506,7 @@ class Adversarial(unittest.TestCase):
             ftp.quit()
 
     # ---- a compromised worker ----
+    # The forged messages are built byte for byte as daemon/ipc/wire.hpp lays them out.
 
     def steal_channel(self, worker):
         """A duplicate of the worker's end of its monitor channel (the one SOCK_SEQPACKET socket it holds), as
@@ -487,17 +551,11 @@ class Adversarial(unittest.TestCase):
         if not ROOT:
             self.skipTest("taking a worker's descriptor needs CAP_SYS_PTRACE")
 
-        def message(mtype, body):
-            return struct.pack("<BBHI", 1, mtype, 0, len(body)) + body
-
-        def text(s):
-            return struct.pack("<I", len(s)) + s
-
         with self.server() as server:
             bystander = self.login(server, "bob")
             cases = [
                 # before login: ask for a privileged data socket (port 20)
-                (False, message(4, struct.pack("<H", 20)),
+                (False, message(4, data_connection(20, b"127.0.0.1", 40000)),
                  "worker sent data_socket_request in the pre-auth phase, which is not allowed"),
                 # before login: claim the login succeeded by handing over
                 (False, message(2, text(b"TYPE I\r\n") + b"\x01\x01" + struct.pack("<QQ", 40, 80)
@@ -509,7 +567,8 @@ class Adversarial(unittest.TestCase):
                 # after login: forge one of the monitor's own answers
                 (True, message(64, b"\x00" + text(b"")), "worker sent auth_answer in the post-auth phase"),
                 # after login: a privileged port that is not control port - 1
-                (True, message(4, struct.pack("<H", 25)), "worker asked for a data socket on port 25"),
+                (True, message(4, data_connection(25, b"127.0.0.1", 40000)),
+                 "worker asked for a data socket on port 25"),
                 # malformed: a body length past the message
                 (True, b"\x01\x01\x00\x00\xff\xff\xff\xff", "worker sent a malformed message"),
             ]
@@ -519,6 +578,149 @@ class Adversarial(unittest.TestCase):
             self.assertEqual(bystander.nlst(), ["bob.txt", "sub"])
             bystander.quit()
             self.assertServes(server)
+
+
+    def stopped_worker(self, server, ftp, login):
+        """The session's (monitor, worker), the worker stopped so that the test alone speaks on its channel."""
+        monitor, worker = wardtest.session_processes(server.proc.pid, server.port, ftp.sock,
+                                                     worker_uid=ALICE_UID if login else None)
+        os.kill(worker, signal.SIGSTOP)
+        return monitor, worker
+
+    def assertSessionEnded(self, server, ftp, monitor, worker, expected_log, reply=None):
+        self.assertEqual(ftp.file.readline(),
+                         (reply or "421 Service not available, closing control connection") + "\n")
+        self.assertEqual(ftp.file.readline(), "")
+        ftp.close()
+        server.wait_for_log(expected_log)
+        for pid in (monitor, worker):
+            wardtest.wait_for(lambda: wardtest.process_ended(pid), 10, "session process %d to end" % pid)
+
+    def test_compromised_worker_cannot_pass_max_login_attempts(self):
+        """Issue 13 item 1: MaxLoginAttempts is the monitor's. A worker that keeps asking after the third
+        failure is refused and its session ended, even when the fourth guess is right: no post-auth worker."""
+        if not ROOT:
+            self.skipTest("taking a worker's descriptor needs CAP_SYS_PTRACE")
+        with self.server(directives=["MaxLoginAttempts 3"]) as server:
+            ftp = ftplib.FTP()
+            ftp.connect(server.host, server.port, timeout=10)
+            monitor, worker = self.stopped_worker(server, ftp, login=False)
+            with self.steal_channel(worker) as channel:
+                channel.settimeout(10)
+                statuses = []
+                for _ in range(3):
+                    channel.send(message(1, text(b"alice") + text(b"wrong")))
+                    answer = channel.recv(65536)
+                    self.assertEqual(answer[1], 64, answer)  # auth_answer
+                    statuses.append(answer[8])
+                self.assertEqual(statuses, [1, 1, 2])  # denied, denied, closing
+                channel.send(message(1, text(b"alice") + text(b"alice-pw")))
+                self.assertEqual(channel.recv(65536), b"")  # no answer: the monitor has ended the session
+            self.assertSessionEnded(server, ftp, monitor, worker,
+                                    "worker sent auth_request after MaxLoginAttempts (3) was reached")
+            self.assertNotIn("alice: Login successful", server.log())
+            self.assertServes(server)
+
+    def test_compromised_worker_cannot_outlast_timeout_login(self):
+        """TimeoutLogin is the monitor's too: a worker that never answers the client cannot keep the session."""
+        with self.server(timeout_login=1) as server:
+            ftp = ftplib.FTP()
+            ftp.connect(server.host, server.port, timeout=15)
+            monitor, worker = self.stopped_worker(server, ftp, login=False)
+            self.assertSessionEnded(server, ftp, monitor, worker,
+                                    "TimeoutLogin (1 seconds) passed without a login; the monitor ends the session",
+                                    reply="421 Login timeout (1 seconds): closing control connection")
+
+    def test_compromised_worker_preauth_stor_hook_is_refused(self):
+        """Issue 13 item 5: before login only the verbs that can run then fire hooks, with no chosen path."""
+        if not ROOT:
+            self.skipTest("taking a worker's descriptor needs CAP_SYS_PTRACE")
+        with self.server() as server:
+            cases = [
+                (hook_request(2, b"STOR", b"/etc/passwd", 226), "worker asked for STOR hooks with a path before login"),
+                (hook_request(2, b"STOR", b"", 226), "worker asked for STOR hooks before login, when STOR cannot run"),
+                (hook_request(1, b"DELE", b"", 0), "worker asked for DELE hooks before login, when DELE cannot run"),
+                (hook_request(2, b"USER", b"/srv/chosen", 331), "worker asked for USER hooks with a path before login"),
+            ]
+            for forged, expected in cases:
+                with self.subTest(expected):
+                    self.forge(server, False, message(3, forged), expected)
+            self.assertServes(server)
+
+    def test_compromised_worker_cannot_aim_the_port_20_socket_elsewhere(self):
+        """Issue 13 item 4: the monitor connects the privileged data socket itself, to the client's address
+        and a port >= 1024 only, and hands over a connected socket that can neither move nor listen."""
+        if not ROOT:
+            self.skipTest("taking a worker's descriptor needs CAP_SYS_PTRACE")
+        from test_ftp_security import free_privileged_port
+        control = free_privileged_port()
+        with self.server(port=control) as server, socket.socket() as client_port, socket.socket() as third:
+            client_port.bind((wardtest.LOOPBACK, 0))
+            client_port.listen(4)
+            third.bind(("127.0.0.2", 0))
+            third.listen(4)
+            third.settimeout(1)
+            # a forged request toward another host: refused, the session ended, nothing reaches that host
+            ftp = self.login(server)
+            monitor, worker = self.stopped_worker(server, ftp, login=True)
+            with self.steal_channel(worker) as channel:
+                channel.send(message(4, data_connection(control - 1, b"127.0.0.2", third.getsockname()[1])))
+            self.assertSessionEnded(server, ftp, monitor, worker, "worker asked for a privileged data connection to "
+                                    "127.0.0.2 port %d, not the client" % third.getsockname()[1])
+            with self.assertRaises(socket.timeout):
+                third.accept()
+            # a request toward the client: the answer carries a socket already connected there from L-1
+            ftp = self.login(server)
+            monitor, worker = self.stopped_worker(server, ftp, login=True)
+            with self.steal_channel(worker) as channel:
+                channel.settimeout(10)
+                channel.send(message(4, data_connection(control - 1, b"127.0.0.1", client_port.getsockname()[1])))
+                answer, fds, _, _ = socket.recv_fds(channel, 65536, 4)
+            self.assertEqual(answer[1], 66, answer)  # data_socket_answer
+            self.assertEqual(answer[8], 1, answer)   # ok
+            self.assertEqual(len(fds), 1)
+            accepted, _ = client_port.accept()
+            accepted.close()
+            with socket.socket(fileno=fds[0]) as data:
+                self.assertEqual(data.getsockname(), (wardtest.LOOPBACK, control - 1))
+                self.assertEqual(data.getpeername(), (wardtest.LOOPBACK, client_port.getsockname()[1]))
+                with self.assertRaises(OSError) as moved:
+                    data.connect(("127.0.0.2", third.getsockname()[1]))
+                self.assertEqual(moved.exception.errno, errno.EISCONN)
+                with self.assertRaises(OSError) as listened:
+                    data.listen(1)
+                self.assertEqual(listened.exception.errno, errno.EINVAL)
+            with self.assertRaises(socket.timeout):
+                third.accept()
+            os.kill(worker, signal.SIGCONT)
+            ftp.quit()
+            # and real active-mode transfers from L-1 still work
+            ftp = self.login(server)
+            ftp.set_pasv(False)
+            self.assertEqual(ftp.nlst(), ["alice.txt", "sub"])
+            ftp.quit()
+
+
+def message(mtype, body):
+    return struct.pack("<BBHI", 1, mtype, 0, len(body)) + body
+
+
+def text(s):
+    return struct.pack("<I", len(s)) + s
+
+
+def data_connection(port, target, target_port):
+    return struct.pack("<H", port) + text(target) + struct.pack("<H", target_port)
+
+
+def hook_request(point, verb, path, code):
+    """A hook_request body: the point, then exec::CommandEvent's fields in ipc/messages.cpp's order."""
+    body = struct.pack("<B", point)
+    body += text(verb) + text(b"x") + text(verb + b" x") + text(path) + text(b"") + text(b"/")
+    body += struct.pack("<H", code) + text(b"")
+    body += struct.pack("<QQ", 0, 0) + b"\x00" + struct.pack("<Q", 0) + b"\x00" + struct.pack("<Q", 0) + b"\x00"
+    body += text(b"") + b"\x00" + struct.pack("<H", 0) + struct.pack("<QQQ", 0, 0, 0)
+    return body
 
 
 if __name__ == "__main__":

@@ -342,7 +342,7 @@ class DaemonProcesses(unittest.TestCase):
         try:
             settings = {"run_as": ("nobody", "nogroup")} if ROOT else {}
             with self.server(system_log=True, **settings) as server:
-                log = server.wait_for_log(" warning: " + warning)
+                log = server.wait_for_log("warning (master): " + warning)
                 self.assertIn("confinement: pre-auth worker: the launching uid, no chroot, no Landlock;", log)
                 sock, f = wardtest.control_session(server.port)
                 with sock:
@@ -394,7 +394,7 @@ class DaemonProcesses(unittest.TestCase):
             self.assertEqual(b"".join(got), b"alice's file\n")
             ftp.quit()
             # The post-auth worker's own line (its pid and role), written by its monitor; the xferlog line too.
-            server.wait_for_log("wardftpd[%d] worker 127.0.0.1 alice info: RETR " % postauth)
+            server.wait_for_log("wardftpd[%d] (127.0.0.1[127.0.0.1]): RETR " % postauth)
             wardtest.wait_for(lambda: any(line.endswith(" alice ftp 0 * c") and "/alice.txt " in line
                                           for line in server.transfer_log_lines()), 10, "the xferlog line")
 
@@ -417,7 +417,7 @@ class DaemonProcesses(unittest.TestCase):
                 server.wait_for_log("forged")
                 line = [l for l in server.system_log_text().splitlines() if "forged" in l]
                 self.assertEqual(len(line), 1, line)
-                self.assertTrue(line[0].endswith("wardftpd[%d] worker 127.0.0.1 notice: forged\\x0a2026-01-01 "
+                self.assertTrue(line[0].endswith("wardftpd[%d] (127.0.0.1[127.0.0.1]): forged\\x0a2026-01-01 "
                                                  "00:00:00,000 wardftpd[1] master notice: root logged in\\x1b[2J"
                                                  "\\x0d" % worker), line[0])
                 self.assertNotIn("root logged in", "".join(l for l in server.system_log_text().splitlines()

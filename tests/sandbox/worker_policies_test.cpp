@@ -168,7 +168,7 @@ TEST(WorkerPolicies, PreauthRunsAsioTimerSocketIoAndTheLog) {
     ::close(pair[0]);
     ::close(pair[1]);
     EXPECT_TRUE(result.exited_with(0)) << result.describe();
-    EXPECT_NE(result.output.find("info: pre-auth loop done: hello\n"), std::string::npos) << result.output;
+    EXPECT_NE(result.output.find(": pre-auth loop done: hello\n"), std::string::npos) << result.output;
 }
 
 TEST(WorkerPolicies, PreauthPassesDescriptorsWithScmRights) {

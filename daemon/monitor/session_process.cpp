@@ -1,4 +1,4 @@
-#include "daemon/session_process.hpp"
+#include "daemon/monitor/session_process.hpp"
 
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -6,11 +6,14 @@
 #include "base/log.hpp"
 #include "base/strings.hpp"
 #include "base/sys.hpp"
+#include "config/values.hpp"
+#include "daemon/monitor/master_link.hpp"
 #include "daemon/monitor/session_monitor.hpp"
+#include "daemon/session_config.hpp"
 #include "daemon/session_hooks.hpp"
 #include "daemon/worker/launcher.hpp"
 
-namespace ward::daemon {
+namespace ward::monitor {
 namespace {
 
 [[noreturn]] void fail(std::string_view what, const Error& error) {
@@ -18,8 +21,10 @@ namespace {
     ::_exit(1);
 }
 
-std::vector<int> kept_fds(const DaemonContext& context, const ServerRuntime& runtime, int socket) {
-    std::vector<int> keep{0, 1, 2, socket, log::sink().fd, context.system_log.get(), runtime.transfer_log.get()};
+std::vector<int> kept_fds(const daemon::DaemonContext& context, const daemon::ServerRuntime& runtime, int socket,
+                          int master_link) {
+    std::vector<int> keep{0, 1, 2, socket, master_link, log::sink().fd, context.system_log.get(),
+                          runtime.transfer_log.get()};
     keep.push_back(runtime.exec_log.get());
     for (const auto& [anon, fd] : runtime.anon_transfer_logs) {
         keep.push_back(fd.get());
@@ -32,10 +37,12 @@ std::vector<int> kept_fds(const DaemonContext& context, const ServerRuntime& run
 
 }  // namespace
 
-void run_session_process(const DaemonContext& context, const ServerRuntime& runtime, AcceptedConnection connection) {
+void run_session_process(const daemon::DaemonContext& context, const daemon::ServerRuntime& runtime,
+                         AcceptedConnection connection) {
     worker::reset_signals();
     log::set_role(str_cat("session ", connection.client_address));
-    if (auto closed = sys::close_all_except(kept_fds(context, runtime, connection.socket.get())); !closed) {
+    log::set_client(connection.client_address);
+    if (auto closed = sys::close_all_except(kept_fds(context, runtime, connection.socket.get(), connection.master_link.fd())); !closed) {
         fail("closing the master's descriptors", closed.error());
     }
     if (context.privileged) {
@@ -51,7 +58,7 @@ void run_session_process(const DaemonContext& context, const ServerRuntime& runt
         fail("seccomp", installed.error());
     }
 
-    monitor::MonitorSetup setup;
+    MonitorSetup setup;
     setup.control_fd = connection.socket.get();
     setup.facts.client_address = connection.client_address;
     setup.facts.client_port = connection.client_port;
@@ -59,12 +66,18 @@ void run_session_process(const DaemonContext& context, const ServerRuntime& runt
     setup.facts.local_port = connection.local_port;
     setup.facts.session_pid = ::getpid();
     setup.rules = runtime.login_rules.get();
-    setup.worker_log = monitor::WorkerLog([&runtime](const monitor::SessionFacts& facts) {
+    setup.worker_log = WorkerLog([&runtime](const SessionFacts& facts) {
         const config::Context* anon = facts.anonymous ? runtime.server->anonymous_for(facts.login_name) : nullptr;
         return runtime.transfer_log_for(anon);
     });
+    // TimeoutLogin as the worker reads it (session_directive), enforced again by the monitor.
+    if (const config::Directive* timeout = daemon::session_directive(*runtime.server, nullptr, "TimeoutLogin")) {
+        setup.login_timeout = config::as_seconds(*timeout);
+    } else {
+        setup.login_timeout = ftp::Timeouts{}.login;
+    }
     // ExecOnConnect runs here, before the pre-auth worker exists: its sendStdout lines precede the banner.
-    SessionHooks hooks(context, runtime);
+    daemon::SessionHooks hooks(context, runtime);
     std::vector<std::string> connect_lines;
     if (hooks.enabled()) {
         setup.hooks = &hooks;
@@ -76,11 +89,16 @@ void run_session_process(const DaemonContext& context, const ServerRuntime& runt
                            connection.local_address, connection.local_port},
         std::move(connect_lines));
     setup.launcher = &launcher;
+    std::optional<MasterLink> master_link;
+    if (connection.master_link.valid()) {
+        master_link.emplace(std::move(connection.master_link));
+        setup.admission = &*master_link;
+    }
     log::debug(1, "connection from ", connection.client_address, " port ", connection.client_port);
-    monitor::SessionMonitor session(std::move(setup));
+    SessionMonitor session(std::move(setup));
     const std::string reason = session.run();
     log::info("session ended: ", reason);
     ::_exit(0);
 }
 
-}  // namespace ward::daemon
+}  // namespace ward::monitor
