@@ -333,7 +333,13 @@ class DaemonProcesses(unittest.TestCase):
         warning = ("Landlock is not available on this kernel and the daemon runs without root: workers get no "
                    "file-system fence (no chroot either)")
         as_user = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"] if ROOT else []
-        checked = subprocess.run(as_user + [wrapper, "-t"], capture_output=True, text=True)
+        # Its own configuration: the embedded default's demo account lives in the build tree, which a root run
+        # leaves readable by root only (and -t as that user rightly refuses an AuthUserFile it cannot stat).
+        conf = os.path.join(tmp, "wardftpd.conf")
+        with open(conf, "w") as f:
+            f.write('ServerName "no landlock"\nPort 2121\n' + ("User nobody\nGroup nogroup\n" if ROOT else ""))
+        os.chmod(conf, 0o644)
+        checked = subprocess.run(as_user + [wrapper, "-t", "-c", conf], capture_output=True, text=True)
         self.assertEqual(checked.returncode, 0, checked.stderr)
         self.assertIn("wardftpd: warning: " + warning, checked.stderr)
         self.assertIn("pre-auth worker: the launching uid, no chroot, no Landlock;", checked.stderr)
