@@ -95,10 +95,21 @@ void collect_daemon_files(const config::Context& context, std::vector<std::strin
     }
 }
 
+// True when path is home or lies beneath it.
+bool within(const std::string& path, const std::string& home) {
+    return !home.empty() && home != "/" &&
+           (path == home || (path.starts_with(home) && path.size() > home.size() && path[home.size()] == '/'));
+}
+
 // What a logged-in worker without DefaultRoot must not reach, whatever its uid may: /proc (the
 // /proc/<pid>/mem of hooks running as the same user, other processes' environments), /sys, and the
-// daemon's own files (its configuration, logs, password files, sockets, modules).
-std::vector<std::string> fenced_off(const config::Config& config) {
+// daemon's own files (its configuration, logs, password files, sockets, modules). A daemon file inside the
+// user's own home stays reachable: Landlock can only grant, so fencing it would mean granting that home's
+// entries one by one, and the user could then create nothing new in their own home.
+std::vector<std::string> fenced_off(const config::Config& config, std::string home) {
+    while (home.size() > 1 && home.ends_with('/')) {
+        home.pop_back();
+    }
     std::vector<std::string> out{"/proc", "/sys", "/run/wardftpd"};
     if (config.source.starts_with('/')) {
         out.push_back(std::filesystem::path(config.source).lexically_normal().string());
@@ -109,6 +120,7 @@ std::vector<std::string> fenced_off(const config::Config& config) {
             path.pop_back();
         }
     }
+    std::erase_if(out, [&home](const std::string& path) { return within(path, home); });
     return out;
 }
 
@@ -236,7 +248,8 @@ void SandboxedLauncher::run_postauth(ipc::Channel channel, const monitor::PostAu
         // No DefaultRoot: the user's uid decides as in ProFTPD, but /proc, /sys and the daemon's own files
         // stay out of reach (listed now, by this worker, so the list is what it could reach today).
         sandbox::LandlockRules fence;
-        fence.read_write = sandbox::everything_but(fenced_off(context_.servers->config()));
+        fence.read_write = sandbox::everything_but(
+            fenced_off(context_.servers->config(), std::filesystem::path(plan.account.home).lexically_normal().string()));
         fence.skip_missing = true;
         spec.landlock = fence;
     }
