@@ -1,10 +1,12 @@
 #include "daemon/config_check.hpp"
 
 #include "base/strings.hpp"
+#include "daemon/auth/auth_file_check.hpp"
 #include "daemon/auth/system_users.hpp"
 #include "config/values.hpp"
 #include "daemon/daemon_context.hpp"
 #include "daemon/log_files.hpp"
+#include "daemon/master/self_confine.hpp"
 #include "exec/hook_config.hpp"
 
 namespace ward::daemon {
@@ -106,6 +108,16 @@ Result<CheckedConfig> check_configuration(const config::ServerSet& servers) {
     if (auto logs = check_logs(servers); !logs) {
         return std::move(logs).error();
     }
+    // mod_auth_file's owner/mode checks of AuthUserFile and AuthGroupFile.
+    if (auto files = auth::check_auth_file_permissions(servers); !files) {
+        return std::move(files).error();
+    }
+    auto plan = master::confinement_plan(servers);
+    if (!plan) {
+        return std::move(plan).error();
+    }
+    checked.confinement = std::move(plan->roles);
+    checked.warnings.insert(checked.warnings.end(), plan->warnings.begin(), plan->warnings.end());
     return checked;
 }
 

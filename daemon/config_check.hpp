@@ -24,6 +24,9 @@ struct CheckedConfig {
     std::vector<PreauthIdentity> identities;        // parallel to ServerSet::servers()
     std::vector<sandbox::CapabilitySet> session_caps;  // mod_cap, parallel to ServerSet::servers()
     std::vector<master::proxy::Settings> proxy;        // mod_proxy_protocol, parallel to ServerSet::servers()
+    // Which confinement each role gets on this kernel (master::confinement_plan): -t prints these lines and
+    // start-up logs them; the plan's warnings (Landlock missing) are among `warnings`.
+    std::vector<std::string> confinement;
 };
 
 // The pre-auth account's name when the configuration names none, or names root.

@@ -32,7 +32,7 @@ Result<config::Config> load(const CommandLine& cli, std::string_view embedded_de
 // -t -d 5: what each process role may do under this configuration, as a reviewer reads it.
 void print_roles(const config::ServerSet& servers) {
     out("\nProcess roles:\n");
-    out("  master: root (or the launching user); capabilities: every one it was started with\n");
+    out("  master: root (or the launching user); after start-up the union of the session monitors' sets below\n");
     for (const auto& server : servers.servers()) {
         const config::Directive* name = server.get("ServerName");
         auto caps = server_session_capabilities(server);
@@ -92,6 +92,10 @@ std::optional<int> run_config_mode(const CommandLine& cli, std::string_view embe
         err(warning_line(warning));
     }
     out("Syntax OK\n");
+    // Start-up logs the same lines (daemon/main.cpp): which confinement each role gets on this kernel.
+    for (const auto& line : checked->confinement) {
+        err(str_cat("wardftpd: confinement: ", line, "\n"));
+    }
     if (cli.debug_level >= 5) {
         print_roles(*servers);
     }

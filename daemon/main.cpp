@@ -263,6 +263,18 @@ int serve(const ward::daemon::CommandLine& cli, ConfigSource source, const std::
             return kStartupError;
         }
     }
+    if (auto confined = master.confine(); !confined) {
+        const std::string message = str_cat("wardftpd: ", confined.error().message, "\n");
+        ward::log::error(confined.error().message);
+        report_ready(detached.ready_fd, message);
+        if (foreground) {
+            err(message);
+        }
+        return kStartupError;
+    }
+    for (const auto& line : master.context().confinement) {  // the lines -t prints (daemon/config_check.hpp)
+        ward::log::notice("confinement: ", line);
+    }
     std::string where;
     for (const auto& point : master.listening()) {
         where += str_cat(where.empty() ? "" : ", ", point.address, " port ", point.port);

@@ -196,7 +196,7 @@ auth::AuthSettings auth_settings(const config::Server& server) {
 }
 
 ftp::SessionSettings session_settings(const config::Server& server, const config::Context* anon,
-                                      std::string_view local_ip, int transfer_log_fd) {
+                                      std::string_view local_ip, bool transfer_log) {
     ftp::SessionSettings s;
     const auto get = [&](std::string_view name) { return session_directive(server, anon, name); };
     if (const Directive* name = get("ServerName")) {
@@ -230,7 +230,7 @@ ftp::SessionSettings session_settings(const config::Server& server, const config
     if (const Directive* display = get("DisplayLogin")) {
         s.display_login = display->args.at(0);
     }
-    s.transfer_log_fd = transfer_log_fd;
+    s.transfer_log = transfer_log;
     s.show_symlinks = flag(get("ShowSymlinks"), true);
     if (const Directive* attempts = get("MaxLoginAttempts")) {
         s.max_login_attempts = static_cast<unsigned>(config::as_unsigned(*attempts));

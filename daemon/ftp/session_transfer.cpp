@@ -86,7 +86,7 @@ void SessionImpl::finish_transfer(CommandContext& ctx, const TransferResult& res
 
 void SessionImpl::log_transfer(const std::string& vpath, const TransferResult& result, bool incoming,
                                Clock::time_point started) {
-    if (settings_.transfer_log_fd < 0 || !result.connected) {
+    if (!settings_.transfer_log || !result.connected) {
         return;
     }
     const auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started).count();
@@ -104,10 +104,7 @@ void SessionImpl::log_transfer(const std::string& vpath, const TransferResult& r
     const time_t now = ::time(nullptr);
     tm local{};
     ::localtime_r(&now, &local);
-    const std::string line = format_xferlog_line(record, local);
-    if (auto written = sys::write_all(settings_.transfer_log_fd, line); !written) {
-        log::warning("TransferLog: ", written.error().message);
-    }
+    host_.log_transfer(format_xferlog_line(record, local));
 }
 
 void SessionImpl::cmd_retr(CommandContext& ctx) {

@@ -289,6 +289,24 @@ Result<Message> decode_body(MessageType type, std::string_view body) {
             out = std::move(m);
             break;
         }
+        case MessageType::log_record: {
+            LogRecord m;
+            std::uint8_t kind = 0;
+            std::uint8_t level = 0;
+            d.number(kind, "kind");
+            d.number(level, "level");
+            if (kind > static_cast<std::uint8_t>(LogRecord::Kind::transfer)) {
+                d.fail("kind");
+            }
+            if (level > static_cast<std::uint8_t>(log::Level::debug)) {
+                d.fail("level");
+            }
+            m.kind = static_cast<LogRecord::Kind>(kind);
+            m.level = static_cast<log::Level>(level);
+            d.text(m.text, Limits::log_text, "text");
+            out = std::move(m);
+            break;
+        }
         default:
             return Error{str_cat("unknown message type ", static_cast<unsigned>(type))};
     }
@@ -326,6 +344,7 @@ MessageType type_of(const Message& message) noexcept {
         MessageType::data_socket_request, MessageType::session_end, MessageType::auth_answer,
         MessageType::hook_answer, MessageType::data_socket_answer, MessageType::login_count_request,
         MessageType::login_count_answer, MessageType::proxied_client, MessageType::proxied_client_answer,
+        MessageType::log_record,
     };
     static_assert(std::size(kTypes) == std::variant_size_v<Message>);
     // A valueless variant (only after a throwing assignment) has no type; it can never be sent.
@@ -347,6 +366,7 @@ const char* type_name(MessageType type) noexcept {
         case MessageType::login_count_answer: return "login_count_answer";
         case MessageType::proxied_client: return "proxied_client";
         case MessageType::proxied_client_answer: return "proxied_client_answer";
+        case MessageType::log_record: return "log_record";
     }
     return "unknown";
 }
@@ -403,6 +423,11 @@ Result<std::string> encode(const Message& message) {
                            w.boolean(m.admitted);
                            put(w, m.limit, Limits::verb, "limit");
                            put(w, m.reply, Limits::reply_text, "reply");
+                       },
+                       [&](const LogRecord& m) {
+                           w.u8(static_cast<std::uint8_t>(m.kind));
+                           w.u8(static_cast<std::uint8_t>(m.level));
+                           put(w, m.text, Limits::log_text, "text");
                        },
                    },
                    message);

@@ -23,6 +23,11 @@ inline constexpr std::uint32_t kUnlimited = std::numeric_limits<std::uint32_t>::
 inline constexpr std::uint32_t kPreauthHookRequests = 64;
 // Privileged (port L-1) active-mode data connections one logged-in session may ask the monitor for.
 inline constexpr std::uint32_t kPrivilegedDataConnections = 8192;
+// Log lines (ipc::LogRecord, never answered) a pre-auth worker may send: a few per command, and the
+// commands before login are bounded by TimeoutLogin; a flood beyond this is a worker out of control.
+inline constexpr std::uint32_t kPreauthLogRecords = 65536;
+// Between a successful login and the hand-over the pre-auth worker logs the login and little else.
+inline constexpr std::uint32_t kAuthenticatedLogRecords = 64;
 
 class SessionMonitor;
 enum class Next : std::uint8_t { carry_on, end };
@@ -35,6 +40,7 @@ struct Answers {
     static Next hooks(SessionMonitor& monitor, ipc::Received& request);
     static Next privileged_data_connection(SessionMonitor& monitor, ipc::Received& request);
     static Next session_end(SessionMonitor& monitor, ipc::Received& request);
+    static Next log_record(SessionMonitor& monitor, ipc::Received& request);
 };
 
 using Handler = Next (*)(SessionMonitor&, ipc::Received&);
@@ -54,6 +60,11 @@ inline constexpr std::array kRequestTable = {
     // or the 530 refusal of one that cannot, never with a path (hook_gate.hpp).
     Permission{ipc::MessageType::hook_request, Phase::preauth, kPreauthHookRequests, &Answers::hooks},
     Permission{ipc::MessageType::session_end, Phase::preauth, 1, &Answers::session_end},
+    // The worker's log lines (it holds no log descriptor): written by the monitor (worker_log.hpp), system
+    // lines in every phase, TransferLog lines only after login. A logged-in session logs as long as it runs.
+    Permission{ipc::MessageType::log_record, Phase::preauth, kPreauthLogRecords, &Answers::log_record},
+    Permission{ipc::MessageType::log_record, Phase::authenticated, kAuthenticatedLogRecords, &Answers::log_record},
+    Permission{ipc::MessageType::log_record, Phase::postauth, kUnlimited, &Answers::log_record},
     // After a successful login: PASS's own ExecOnCommand hooks (at most once; the handler checks it is
     // on_command PASS), then the pre-auth worker's state, once.
     Permission{ipc::MessageType::hook_request, Phase::authenticated, 1, &Answers::hooks},

@@ -13,6 +13,7 @@
 #include "daemon/monitor/login_rules.hpp"
 #include "daemon/monitor/request_table.hpp"
 #include "daemon/monitor/session_facts.hpp"
+#include "daemon/monitor/worker_log.hpp"
 #include "daemon/monitor/worker_launcher.hpp"
 
 namespace ward::monitor {
@@ -23,6 +24,7 @@ struct MonitorSetup {
     const LoginRules* rules = nullptr;
     WorkerLauncher* launcher = nullptr;
     HookDispatcher* hooks = nullptr;  // nullptr: the configuration has no hooks
+    WorkerLog worker_log;             // writes the workers' log and TransferLog records
     LoginAdmission* admission = nullptr;  // the master's MaxClients/PerUser/HostsPerUser; nullptr: no limits
     // TimeoutLogin: the monitor ends a session that has not logged in after this long (0: never). The worker
     // keeps its own timer, which answers first; this one is the backstop a compromised worker cannot stop.
@@ -64,6 +66,7 @@ private:
     Next answer_hooks(const ipc::HookRequest& request);
     Next answer_privileged_data_connection(const ipc::DataSocketRequest& request);
     Next answer_session_end(const ipc::SessionEnd& request);
+    Next write_worker_log(const ipc::LogRecord& record);
     Next answer(const ipc::Message& message, int fd = -1);
     Next violation(const std::string& what);
     Next deadline_passed();

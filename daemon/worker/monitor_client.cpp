@@ -79,6 +79,12 @@ Result<UniqueFd> MonitorClient::privileged_data_connection(std::uint16_t local_p
     return std::move(answer.fd);
 }
 
+void MonitorClient::log_transfer(std::string_view line) {
+    if (!ipc::forward_transfer_line(line)) {
+        log::warning("TransferLog: the line could not be sent to the session monitor");
+    }
+}
+
 void MonitorClient::session_ended(std::string_view reason) {
     if (ended_) {
         return;
