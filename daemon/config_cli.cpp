@@ -1,6 +1,10 @@
 #include "daemon/config_cli.hpp"
 
+#include <unistd.h>
+
+#include <climits>
 #include <memory>
+#include <string>
 
 #include "base/strings.hpp"
 #include "base/sys.hpp"
@@ -60,6 +64,18 @@ std::string summary(const config::ServerSet& servers, const CheckedConfig& check
 }
 
 }  // namespace
+
+std::string absolute_path(const std::string& path) {
+    if (path.empty() || path.front() == '/') {
+        return path;
+    }
+    std::string cwd(PATH_MAX, '\0');
+    if (::getcwd(cwd.data(), cwd.size()) == nullptr) {
+        return path;
+    }
+    cwd.resize(std::char_traits<char>::length(cwd.c_str()));
+    return str_cat(cwd, cwd.ends_with('/') ? "" : "/", path);
+}
 
 std::string warning_line(std::string_view warning) { return str_cat("wardftpd: warning: ", warning, "\n"); }
 

@@ -324,7 +324,8 @@ int run(std::span<const char* const> args) {
     std::string banner;
     std::string embedded_state;
     if (cli->config_file) {
-        source.path = *cli->config_file;
+        // Absolute, so SIGHUP finds the file after detach() changed the directory to /.
+        source.path = ward::daemon::absolute_path(*cli->config_file);
     } else {
         const bool checking = cli->config_test || cli->print_config.has_value();
         auto setup = ward::daemon::prepare_default_setup(!checking);

@@ -3,8 +3,10 @@ same message, and every warning start-up prints (a directive of no effect here, 
 -t prints too. Each case runs the real binary twice on one file: `wardftpd -t -c FILE`, then `wardftpd -n -c FILE`."""
 import ftplib
 import os
+import signal
 import subprocess
 import tempfile
+import time
 import unittest
 
 import wardtest
@@ -185,6 +187,56 @@ class StartupWarningsAreCheckWarnings(unittest.TestCase):
                 ftp.quit()
                 self.assertEqual(warnings_of(daemon.log()), expected)
 
+
+class RelativeConfigPath(unittest.TestCase):
+    """Issue 18: `wardftpd -c bg.conf` from the file's directory detaches (cwd /) and still reads it on SIGHUP."""
+
+    def test_reload_after_daemonizing_finds_a_relative_config(self):
+        with tempfile.TemporaryDirectory(prefix="wardtest-relative-") as tmp:
+            os.chmod(tmp, 0o755)
+            port = wardtest.free_port()
+            log = os.path.join(tmp, "system.log")
+            pid_file = os.path.join(tmp, "wardftpd.pid")
+            text = ("ServerName relative\nServerType standalone\nDefaultAddress 127.0.0.1\nSocketBindTight on\n"
+                    "UseIPv6 off\nPort %d\nSystemLog %s\nPidFile %s\nServerIdent on \"%s\"\n")
+            with open(os.path.join(tmp, "bg.conf"), "w", encoding="utf-8") as f:
+                f.write(text % (port, log, pid_file, "before reload"))
+            env = dict(os.environ)
+            env.setdefault("ASAN_OPTIONS", "detect_leaks=0")
+            started = subprocess.run([wardtest.WARDFTPD, "-c", "bg.conf"], cwd=tmp, capture_output=True, text=True,
+                                     timeout=30, env=env)
+            self.assertEqual(started.returncode, 0, started.stderr)
+            with open(pid_file, encoding="utf-8") as f:
+                pid = int(f.read())
+            try:
+                self.assertEqual(os.readlink("/proc/%d/cwd" % pid), "/")
+                with open(os.path.join(tmp, "bg.conf"), "w", encoding="utf-8") as f:
+                    f.write(text % (port, log, pid_file, "after reload"))
+                os.kill(pid, signal.SIGHUP)
+                deadline = time.monotonic() + 10
+                while time.monotonic() < deadline:
+                    with open(log, encoding="utf-8") as f:
+                        logged = f.read()
+                    if "configuration reloaded" in logged or "reload failed" in logged:
+                        break
+                    time.sleep(0.05)
+                self.assertIn("configuration reloaded from %s/bg.conf" % tmp, logged)
+                self.assertNotIn("reload failed", logged)
+                ftp = ftplib.FTP()
+                ftp.connect(wardtest.LOOPBACK, port, timeout=10)
+                self.assertIn("after reload", ftp.getwelcome())
+                ftp.close()
+            finally:
+                os.kill(pid, signal.SIGTERM)
+                deadline = time.monotonic() + 10
+                while os.path.exists("/proc/%d" % pid) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+
+    def test_an_unreadable_config_names_no_0_0_location(self):
+        result = run("-t", "-c", "no-such-dir/bg.conf")
+        self.assertEqual(result.returncode, 1)
+        self.assertNotIn(":0:0", result.stderr)
+        self.assertIn("no-such-dir/bg.conf: open", result.stderr)
 
 if __name__ == "__main__":
     unittest.main()
