@@ -139,6 +139,9 @@ Result<std::shared_ptr<DaemonContext>> prepare_context(std::shared_ptr<const con
     context->privileged = ::geteuid() == 0;
     context->warnings = checked->warnings;
     context->confinement = checked->confinement;
+    if (auto made = create_runtime_dirs(checked->runtime_dirs); !made) {
+        return std::move(made).error();
+    }
     if (context->privileged) {
         auto empty = prepare_empty_dir();
         if (!empty) {

@@ -35,15 +35,26 @@ TEST(ConfigErrors, ForeignSectionNamesItsModule) {
 
 TEST(ConfigErrors, DirectiveInTheWrongContext) {
     EXPECT_EQ(parse_error("<Anonymous /srv/ftp>\n  Port 21\n</Anonymous>\n"),
-              "t.conf:2:3: Port is not allowed in <Anonymous> (allowed in: server config, <VirtualHost>)");
+              "t.conf:2:3: Port is not allowed in <Anonymous /srv/ftp> opened at t.conf:1:1; is its </Anonymous> "
+              "missing before this line? (allowed in: server config, <VirtualHost>)");
     EXPECT_EQ(parse_error("AllowUser bob\n"),
               "t.conf:1:1: AllowUser is not allowed in the server config (allowed in: <Limit>)");
 }
 
 TEST(ConfigErrors, SectionInTheWrongContext) {
     EXPECT_EQ(parse_error("<Directory /a>\n  <Directory /a/b>\n  </Directory>\n</Directory>\n"),
-              "t.conf:2:3: <Directory> is not allowed in <Directory> (allowed in: server config, <Global>, "
-              "<VirtualHost>, <Anonymous>)");
+              "t.conf:2:3: <Directory> is not allowed in <Directory /a> opened at t.conf:1:1; is its </Directory> "
+              "missing before this line? (allowed in: server config, <Global>, <VirtualHost>, <Anonymous>)");
+}
+
+TEST(ConfigErrors, UnclosedSectionIsNamedWithTheLineThatOpenedIt) {
+    // A forgotten </Directory>: the server-level directive after it is reported against the section still open.
+    EXPECT_EQ(parse_error("Port 21\n<Directory /srv>\n  Umask 022\n\nExecEngine on\n"),
+              "t.conf:5:1: ExecEngine is not allowed in <Directory /srv> opened at t.conf:2:1; is its </Directory> "
+              "missing before this line? (allowed in: server config, <Global>, <VirtualHost>)");
+    // Allowed in no section around it: no question about a closing tag.
+    EXPECT_EQ(parse_error("<Directory /srv>\n  AllowUser bob\n</Directory>\n"),
+              "t.conf:2:3: AllowUser is not allowed in <Directory /srv> opened at t.conf:1:1 (allowed in: <Limit>)");
 }
 
 TEST(ConfigErrors, WrongNumberOfArguments) {

@@ -244,6 +244,37 @@ class Modules(unittest.TestCase):
         verified = run([wardtest.WARDCTL, "verify", "-p", pub, "-m", os.path.join(self.lib, "mod_site_misc.so")])
         self.assertEqual(verified.returncode, 0, verified.stderr)
 
+    def test_proftpd_module_signed_with_a_trusted_key_is_refused_at_check_and_start(self):
+        # A ProFTPD module (it uses ProFTPD's main_server, and has no wardftpd entry point) that passes the
+        # signature check: refused when the configuration is verified, never in a post-login worker's dlopen.
+        self.assertIsNotNone(shutil.which("minisign"), "scripts/setup installs minisign")
+        source = os.path.join(self.tmp, "mod_proftpd.c")
+        with open(source, "w") as f:
+            f.write("extern void *main_server;\nvoid *mod_proftpd_server(void) { return main_server; }\n")
+        so = os.path.join(self.lib, "mod_proftpd.so")
+        built = run(["cc", "-shared", "-fPIC", "-o", so, source])
+        self.assertEqual(built.returncode, 0, built.stderr)
+        os.chmod(so, 0o644)
+        keys = os.path.join(self.tmp, "pkeys")
+        os.mkdir(keys, 0o755)
+        pub, sec = os.path.join(keys, "p.pub"), os.path.join(keys, "p.key")
+        self.assertEqual(run(["minisign", "-G", "-W", "-p", pub, "-s", sec]).returncode, 0)
+        signed = run(["minisign", "-S", "-s", sec, "-m", so])
+        self.assertEqual(signed.returncode, 0, signed.stderr)
+        os.chmod(so + ".minisig", 0o644)
+        shutil.copy(pub, self.key)
+        path = os.path.join(self.tmp, "check.conf")
+        with open(path, "w") as f:
+            f.write(self.config(wardtest.free_port(), ["mod_proftpd.c"]))
+        expected = "%s is a ProFTPD module: it has no wardftpd entry point" % so
+        checked = run([wardtest.WARDFTPD, "-t", "-c", path])
+        self.assertEqual(checked.returncode, 1, checked.stdout + checked.stderr)
+        self.assertIn(":3:1: LoadModule mod_proftpd.c: " + expected, checked.stderr)
+        self.assertNotIn("Syntax OK", checked.stdout)
+        started = run([wardtest.WARDFTPD, "-n", "-c", path])
+        self.assertEqual(started.returncode, 1, started.stderr)
+        self.assertIn(expected, started.stderr)
+
     def test_world_writable_module_path_is_fatal_at_start_up(self):
         os.chmod(self.lib, 0o777)
         daemon, _ = self.daemon([])
