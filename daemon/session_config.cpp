@@ -1,5 +1,7 @@
 #include "daemon/session_config.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 
 #include "base/strings.hpp"
@@ -66,13 +68,10 @@ public:
         rules.allow_store_restart = flag(get("AllowStoreRestart"), rules.allow_store_restart);
         rules.allow_retrieve_restart = flag(get("AllowRetrieveRestart"), rules.allow_retrieve_restart);
         if (const Directive* hidden = get("HiddenStores")) {
-            const std::string& value = hidden->args.at(0);
-            if (const auto on = config::parse_bool(value)) {
-                rules.hidden_stores = *on;
-            } else {
-                rules.hidden_stores = true;  // a custom prefix such as ".upload."
-                rules.hidden_stores_prefix = value;
-            }
+            auto value = config::as_hidden_stores(*hidden, ::getpid());
+            rules.hidden_stores = value.enabled;
+            rules.hidden_stores_prefix = std::move(value.prefix);
+            rules.hidden_stores_suffix = std::move(value.suffix);
         }
         if (const Directive* umask = get("Umask")) {
             const auto value = config::as_umask(*umask);

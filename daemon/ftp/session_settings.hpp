@@ -68,6 +68,7 @@ struct PathRules {
     bool allow_retrieve_restart = true;   // AllowRetrieveRestart
     bool hidden_stores = false;           // HiddenStores
     std::string hidden_stores_prefix = ".in.";
+    std::string hidden_stores_suffix = ".";
     mode_t umask = 022;                   // Umask's first argument: files
     mode_t dir_umask = 022;               // Umask's second argument (the first when absent): directories
     ListRules list;                       // ListOptions

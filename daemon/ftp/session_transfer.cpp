@@ -186,12 +186,12 @@ void SessionImpl::cmd_store(CommandContext& ctx, StoreMode mode) {
         finish(ctx, 550, str_cat(shown, ": Overwrite permission denied"));
         return;
     }
-    // HiddenStores: plain uploads go to ".in.<name>." beside the target and replace it only when complete.
+    // HiddenStores: plain uploads go to "<prefix><name><suffix>" (".in.<name>.") beside the target and replace it only when complete.
     const bool hidden = rules.hidden_stores && mode == StoreMode::stor && offset == 0;
     std::string write_vpath = vpath;
     if (hidden) {
         write_vpath = str_cat(virtual_parent(vpath) == "/" ? std::string() : std::string(virtual_parent(vpath)), '/',
-                              rules.hidden_stores_prefix, virtual_basename(vpath), '.');
+                              rules.hidden_stores_prefix, virtual_basename(vpath), rules.hidden_stores_suffix);
     }
     int flags = O_WRONLY | O_CREAT | O_NONBLOCK | O_NOCTTY;
     if (hidden || mode == StoreMode::stou) {

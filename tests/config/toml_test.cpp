@@ -107,7 +107,7 @@ TEST(TomlConfig, ValidationErrorsPointAtTheValue) {
 TEST(TomlConfig, WrongContextIsTheSameErrorAsInProftpdConf) {
     EXPECT_EQ(toml_error("[[Anonymous]]\npath = \"/srv\"\nPort = 21\n"),
               "t.toml:3:1: Port is not allowed in <Anonymous /srv> opened at t.toml:1:1 (allowed in: server config, "
-              "<VirtualHost>)");
+              "<Global>, <VirtualHost>)");
 }
 
 TEST(TomlConfig, SectionWithoutItsArgumentKey) {
