@@ -8,6 +8,7 @@
 
 #include "base/strings.hpp"
 #include "helpers.hpp"
+#include "wardftpd/module.h"
 
 namespace ward::modules {
 namespace {
@@ -24,7 +25,8 @@ protected:
         tree.mkdir("keys");
         tree.write_key("keys/trusted.pub", key);
         for (const char* name : {"mod_a", "mod_b"}) {
-            tree.write(str_cat("lib/", name, ".so"), str_cat("bytes of ", name));
+            // The loader refuses an object without wardftpd's entry point (a ProFTPD module) before dlopen.
+            tree.write(str_cat("lib/", name, ".so"), str_cat("bytes of ", name, " ", WARD_MODULE_ENTRY_SYMBOL));
             tree.sign(str_cat("lib/", name, ".so"), key, str_cat(name, ".c"));
         }
     }
