@@ -293,6 +293,9 @@ class DaemonProcesses(unittest.TestCase):
     def test_the_password_does_not_stay_in_the_session_monitors_memory(self):
         if not ROOT:
             self.skipTest("reading another process's memory needs root here")
+        if wardtest.SANITIZER_BUILD:
+            # ASan's shadow and allocator mappings span terabytes; the release build reads the whole monitor.
+            self.skipTest("a sanitizer build's mappings are too large to read whole")
         secret = "Wr0ng-p4ssw0rd-%d-never-kept" % os.getpid()
         with self.server() as server:
             ftp = ftplib.FTP()
