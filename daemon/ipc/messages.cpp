@@ -259,6 +259,24 @@ Result<Message> decode_body(MessageType type, std::string_view body) {
             out = std::move(m);
             break;
         }
+        case MessageType::signature_request: {
+            SignatureRequest m;
+            std::uint8_t scheme = 0;
+            d.number(scheme, "scheme");
+            if (!tls::valid_scheme(scheme)) {
+                d.fail("scheme");
+            }
+            m.request.scheme = static_cast<tls::SignScheme>(scheme);
+            d.text(m.request.input, tls::kMaxSignInput, "input");
+            out = std::move(m);
+            break;
+        }
+        case MessageType::signature_answer: {
+            SignatureAnswer m;
+            d.text(m.signature, tls::kMaxSignInput, "signature");
+            out = std::move(m);
+            break;
+        }
         case MessageType::login_count_request: {
             LoginCountRequest m;
             d.text(m.account, Limits::user, "account");
@@ -310,7 +328,7 @@ MessageType type_of(const Message& message) noexcept {
         MessageType::auth_request, MessageType::handover_request, MessageType::hook_request,
         MessageType::data_socket_request, MessageType::session_end, MessageType::auth_answer,
         MessageType::hook_answer, MessageType::data_socket_answer, MessageType::login_count_request,
-        MessageType::login_count_answer,
+        MessageType::login_count_answer, MessageType::signature_request, MessageType::signature_answer,
     };
     static_assert(std::size(kTypes) == std::variant_size_v<Message>);
     // A valueless variant (only after a throwing assignment) has no type; it can never be sent.
@@ -330,6 +348,8 @@ const char* type_name(MessageType type) noexcept {
         case MessageType::data_socket_answer: return "data_socket_answer";
         case MessageType::login_count_request: return "login_count_request";
         case MessageType::login_count_answer: return "login_count_answer";
+        case MessageType::signature_request: return "signature_request";
+        case MessageType::signature_answer: return "signature_answer";
     }
     return "unknown";
 }
@@ -378,6 +398,11 @@ Result<std::string> encode(const Message& message) {
                            put(w, m.limit, Limits::verb, "limit");
                            put(w, m.reply, Limits::reply_text, "reply");
                        },
+                       [&](const SignatureRequest& m) {
+                           w.u8(static_cast<std::uint8_t>(m.request.scheme));
+                           put(w, m.request.input, tls::kMaxSignInput, "input");
+                       },
+                       [&](const SignatureAnswer& m) { put(w, m.signature, tls::kMaxSignInput, "signature"); },
                    },
                    message);
     } catch (const FieldTooLong& too_long) {

@@ -9,6 +9,7 @@
 
 #include "base/result.hpp"
 #include "daemon/ftp/session_host.hpp"
+#include "daemon/tls/sign_request.hpp"
 #include "exec/hook_event.hpp"
 
 namespace ward::ipc {
@@ -20,10 +21,12 @@ enum class MessageType : std::uint8_t {
     hook_request = 3,
     data_socket_request = 4,
     session_end = 5,
+    signature_request = 6,
     // monitor -> worker
     auth_answer = 64,
     hook_answer = 65,
     data_socket_answer = 66,
+    signature_answer = 67,
     // monitor <-> master (the session process's link to the master; no worker holds it)
     login_count_request = 96,
     login_count_answer = 97,
@@ -70,6 +73,15 @@ struct SessionEnd {
     std::string reason;
     bool operator==(const SessionEnd&) const = default;
 };
+// A TLS handshake's signature (key isolation: the worker's key object has the public half only).
+struct SignatureRequest {
+    tls::SignRequest request;
+    bool operator==(const SignatureRequest&) const = default;
+};
+struct SignatureAnswer {
+    std::string signature;  // empty: refused (the monitor then ends the session, so this is rare)
+    bool operator==(const SignatureAnswer&) const = default;
+};
 struct AuthAnswer {
     ftp::LoginResult::Status status = ftp::LoginResult::Status::denied;
     std::string reply_text;
@@ -100,7 +112,8 @@ struct LoginCountAnswer {
 };
 
 using Message = std::variant<AuthRequest, HandoverRequest, HookRequest, DataSocketRequest, SessionEnd, AuthAnswer,
-                             HookAnswer, DataSocketAnswer, LoginCountRequest, LoginCountAnswer>;
+                             HookAnswer, DataSocketAnswer, LoginCountRequest, LoginCountAnswer, SignatureRequest,
+                             SignatureAnswer>;
 
 [[nodiscard]] MessageType type_of(const Message& message) noexcept;
 [[nodiscard]] const char* type_name(MessageType type) noexcept;

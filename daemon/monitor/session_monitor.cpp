@@ -197,6 +197,9 @@ Next Answers::privileged_data_connection(SessionMonitor& monitor, ipc::Received&
 Next Answers::session_end(SessionMonitor& monitor, ipc::Received& request) {
     return monitor.answer_session_end(std::get<ipc::SessionEnd>(request.message));
 }
+Next Answers::signature(SessionMonitor& monitor, ipc::Received& request) {
+    return monitor.answer_signature(std::get<ipc::SignatureRequest>(request.message));
+}
 
 Next SessionMonitor::handle(ipc::Received received) {
     const ipc::MessageType type = ipc::type_of(received.message);
@@ -406,6 +409,22 @@ Next SessionMonitor::answer_privileged_data_connection(const ipc::DataSocketRequ
 Next SessionMonitor::answer_session_end(const ipc::SessionEnd& request) {
     setup_.facts.end_reason = request.reason;
     return Next::carry_on;  // the session ends when the worker exits
+}
+
+Next SessionMonitor::answer_signature(const ipc::SignatureRequest& request) {
+    if (setup_.signer == nullptr) {
+        return violation("asked for a TLS signature, but this server has no TLS key");
+    }
+    auto signature = setup_.signer->sign(request.request);
+    if (!signature) {
+        // An honest worker's OpenSSL asks only for handshake-shaped inputs; anything else is an attempt to use
+        // the key for something other than this session's handshake.
+        return violation(signature.error().message);
+    }
+    if (phase_ == Phase::preauth) {
+        ++preauth_signatures_;
+    }
+    return answer(ipc::SignatureAnswer{std::move(*signature)});
 }
 
 Next SessionMonitor::worker_exited() {

@@ -9,6 +9,7 @@
 
 #include "daemon/ipc/channel.hpp"
 #include "daemon/monitor/hook_dispatcher.hpp"
+#include "daemon/monitor/key_signer.hpp"
 #include "daemon/monitor/login_admission.hpp"
 #include "daemon/monitor/login_rules.hpp"
 #include "daemon/monitor/request_table.hpp"
@@ -24,6 +25,9 @@ struct MonitorSetup {
     WorkerLauncher* launcher = nullptr;
     HookDispatcher* hooks = nullptr;  // nullptr: the configuration has no hooks
     LoginAdmission* admission = nullptr;  // the master's MaxClients/PerUser/HostsPerUser; nullptr: no limits
+    // The certificate's key (mod_tls), loaded by the master; nullptr: no TLS, and a signature request is a
+    // protocol violation.
+    const KeySigner* signer = nullptr;
     // TimeoutLogin: the monitor ends a session that has not logged in after this long (0: never). The worker
     // keeps its own timer, which answers first; this one is the backstop a compromised worker cannot stop.
     std::chrono::seconds login_timeout{300};
@@ -53,6 +57,8 @@ public:
 
     [[nodiscard]] const SessionFacts& facts() const noexcept { return setup_.facts; }
     [[nodiscard]] unsigned failed_logins() const noexcept { return failed_logins_; }
+    // Handshake signatures this monitor made for the pre-auth worker (the control connection's TLS).
+    [[nodiscard]] unsigned preauth_signatures() const noexcept { return preauth_signatures_; }
 
 private:
     friend struct Answers;  // the request handlers of kRequestTable
@@ -64,6 +70,7 @@ private:
     Next answer_hooks(const ipc::HookRequest& request);
     Next answer_privileged_data_connection(const ipc::DataSocketRequest& request);
     Next answer_session_end(const ipc::SessionEnd& request);
+    Next answer_signature(const ipc::SignatureRequest& request);
     Next answer(const ipc::Message& message, int fd = -1);
     Next violation(const std::string& what);
     Next deadline_passed();
@@ -79,6 +86,7 @@ private:
     ipc::Channel channel_;
     StartedWorker worker_;
     unsigned failed_logins_ = 0;
+    unsigned preauth_signatures_ = 0;
     bool closing_after_auth_ = false;
     PostAuthPlan plan_;
     bool handover_pending_ = false;

@@ -34,6 +34,9 @@ seeds = {
     "auth_answer": message(64, b"\x00" + text("")),
     "hook_answer": message(65, struct.pack("<H", 2) + text("one") + text("two")),
     "data_socket_answer": message(66, b"\x00" + text("bind: Address already in use")),
+    "signature_request_ecdsa": message(6, b"\x01" + text("d" * 32)),
+    "signature_request_pss": message(6, b"\x02" + struct.pack("<I", 256) + b"\x00" + b"\x5a" * 254 + b"\xbc"),
+    "signature_answer": message(67, text("0" * 72)),
     "login_count_request": message(96, text("ftp") + text("anonymous")),
     "login_count_answer": message(97, b"\x00" + text("MaxClientsPerUser")
                                   + text("Sorry, the maximum number of clients (1) for this user are already connected.")),
@@ -52,6 +55,8 @@ seeds.update({
     "bad_hook_point": message(3, b"\x7f" + event()),
     "bad_login_status": message(64, b"\x09" + text("")),
     "short_header": b"\x01\x01\x00",
+    "bad_sign_scheme": message(6, b"\x09" + text("d" * 32)),
+    "sign_input_too_long": message(6, b"\x02" + text("x" * 2049)),
     "too_many_hook_lines": message(65, struct.pack("<H", 65) + text("x") * 65),
 })
 os.makedirs(os.path.join(HERE, "corpus"), exist_ok=True)

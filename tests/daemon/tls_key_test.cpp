@@ -1,7 +1,6 @@
 // Key isolation, in one process: a TLS server whose key object holds only the public half completes real
 // handshakes (TLS 1.2 and 1.3, RSA-PSS, RSA PKCS#1 and ECDSA) by asking a KeySigner, and the KeySigner
 // refuses inputs that are not handshake signatures.
-#include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -16,33 +15,12 @@
 
 #include "daemon/monitor/key_signer.hpp"
 #include "daemon/tls/remote_key.hpp"
+#include "tests/daemon/tls_test_keys.hpp"
 
 namespace ward {
 namespace {
 
 namespace fs = std::filesystem;
-
-tls::KeyPtr make_key(const char* type) {
-    if (std::string(type) == "RSA") {
-        return tls::KeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(2048)));
-    }
-    return tls::KeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
-}
-
-tls::CertPtr make_cert(EVP_PKEY* key, long not_before, long not_after) {
-    tls::CertPtr cert(X509_new());
-    X509_set_version(cert.get(), 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1);
-    X509_gmtime_adj(X509_getm_notBefore(cert.get()), not_before);
-    X509_gmtime_adj(X509_getm_notAfter(cert.get()), not_after);
-    X509_NAME* name = X509_get_subject_name(cert.get());
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("localhost"), -1, -1,
-                               0);
-    X509_set_issuer_name(cert.get(), name);
-    X509_set_pubkey(cert.get(), key);
-    X509_sign(cert.get(), key, EVP_sha256());
-    return cert;
-}
 
 class TlsKeyTest : public ::testing::Test {
 protected:
@@ -52,24 +30,9 @@ protected:
     }
     void TearDown() override { fs::remove_all(dir_); }
 
-    std::string write_cert(X509* cert, const char* name) {
-        auto path = (dir_ / name).string();
-        FILE* f = std::fopen(path.c_str(), "w");
-        PEM_write_X509(f, cert);
-        (void)std::fclose(f);
-        return path;
-    }
-    std::string write_key(EVP_PKEY* key, const char* name) {
-        auto path = (dir_ / name).string();
-        FILE* f = std::fopen(path.c_str(), "w");
-        PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr);
-        (void)std::fclose(f);
-        return path;
-    }
     monitor::KeySigner signer_for(const char* type) {
-        auto key = make_key(type);
-        auto cert = make_cert(key.get(), -60, 3600);
-        auto signer = monitor::KeySigner::load(write_cert(cert.get(), "c.pem"), write_key(key.get(), "k.pem"));
+        const auto files = testing::write_cert_and_key(dir_, type, "server");
+        auto signer = monitor::KeySigner::load(files.certificate, files.key);
         EXPECT_TRUE(signer.has_value()) << (signer ? "" : signer.error().message);
         return std::move(*signer);
     }
@@ -180,13 +143,14 @@ TEST_F(TlsKeyTest, TheKeyHolderSignsOnlyHandshakeShapedInputs) {
 }
 
 TEST_F(TlsKeyTest, LoadRefusesExpiredCertificatesAndForeignKeys) {
+    using namespace ward::testing;  // NOLINT(google-build-using-namespace)
     auto key = make_key("RSA");
     auto other = make_key("RSA");
-    const auto expired = write_cert(make_cert(key.get(), -7200, -3600).get(), "expired.pem");
-    const auto future = write_cert(make_cert(key.get(), 3600, 7200).get(), "future.pem");
-    const auto good = write_cert(make_cert(key.get(), -60, 3600).get(), "good.pem");
-    const auto key_file = write_key(key.get(), "key.pem");
-    const auto other_file = write_key(other.get(), "other.pem");
+    const auto expired = write_cert(make_cert(key.get(), -7200, -3600).get(), dir_ / "expired.pem");
+    const auto future = write_cert(make_cert(key.get(), 3600, 7200).get(), dir_ / "future.pem");
+    const auto good = write_cert(make_cert(key.get(), -60, 3600).get(), dir_ / "good.pem");
+    const auto key_file = write_key(key.get(), dir_ / "key.pem");
+    const auto other_file = write_key(other.get(), dir_ / "other.pem");
 
     auto result = monitor::KeySigner::load(expired, key_file);
     ASSERT_FALSE(result.has_value());
