@@ -19,6 +19,36 @@ std::chrono::seconds seconds(const Directive* d, std::chrono::seconds fallback) 
     return d != nullptr ? config::as_seconds(*d) : fallback;
 }
 
+// ListOptions "-opts" [strict] [maxdepth N] [maxfiles N] [maxdirs N] [LISTOnly] [NLSTOnly] [NoErrorIfAbsent]
+// [SortedNLST] (NLST is always sorted here). The registry has checked the words and numbers.
+ftp::ListRules list_rules(const Directive& d) {
+    ftp::ListRules rules;
+    rules.options = d.args.at(0);
+    for (std::size_t i = 1; i < d.args.size(); ++i) {
+        const std::string& word = d.args[i];
+        const auto count = [&] {
+            ++i;
+            return i < d.args.size() ? parse_unsigned<unsigned>(d.args[i]).value_or(1U) : 1U;
+        };
+        if (iequals(word, "strict")) {
+            rules.strict = true;
+        } else if (iequals(word, "maxdepth")) {
+            rules.max_depth = count();
+        } else if (iequals(word, "maxfiles")) {
+            rules.max_files = count();
+        } else if (iequals(word, "maxdirs")) {
+            rules.max_dirs = count();
+        } else if (iequals(word, "LISTOnly")) {
+            rules.list_only = true;
+        } else if (iequals(word, "NLSTOnly")) {
+            rules.nlst_only = true;
+        } else if (iequals(word, "NoErrorIfAbsent")) {
+            rules.no_error_if_absent = true;
+        }
+    }
+    return rules;
+}
+
 class ConfigAccessPolicy final : public ftp::AccessPolicy {
 public:
     ConfigAccessPolicy(const config::Server& server, const config::Context* anon, std::string home,
@@ -45,7 +75,12 @@ public:
             }
         }
         if (const Directive* umask = get("Umask")) {
-            rules.umask = config::as_umask(*umask).files;
+            const auto value = config::as_umask(*umask);
+            rules.umask = value.files;
+            rules.dir_umask = value.directories;
+        }
+        if (const Directive* list = get("ListOptions")) {
+            rules.list = list_rules(*list);
         }
         return rules;
     }
@@ -103,6 +138,22 @@ std::string expand_home(std::string_view path, std::string_view home) {
         return str_cat(home, path.substr(1));
     }
     return std::string(path);
+}
+
+std::string expand_user(std::string_view path, std::string_view user) {
+    // A name that could climb out of its parent ("..", "a/b") is never substituted: the literal "%u" then
+    // names a directory that the login fails to find, rather than one it should not reach.
+    const bool safe = !user.empty() && user != "." && user != ".." && user.find('/') == std::string_view::npos;
+    std::string out;
+    for (std::size_t i = 0; i < path.size(); ++i) {
+        if (safe && path[i] == '%' && i + 1 < path.size() && path[i + 1] == 'u') {
+            out += user;
+            ++i;
+        } else {
+            out += path[i];
+        }
+    }
+    return out;
 }
 
 bool group_expression_matches(std::string_view expression, const std::vector<std::string>& groups) {
@@ -279,7 +330,7 @@ std::optional<std::string> ConfigLoginRules::default_root_for(const auth::Accoun
         if (root->args.size() > 1 && !group_expression_matches(root->args[1], account.group_names)) {
             continue;
         }
-        std::string path = expand_home(root->args.at(0), account.home);
+        std::string path = expand_user(expand_home(root->args.at(0), account.home), account.name);
         while (path.size() > 1 && path.back() == '/') {
             path.pop_back();
         }

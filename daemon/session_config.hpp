@@ -57,5 +57,8 @@ private:
 
 // "~" and "~/x" against a home directory; other paths unchanged.
 [[nodiscard]] std::string expand_home(std::string_view path, std::string_view home);
+// DefaultRoot's "%u": the user's name (ProFTPD's login name after authentication); a name that could
+// leave its parent directory is not substituted.
+[[nodiscard]] std::string expand_user(std::string_view path, std::string_view user);
 
 }  // namespace ward::daemon

@@ -9,6 +9,7 @@
 
 #include "base/strings.hpp"
 #include "base/version.hpp"
+#include "config/command_groups.hpp"
 
 namespace ward::exec {
 namespace {
@@ -17,11 +18,10 @@ using Clock = std::chrono::system_clock;
 constexpr std::string_view kNone = "-";
 constexpr std::size_t kMaxTimeFormat = 256;
 
-// Commands whose %d/%D name a directory (ProFTPD's LogFormat).
+// Commands whose %d/%D name a directory (ProFTPD's LogFormat): a column of the verb table.
 bool directory_command(std::string_view command) {
-    static constexpr std::array<std::string_view, 11> kCommands{"CDUP", "CWD",  "LIST", "MLSD", "MKD", "NLST",
-                                                                "RMD",  "XCWD", "XCUP", "XMKD", "XRMD"};
-    return std::find(kCommands.begin(), kCommands.end(), command) != kCommands.end();
+    const config::VerbFacts* facts = config::find_verb_facts(command);
+    return facts != nullptr && facts->names_directory;
 }
 
 std::string_view basename_of(std::string_view path) {

@@ -3,25 +3,11 @@
 #include <deque>
 #include <string>
 
+#include "config/command_groups.hpp"
 #include "config/registry.hpp"
 
 namespace ward::modules {
 namespace {
-
-struct Owned {
-    std::string_view name;
-    std::vector<std::string_view> commands;
-    bool required;
-};
-
-// The FTP verbs each built-in serves; modules without commands of their own are required.
-std::vector<Owned> owned_commands() {
-    return {
-        {"mod_xfer.c", {"RETR", "STOR", "STOU", "APPE", "REST", "ABOR", "TYPE", "MODE", "STRU", "ALLO"}, false},
-        {"mod_ls.c", {"LIST", "NLST", "MLSD", "MLST", "STAT"}, false},
-        {"mod_site.c", {"SITE"}, false},
-    };
-}
 
 constexpr ward_site_command kSiteCommands[] = {
     {"CHMOD", "<sp> mode <sp> path", nullptr},
@@ -39,7 +25,6 @@ const Tables& tables() {
     static const Tables built = [] {
         Tables t;
         const config::Registry registry;
-        const auto owned = owned_commands();
         for (const auto name : config::builtin_modules()) {
             auto& directives = t.directives.emplace_back();
             for (const auto& directive : registry.all_names()) {
@@ -54,13 +39,9 @@ const Tables& tables() {
             t.modules.push_back(ward_module{WARD_MODULE_ABI_VERSION, c_name, "built in", directives.data(),
                                             directives.size(), site ? kSiteCommands : nullptr,
                                             site ? std::size(kSiteCommands) : 0, nullptr, 0});
-            BuiltinModule module{&t.modules.back(), {}, true};
-            for (const auto& o : owned) {
-                if (o.name == name) {
-                    module.commands = o.commands;
-                    module.required = o.required;
-                }
-            }
+            // The verbs come from the one verb table; only modules that serve nothing else can be removed.
+            const bool removable = name == "mod_xfer.c" || name == "mod_ls.c" || site;
+            BuiltinModule module{&t.modules.back(), config::module_verbs(name), !removable};
             t.list.push_back(std::move(module));
         }
         return t;

@@ -87,7 +87,8 @@ SyscallGroup file_writes() {
     return {"file-writes",
             "create, write, rename and remove, relative to directory descriptors",
             {allow("openat"), allow("openat2"), allow("mkdirat"), allow("unlinkat"), allow("renameat"),
-             allow("renameat2"), allow("fchmod"), allow("fchmodat"), allow("fchmodat2"), allow("utimensat"), allow("ftruncate"),
+             allow("renameat2"), allow("fchmod"), allow("fchmodat"), allow("fchmodat2"), allow("fchownat"), allow("utimensat"),
+             allow("ftruncate"),
              allow("pwrite64"), allow("fsync"), allow("fdatasync"), allow("fallocate"), allow("umask")}};
 }
 

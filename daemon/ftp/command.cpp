@@ -6,51 +6,17 @@ namespace ward::ftp {
 namespace {
 
 constexpr CommandSpec kCommands[] = {
-    {"USER", "USER", true, ArgRule::required, "<sp> username"},
-    {"PASS", "PASS", true, ArgRule::optional, "<sp> password"},
-    {"ACCT", "ACCT", false, ArgRule::required, "<sp> account"},
-    {"QUIT", "QUIT", true, ArgRule::none, "(quit)"},
-    {"REIN", "REIN", false, ArgRule::none, "(reinitialize)"},
-    {"PWD", "PWD", false, ArgRule::none, "(return current directory)"},
-    {"XPWD", "PWD", false, ArgRule::none, "(return current directory)"},
-    {"CWD", "CWD", false, ArgRule::optional, "<sp> directory-name"},
-    {"XCWD", "CWD", false, ArgRule::optional, "<sp> directory-name"},
-    {"CDUP", "CDUP", false, ArgRule::none, "(change to parent directory)"},
-    {"XCUP", "CDUP", false, ArgRule::none, "(change to parent directory)"},
-    {"MKD", "MKD", false, ArgRule::required, "<sp> path-name"},
-    {"XMKD", "MKD", false, ArgRule::required, "<sp> path-name"},
-    {"RMD", "RMD", false, ArgRule::required, "<sp> path-name"},
-    {"XRMD", "RMD", false, ArgRule::required, "<sp> path-name"},
-    {"DELE", "DELE", false, ArgRule::required, "<sp> pathname"},
-    {"RNFR", "RNFR", false, ArgRule::required, "<sp> pathname"},
-    {"RNTO", "RNTO", false, ArgRule::required, "<sp> pathname"},
-    {"SIZE", "SIZE", false, ArgRule::required, "<sp> pathname"},
-    {"MDTM", "MDTM", false, ArgRule::required, "<sp> pathname"},
-    {"LIST", "LIST", false, ArgRule::optional, "[<sp> pathname]"},
-    {"NLST", "NLST", false, ArgRule::optional, "[<sp> pathname]"},
-    {"MLSD", "MLSD", false, ArgRule::optional, "[<sp> pathname]"},
-    {"MLST", "MLST", false, ArgRule::optional, "[<sp> pathname]"},
-    {"RETR", "RETR", false, ArgRule::required, "<sp> pathname"},
-    {"STOR", "STOR", false, ArgRule::required, "<sp> pathname"},
-    {"STOU", "STOU", false, ArgRule::optional, "(store unique filename)"},
-    {"APPE", "APPE", false, ArgRule::required, "<sp> pathname"},
-    {"REST", "REST", false, ArgRule::required, "<sp> byte-count"},
-    {"TYPE", "TYPE", false, ArgRule::required, "<sp> type-code (A, I, L 8)"},
-    {"MODE", "MODE", false, ArgRule::required, "<sp> mode-code (S)"},
-    {"STRU", "STRU", false, ArgRule::required, "<sp> structure-code (F)"},
-    {"PASV", "PASV", false, ArgRule::none, "(set server in passive mode)"},
-    {"EPSV", "EPSV", false, ArgRule::optional, "[<sp> af|ALL]"},
-    {"PORT", "PORT", false, ArgRule::required, "<sp> h1,h2,h3,h4,p1,p2"},
-    {"EPRT", "EPRT", false, ArgRule::required, "<sp> |af|addr|port|"},
-    {"ABOR", "ABOR", false, ArgRule::none, "(abort operation)"},
-    {"NOOP", "NOOP", true, ArgRule::none, "(no operation)"},
-    {"SYST", "SYST", true, ArgRule::none, "(get type of operating system)"},
-    {"FEAT", "FEAT", true, ArgRule::none, "(list extensions)"},
-    {"OPTS", "OPTS", true, ArgRule::required, "<sp> command [<sp> options]"},
-    {"HELP", "HELP", true, ArgRule::optional, "[<sp> command]"},
-    {"STAT", "STAT", false, ArgRule::optional, "[<sp> pathname]"},
-    {"ALLO", "ALLO", false, ArgRule::optional, "<sp> byte-count"},
-    {"SITE", "SITE", false, ArgRule::required, "<sp> site-command"},
+#define WARD_VERB(verb, limit_name, group, in_all, argument, path, names_dir, check, module, feat, before_login, \
+                  handler, help)                                                                             \
+    {#verb, #limit_name, before_login, ArgRule::argument, LimitCheck::check, PathArg::path, feat, help},
+#include "config/command_groups.def"
+#undef WARD_VERB
+};
+
+constexpr SiteSpec kSiteCommands[] = {
+#define WARD_SITE(sub, group, check, module, handler, help) {#sub, "SITE_" #sub, LimitCheck::check, help},
+#include "config/command_groups.def"
+#undef WARD_SITE
 };
 
 bool is_letter(char c) noexcept { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
@@ -101,5 +67,30 @@ const CommandSpec* find_command(std::string_view verb) noexcept {
 }
 
 std::span<const CommandSpec> command_table() noexcept { return kCommands; }
+
+std::string_view path_of_argument(const CommandSpec& spec, std::string_view argument) noexcept {
+    switch (spec.path) {
+        case PathArg::whole_argument:
+            return argument;
+        case PathArg::after_first_word: {
+            const auto space = argument.find(' ');
+            return space == std::string_view::npos ? std::string_view() : argument.substr(space + 1);
+        }
+        case PathArg::no_path:
+            break;
+    }
+    return {};
+}
+
+const SiteSpec* find_site_command(std::string_view verb) noexcept {
+    for (const auto& spec : kSiteCommands) {
+        if (spec.verb == verb) {
+            return &spec;
+        }
+    }
+    return nullptr;
+}
+
+std::span<const SiteSpec> site_table() noexcept { return kSiteCommands; }
 
 }  // namespace ward::ftp

@@ -22,6 +22,7 @@ public:
     virtual int stat_path(std::string_view client_path, struct stat& out) = 0;
     virtual int set_times(std::string_view client_path, std::time_t atime, std::time_t mtime) = 0;
     virtual int make_dir(std::string_view client_path, mode_t mode) = 0;
+    virtual int remove_tree(std::string_view client_path) = 0;
 };
 
 struct ExtensionReply {

@@ -132,7 +132,7 @@ void append_list_line(std::string& out, const FileFacts& facts, std::string_view
     }
     out += kMonths[static_cast<std::size_t>(t.tm_mon) % 12];
     out += ' ';
-    append_two_digits(out, t.tm_mday);
+    append_right(out, str_cat(t.tm_mday), 2);  // "Dec  2", as ls and ProFTPD write it
     out += ' ';
     std::int64_t age = 0;
     const bool far = __builtin_sub_overflow(now, facts.mtime, &age) || age > kSixMonths || age < -kSixMonths;
@@ -167,6 +167,44 @@ std::string format_mdtm(std::int64_t seconds) {
     append_two_digits(out, t.tm_min);
     append_two_digits(out, t.tm_sec);
     return out;
+}
+
+std::optional<std::int64_t> parse_mdtm(std::string_view text) {
+    // YYYYMMDDHHMMSS, optionally followed by .sss (dropped: whole seconds only).
+    if (const auto dot = text.find('.'); dot != std::string_view::npos) {
+        const auto fraction = text.substr(dot + 1);
+        if (fraction.empty() || fraction.find_first_not_of("0123456789") != std::string_view::npos) {
+            return std::nullopt;
+        }
+        text = text.substr(0, dot);
+    }
+    if (text.size() != 14 || text.find_first_not_of("0123456789") != std::string_view::npos) {
+        return std::nullopt;
+    }
+    const auto field = [&](std::size_t at, std::size_t len) {
+        int value = 0;
+        for (const char c : text.substr(at, len)) {
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    };
+    tm t{};
+    t.tm_year = field(0, 4) - 1900;
+    t.tm_mon = field(4, 2) - 1;
+    t.tm_mday = field(6, 2);
+    t.tm_hour = field(8, 2);
+    t.tm_min = field(10, 2);
+    t.tm_sec = field(12, 2);
+    if (t.tm_mon < 0 || t.tm_mon > 11 || t.tm_mday < 1 || t.tm_mday > 31 || t.tm_hour > 23 || t.tm_min > 59 ||
+        t.tm_sec > 60) {
+        return std::nullopt;
+    }
+    const tm given = t;
+    const std::time_t seconds = ::timegm(&t);
+    if (t.tm_mday != given.tm_mday || t.tm_mon != given.tm_mon) {
+        return std::nullopt;  // "20230231..." rolled over into March
+    }
+    return static_cast<std::int64_t>(seconds);
 }
 
 std::string mlsx_perm(const FileFacts& facts, std::uint32_t uid, std::uint32_t gid, bool parent_writable) {

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -32,6 +33,8 @@ void append_list_line(std::string& out, const FileFacts& facts, std::string_view
 
 // "YYYYMMDDHHMMSS" in UTC (RFC 3659 §2.3).
 [[nodiscard]] std::string format_mdtm(std::int64_t seconds);
+// The inverse, for MFMT/MFF: "YYYYMMDDHHMMSS[.sss]" in UTC; nullopt when malformed or not a real date.
+[[nodiscard]] std::optional<std::int64_t> parse_mdtm(std::string_view text);
 
 // What the session user may do, for the perm fact (RFC 3659 §7.5.5); from the mode bits and the user's
 // uid/gid, the way a client would read them (uid 0 may do everything).

@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "base/sys.hpp"
+#include "daemon/ftp/dir_reader.hpp"
 #include "daemon/ftp/vpath.hpp"
 
 #ifndef SYS_fchmodat2
@@ -149,6 +150,90 @@ int RootedFs::chmod(std::string_view vpath, mode_t mode) const noexcept {
         return err;
     }
     return result(::fchmod(file.get(), mode));
+}
+
+namespace {
+
+// Empties the directory `dir_fd` names; 0 or the first errno value.
+int remove_contents(int dir_fd, unsigned depth) noexcept {
+    if (depth > RootedFs::kMaxTreeDepth) {
+        return ELOOP;
+    }
+    DirListing listing;
+    if (const int err = read_directory(dir_fd, listing); err != 0) {
+        return err;
+    }
+    for (const auto& entry : listing.entries) {
+        const char* name = listing.c_name(entry);
+        const std::string_view shown(name);
+        if (shown == "." || shown == "..") {
+            continue;
+        }
+        struct stat st {};
+        if (::fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            continue;  // gone meanwhile
+        }
+        if (S_ISDIR(st.st_mode)) {
+            UniqueFd child(::openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+            if (!child.valid()) {
+                return errno;
+            }
+            if (const int err = remove_contents(child.get(), depth + 1); err != 0) {
+                return err;
+            }
+        }
+        if (::unlinkat(dir_fd, name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) != 0) {
+            return errno;
+        }
+    }
+    return 0;
+}
+
+}  // namespace
+
+int RootedFs::remove_tree(std::string_view vpath) const noexcept {
+    UniqueFd parent;
+    std::string name;
+    if (const int err = open_parent(vpath, parent, name); err != 0) {
+        return err;
+    }
+    struct stat st {};
+    if (::fstatat(parent.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        return errno;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        return ENOTDIR;
+    }
+    UniqueFd dir(::openat(parent.get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!dir.valid()) {
+        return errno;
+    }
+    if (const int err = remove_contents(dir.get(), 1); err != 0) {
+        return err;
+    }
+    return result(::unlinkat(parent.get(), name.c_str(), AT_REMOVEDIR));
+}
+
+int RootedFs::chown(std::string_view vpath, uid_t uid, gid_t gid) const noexcept {
+    UniqueFd target;
+    if (const int err = open(vpath, O_PATH, 0, target); err != 0) {
+        return err;
+    }
+    return result(::fchownat(target.get(), "", uid, gid, AT_EMPTY_PATH));
+}
+
+int RootedFs::set_times(std::string_view vpath, std::optional<std::time_t> atime,
+                        std::optional<std::time_t> mtime) const noexcept {
+    UniqueFd dir;
+    std::string name;
+    if (const int err = open_parent(vpath, dir, name); err != 0) {
+        return err;
+    }
+    const auto spec = [](std::optional<std::time_t> t) {
+        return t ? timespec{*t, 0} : timespec{0, UTIME_OMIT};
+    };
+    const timespec times[2] = {spec(atime), spec(mtime)};
+    return result(::utimensat(dir.get(), name.c_str(), times, AT_SYMLINK_NOFOLLOW));
 }
 
 std::string RootedFs::readlink_at(int dir_fd, const char* name) const {

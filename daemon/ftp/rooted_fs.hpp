@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <ctime>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -43,6 +45,15 @@ public:
     [[nodiscard]] int rename(std::string_view from, std::string_view to, bool no_replace) const noexcept;
     // The file a path names, symlinks followed inside the root; never a file outside it.
     [[nodiscard]] int chmod(std::string_view vpath, mode_t mode) const noexcept;
+    // Sets the times of the entry itself (a symlink not followed); nullopt leaves that time as it is.
+    [[nodiscard]] int set_times(std::string_view vpath, std::optional<std::time_t> atime,
+                                std::optional<std::time_t> mtime) const noexcept;
+    // Removes a directory and everything below it (SITE RMDIR), never following a symlink: links are removed
+    // as entries. ENOTDIR when vpath is not a directory; ELOOP beyond kMaxTreeDepth levels.
+    static constexpr unsigned kMaxTreeDepth = 64;
+    [[nodiscard]] int remove_tree(std::string_view vpath) const noexcept;
+    // chown of the file a path names, symlinks followed inside the root (-1 leaves an id as it is).
+    [[nodiscard]] int chown(std::string_view vpath, uid_t uid, gid_t gid) const noexcept;
     // readlink of the entry itself; empty on failure.
     [[nodiscard]] std::string readlink_at(int dir_fd, const char* name) const;
 

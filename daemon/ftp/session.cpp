@@ -292,6 +292,7 @@ void SessionImpl::handle_line(const CommandLine& line) {
     ctx.verb = parsed.verb;
     ctx.canonical = std::string(spec->canonical);
     ctx.argument = parsed.argument;
+    ctx.spec = spec;
     ctx.started = last_command_;
     const bool is_pass = ctx.canonical == "PASS";
     ctx.event.command = ctx.verb;
@@ -317,11 +318,8 @@ void SessionImpl::handle_line(const CommandLine& line) {
     }
     if (host_.wants_hook(exec::HookPoint::before_command, ctx.verb)) {
         // %F before the command: the path its argument names (the handler sets the final one).
-        static constexpr std::array<std::string_view, 13> kPathCommands{
-            "APPE", "CWD", "DELE", "MDTM", "MKD", "MLSD", "MLST", "RETR", "RMD", "RNFR", "RNTO", "SIZE", "STOR"};
-        if (!ctx.argument.empty() &&
-            std::find(kPathCommands.begin(), kPathCommands.end(), ctx.canonical) != kPathCommands.end()) {
-            ctx.event.path = resolve_virtual(cwd_, ctx.argument);
+        if (const auto path = path_of_argument(*spec, ctx.argument); !path.empty()) {
+            ctx.event.path = resolve_virtual(cwd_, path);
         }
         const auto ignored = run_hooks(exec::HookPoint::before_command, ctx);
         (void)ignored;  // ExecBeforeCommand's output is not sent (ProFTPD sends only ExecOnCommand/Connect)
@@ -336,62 +334,52 @@ void SessionImpl::dispatch(CommandContext& ctx) {
         Handler handler;
     };
     static constexpr Entry kHandlers[] = {
-        {"USER", &SessionImpl::cmd_user},   {"PASS", &SessionImpl::cmd_pass},
-        {"QUIT", &SessionImpl::cmd_quit},   {"PWD", &SessionImpl::cmd_pwd},
-        {"MKD", &SessionImpl::cmd_mkd},     {"RMD", &SessionImpl::cmd_rmd},
-        {"DELE", &SessionImpl::cmd_dele},   {"RNFR", &SessionImpl::cmd_rnfr},
-        {"RNTO", &SessionImpl::cmd_rnto},   {"SIZE", &SessionImpl::cmd_size},
-        {"MDTM", &SessionImpl::cmd_mdtm},   {"SITE", &SessionImpl::cmd_site},
-        {"TYPE", &SessionImpl::cmd_type},   {"MODE", &SessionImpl::cmd_mode},
-        {"STRU", &SessionImpl::cmd_stru},   {"FEAT", &SessionImpl::cmd_feat},
-        {"OPTS", &SessionImpl::cmd_opts},   {"HELP", &SessionImpl::cmd_help},
-        {"STAT", &SessionImpl::cmd_stat},   {"PASV", &SessionImpl::cmd_pasv},
-        {"EPSV", &SessionImpl::cmd_epsv},   {"PORT", &SessionImpl::cmd_port},
-        {"EPRT", &SessionImpl::cmd_eprt},   {"REST", &SessionImpl::cmd_rest},
-        {"RETR", &SessionImpl::cmd_retr},   {"ABOR", &SessionImpl::cmd_abor},
-        {"MLST", &SessionImpl::cmd_mlst},
+#define WARD_VERB(verb, limit_name, group, in_all, argument, path, names_dir, check, module, feat, before_login, \
+                  handler, help)                                                                             \
+    {#verb, &SessionImpl::handler},
+#include "config/command_groups.def"
+#undef WARD_VERB
     };
-    if (refuse_disabled(ctx)) {
+    if (refuse_disabled(ctx) || !limit_allows(ctx)) {
         return;
     }
-    const std::string& verb = ctx.canonical;
     for (const auto& entry : kHandlers) {
-        if (entry.verb == verb) {
+        if (entry.verb == ctx.verb) {
             (this->*entry.handler)(ctx);
             return;
         }
     }
-    if (verb == "CWD") {
-        cmd_cwd(ctx, ctx.argument.empty() ? std::string_view("~") : std::string_view(ctx.argument));
-    } else if (verb == "CDUP") {
-        cmd_cwd(ctx, "..");
-    } else if (verb == "STOR") {
-        cmd_store(ctx, StoreMode::stor);
-    } else if (verb == "APPE") {
-        cmd_store(ctx, StoreMode::appe);
-    } else if (verb == "STOU") {
-        cmd_store(ctx, StoreMode::stou);
-    } else if (verb == "LIST") {
-        cmd_list(ctx, ListKind::list);
-    } else if (verb == "NLST") {
-        cmd_list(ctx, ListKind::nlst);
-    } else if (verb == "MLSD") {
-        cmd_list(ctx, ListKind::mlsd);
-    } else if (verb == "NOOP") {
-        finish(ctx, 200, "NOOP command successful");
-    } else if (verb == "SYST") {
-        finish(ctx, 215, "UNIX Type: L8");
-    } else if (verb == "ALLO") {
-        finish(ctx, 202, "No storage allocation necessary");
-    } else if (verb == "ACCT") {
-        finish(ctx, 202, "ACCT command not implemented, superfluous at this site");
-    } else if (verb == "REIN") {
-        // A post-auth worker runs as the user; it cannot become a pre-auth one again (ProFTPD lists REIN
-        // as unimplemented too).
-        finish(ctx, 502, "REIN command not implemented");
-    } else {
-        finish(ctx, 502, str_cat(ctx.verb, " command not implemented"));
+    finish(ctx, 502, str_cat(ctx.verb, " command not implemented"));
+}
+
+// <Limit> for the commands that name no path, on the current directory (ProFTPD's dir_check on
+// session.cwd). Commands that name a path check it in their handler; before login no <Limit> applies yet
+// (LOGIN is checked by the monitor).
+bool SessionImpl::limit_allows(CommandContext& ctx) {
+    const LimitCheck check = ctx.spec != nullptr ? ctx.spec->check : LimitCheck::never;
+    if (!logged_in_ || !policy_ || (check != LimitCheck::cwd && check != LimitCheck::cwd_501)) {
+        return true;
     }
+    if (policy_->allowed(ctx.canonical, real(cwd_))) {
+        return true;
+    }
+    log::notice(ctx.verb, " in ", real(cwd_), " denied by <Limit> for ", identity_.user);
+    if (check == LimitCheck::cwd_501) {
+        finish(ctx, 501, str_cat(ctx.verb, ": Operation not permitted"));
+    } else {
+        finish(ctx, 550, str_cat(ctx.verb, ": Permission denied"));
+    }
+    return false;
+}
+
+void SessionImpl::cmd_acct(CommandContext& ctx) {
+    finish(ctx, 202, "ACCT command not implemented, superfluous at this site");
+}
+
+void SessionImpl::cmd_rein(CommandContext& ctx) {
+    // A post-auth worker runs as the user; it cannot become a pre-auth one again (ProFTPD lists REIN
+    // as unimplemented too).
+    finish(ctx, 502, "REIN command not implemented");
 }
 
 // ---- replies ----

@@ -35,13 +35,7 @@ public:
         if (!allowed(vpath)) {
             return EACCES;
         }
-        UniqueFd dir;
-        std::string name;
-        if (const int err = session_.fs_.open_parent(vpath, dir, name); err != 0) {
-            return err;
-        }
-        const struct timespec times[2] = {{atime, 0}, {mtime, 0}};
-        return ::utimensat(dir.get(), name.c_str(), times, AT_SYMLINK_NOFOLLOW) == 0 ? 0 : errno;
+        return session_.fs_.set_times(vpath, atime, mtime);
     }
 
     int make_dir(std::string_view client_path, mode_t mode) override {
@@ -49,7 +43,18 @@ public:
         if (!allowed(vpath)) {
             return EACCES;
         }
-        return session_.fs_.mkdir(vpath, mode & ~session_.rules_for(vpath).umask & 07777);
+        return session_.fs_.mkdir(vpath, mode & ~session_.rules_for(vpath).dir_umask & 07777);
+    }
+
+    int remove_tree(std::string_view client_path) override {
+        const std::string vpath = session_.to_vpath(client_path);
+        if (vpath == "/") {
+            return EBUSY;  // the session's root stays
+        }
+        if (!allowed(vpath)) {
+            return EACCES;
+        }
+        return session_.fs_.remove_tree(vpath);
     }
 
 private:

@@ -1,6 +1,9 @@
-// File and directory commands: PWD CWD CDUP MKD RMD DELE RNFR RNTO SIZE MDTM SITE.
+// File and directory commands: PWD CWD CDUP MKD RMD DELE RNFR RNTO SIZE MDTM MFMT MFF, and SITE's own
+// subcommands (CHMOD, CHGRP, HELP; CPFR/CPTO are in session_copy.cpp).
 #include <fcntl.h>
 #include <sys/stat.h>
+
+#include <algorithm>
 
 #include "base/log.hpp"
 #include "base/strings.hpp"
@@ -32,13 +35,17 @@ std::string SessionImpl::real(std::string_view vpath) const { return real_path(i
 
 PathRules SessionImpl::rules_for(const std::string& vpath) const { return policy_->rules_for(real(vpath)); }
 
-bool SessionImpl::permitted(CommandContext& ctx, std::string_view verb, const std::string& vpath) {
+bool SessionImpl::permitted(CommandContext& ctx, std::string_view verb, const std::string& vpath,
+                            std::string_view shown) {
     ctx.event.path = vpath;
     if (policy_->allowed(verb, real(vpath))) {
         return true;
     }
     log::notice(verb, " of ", real(vpath), " denied for ", identity_.user);
-    finish(ctx, 550, str_cat(ctx.argument.empty() ? vpath : ctx.argument, ": Permission denied"));
+    if (shown.empty()) {
+        shown = ctx.argument.empty() ? std::string_view(vpath) : std::string_view(ctx.argument);
+    }
+    finish(ctx, 550, str_cat(shown, ": Permission denied"));
     return false;
 }
 
@@ -59,7 +66,13 @@ void SessionImpl::cmd_pwd(CommandContext& ctx) {
     finish(ctx, 257, str_cat('"', quote_for_257(cwd_), "\" is the current directory"));
 }
 
-void SessionImpl::cmd_cwd(CommandContext& ctx, std::string_view client_path) {
+void SessionImpl::cmd_cwd(CommandContext& ctx) {
+    change_dir(ctx, ctx.argument.empty() ? std::string_view("~") : std::string_view(ctx.argument));
+}
+
+void SessionImpl::cmd_cdup(CommandContext& ctx) { change_dir(ctx, ".."); }
+
+void SessionImpl::change_dir(CommandContext& ctx, std::string_view client_path) {
     const std::string vpath = to_vpath(client_path);
     if (!permitted(ctx, ctx.canonical, vpath)) {
         return;
@@ -90,7 +103,7 @@ void SessionImpl::cmd_mkd(CommandContext& ctx) {
     if (!name_allowed(ctx, ctx.argument) || !permitted(ctx, "MKD", vpath)) {
         return;
     }
-    const mode_t mask = rules_for(vpath).umask;
+    const mode_t mask = rules_for(vpath).dir_umask;
     if (const int err = with_umask(mask, [&] { return fs_.mkdir(vpath, 0777); }); err != 0) {
         fail_errno(ctx, 550, ctx.argument, err);
         return;
@@ -129,7 +142,8 @@ void SessionImpl::cmd_dele(CommandContext& ctx) {
 void SessionImpl::cmd_rnfr(CommandContext& ctx) {
     const std::string vpath = to_vpath(ctx.argument);
     rename_from_.reset();
-    if (!permitted(ctx, "RNFR", vpath)) {
+    // RNFR is a DIRS command, but what it starts is a write: ProFTPD refuses it where <Limit WRITE> denies.
+    if (!permitted(ctx, "RNFR", vpath) || !permitted(ctx, "WRITE", vpath)) {
         return;
     }
     struct stat st {};
@@ -204,25 +218,115 @@ void SessionImpl::cmd_mdtm(CommandContext& ctx) {
     finish(ctx, 213, format_mdtm(st.st_mtime));
 }
 
+// MFMT YYYYMMDDHHMMSS path (draft-somers-ftp-mfxx): "213 Modify=...; path".
+void SessionImpl::cmd_mfmt(CommandContext& ctx) {
+    const auto space = ctx.argument.find(' ');
+    if (space == std::string::npos || space + 1 >= ctx.argument.size()) {
+        finish(ctx, 501, "'MFMT' requires a time and a path");
+        return;
+    }
+    const std::string_view arg(ctx.argument);
+    set_mtime(ctx, arg.substr(0, space), arg.substr(space + 1), 213, "Modify=");
+}
+
+// MFF fact=value;... path: only the modify fact is settable here (FEAT says "MFF modify;").
+void SessionImpl::cmd_mff(CommandContext& ctx) {
+    const auto space = ctx.argument.find(' ');
+    if (space == std::string::npos || space + 1 >= ctx.argument.size()) {
+        finish(ctx, 501, "'MFF' requires facts and a path");
+        return;
+    }
+    const std::string_view arg(ctx.argument);
+    std::string_view timestamp;
+    for (const auto fact : split(arg.substr(0, space), ';')) {
+        if (fact.empty()) {
+            continue;
+        }
+        const auto eq = fact.find('=');
+        const std::string_view name = fact.substr(0, eq);
+        if (eq == std::string_view::npos || !iequals(name, "modify") || !timestamp.empty()) {
+            finish(ctx, 504, str_cat("MFF: fact '", name, "' cannot be set here (only modify)"));
+            return;
+        }
+        timestamp = fact.substr(eq + 1);
+    }
+    if (timestamp.empty()) {
+        finish(ctx, 501, "'MFF' requires a modify=YYYYMMDDHHMMSS; fact");
+        return;
+    }
+    set_mtime(ctx, timestamp, arg.substr(space + 1), 213, "modify=");
+}
+
+void SessionImpl::set_mtime(CommandContext& ctx, std::string_view timestamp, std::string_view client_path, int code,
+                            std::string_view done) {
+    const auto seconds = parse_mdtm(timestamp);
+    if (!seconds) {
+        finish(ctx, 501, str_cat(timestamp, ": Invalid time (YYYYMMDDHHMMSS expected)"));
+        return;
+    }
+    const std::string vpath = to_vpath(client_path);
+    if (!permitted(ctx, ctx.canonical, vpath, client_path)) {
+        return;
+    }
+    if (const int err = fs_.set_times(vpath, std::nullopt, static_cast<std::time_t>(*seconds)); err != 0) {
+        fail_errno(ctx, 550, client_path, err);
+        return;
+    }
+    finish(ctx, code, str_cat(done, format_mdtm(*seconds), "; ", client_path));
+}
+
+std::span<const SessionImpl::SiteEntry> SessionImpl::site_handlers() noexcept {
+    static constexpr SiteEntry kHandlers[] = {
+#define WARD_SITE(sub, group, check, module, handler, help) {#sub, &SessionImpl::handler},
+#include "config/command_groups.def"
+#undef WARD_SITE
+    };
+    return kHandlers;
+}
+
 void SessionImpl::cmd_site(CommandContext& ctx) {
     const ParsedCommand sub = parse_site_command(ctx.argument);
-    if (sub.valid_verb && sub.verb == "HELP") {
-        std::vector<std::string> help{"The following SITE commands are recognized (* =>'s unimplemented)", " CHMOD",
-                                      " HELP"};
-        for (auto& line : extension_site_help()) {
-            help.push_back(std::move(line));
+    if (sub.valid_verb) {
+        for (const auto& entry : site_handlers()) {
+            if (entry.verb == sub.verb) {
+                (this->*entry.handler)(ctx, sub);
+                return;
+            }
         }
-        help.emplace_back("Direct comments to root");
-        finish(ctx, 214, std::move(help));
-        return;
     }
-    if ((!sub.valid_verb || sub.verb != "CHMOD") && run_site_extension(ctx, sub)) {
-        return;
-    }
-    if (!sub.valid_verb || sub.verb != "CHMOD") {
+    site_module(ctx, sub);
+}
+
+void SessionImpl::site_module(CommandContext& ctx, const ParsedCommand& sub) {
+    if (!run_site_extension(ctx, sub)) {
         finish(ctx, 500, str_cat("'SITE ", sub.verb, "' not understood"));
+    }
+}
+
+void SessionImpl::site_help(CommandContext& ctx, const ParsedCommand& /*sub*/) {
+    if (!policy_->allowed("SITE_HELP", real(cwd_))) {
+        finish(ctx, 550, "SITE HELP: Permission denied");
         return;
     }
+    std::vector<std::string> help{"The following SITE commands are recognized (* =>'s unimplemented)"};
+    std::vector<std::string> served;
+    for (const auto& entry : site_handlers()) {
+        if (entry.handler != &SessionImpl::site_module) {  // the protocol layer's own; modules list theirs
+            served.push_back(str_cat(' ', entry.verb));
+        }
+    }
+    for (auto& line : extension_site_help()) {
+        served.push_back(std::move(line));
+    }
+    std::sort(served.begin(), served.end());
+    for (auto& line : served) {
+        help.push_back(std::move(line));
+    }
+    help.emplace_back("Direct comments to root");
+    finish(ctx, 214, std::move(help));
+}
+
+void SessionImpl::site_chmod(CommandContext& ctx, const ParsedCommand& sub) {
     const auto space = sub.argument.find(' ');
     if (!sub.has_argument || space == std::string::npos || space + 1 >= sub.argument.size()) {
         finish(ctx, 501, "'SITE CHMOD' requires a mode and a path");
@@ -235,10 +339,7 @@ void SessionImpl::cmd_site(CommandContext& ctx) {
         return;
     }
     const std::string vpath = to_vpath(client_path);
-    ctx.event.path = vpath;
-    if (!policy_->allowed("SITE_CHMOD", real(vpath))) {
-        log::notice("SITE CHMOD of ", real(vpath), " denied for ", identity_.user);
-        finish(ctx, 550, str_cat(client_path, ": Permission denied"));
+    if (!permitted(ctx, "SITE_CHMOD", vpath, client_path)) {
         return;
     }
     if (const int err = fs_.chmod(vpath, static_cast<mode_t>(*mode)); err != 0) {
@@ -246,6 +347,39 @@ void SessionImpl::cmd_site(CommandContext& ctx) {
         return;
     }
     finish(ctx, 200, "SITE CHMOD command successful");
+}
+
+// SITE CHGRP group path: a group name (from the names the host resolved) or a numeric gid. The kernel
+// decides whether the user may give the file to that group (a member of it, owning the file).
+void SessionImpl::site_chgrp(CommandContext& ctx, const ParsedCommand& sub) {
+    const auto space = sub.argument.find(' ');
+    if (!sub.has_argument || space == std::string::npos || space + 1 >= sub.argument.size()) {
+        finish(ctx, 501, "'SITE CHGRP' requires a group and a path");
+        return;
+    }
+    const std::string_view group = std::string_view(sub.argument).substr(0, space);
+    const std::string_view client_path = std::string_view(sub.argument).substr(space + 1);
+    std::optional<gid_t> gid;
+    if (const auto number = parse_unsigned<gid_t>(group, 10)) {
+        gid = *number;
+    } else if (group == identity_.group) {
+        gid = identity_.gid;
+    } else if (names_) {
+        gid = names_->group_id(group);
+    }
+    if (!gid) {
+        finish(ctx, 550, str_cat(group, ": Invalid group"));
+        return;
+    }
+    const std::string vpath = to_vpath(client_path);
+    if (!permitted(ctx, "SITE_CHGRP", vpath, client_path)) {
+        return;
+    }
+    if (const int err = fs_.chown(vpath, static_cast<uid_t>(-1), *gid); err != 0) {
+        fail_errno(ctx, 550, client_path, err);
+        return;
+    }
+    finish(ctx, 200, "SITE CHGRP command successful");
 }
 
 }  // namespace ward::ftp

@@ -66,6 +66,8 @@ public:
     virtual ~NameCache() = default;
     [[nodiscard]] virtual std::optional<std::string> user_name(uid_t uid) const = 0;
     [[nodiscard]] virtual std::optional<std::string> group_name(gid_t gid) const = 0;
+    // SITE CHGRP's group name; nullopt when unknown.
+    [[nodiscard]] virtual std::optional<gid_t> group_id(std::string_view name) const = 0;
 };
 
 class SessionHost {

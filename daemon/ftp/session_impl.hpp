@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,7 @@ struct CommandContext {
     std::string verb;       // upper case, as sent (%m)
     std::string canonical;  // XMKD -> MKD, for <Limit> and dispatch
     std::string argument;
+    const CommandSpec* spec = nullptr;  // its row in the verb table
     std::chrono::steady_clock::time_point started;
     exec::CommandEvent event;
 };
@@ -83,6 +85,7 @@ private:
     void schedule_processing();
     void handle_line(const CommandLine& line);
     void dispatch(CommandContext& ctx);
+    bool limit_allows(CommandContext& ctx);
     void send_raw(std::string_view wire);
     void write_next();
     void reply(int code, std::string_view text);
@@ -103,18 +106,23 @@ private:
     void cmd_user(CommandContext& ctx);
     void cmd_pass(CommandContext& ctx);
     void cmd_quit(CommandContext& ctx);
+    void cmd_acct(CommandContext& ctx);
+    void cmd_rein(CommandContext& ctx);
     bool enter_post_auth(PostAuthSession post, const HandoverState& state);
     std::vector<std::string> display_login_lines();
 
     // session_files.cpp
     [[nodiscard]] std::string to_vpath(std::string_view client_path) const;
     [[nodiscard]] std::string real(std::string_view vpath) const;
-    bool permitted(CommandContext& ctx, std::string_view verb, const std::string& vpath);
+    // <Limit> for `verb` on vpath; on refusal a 550 naming `shown` (the command's argument when empty).
+    bool permitted(CommandContext& ctx, std::string_view verb, const std::string& vpath, std::string_view shown = {});
     bool name_allowed(CommandContext& ctx, std::string_view client_path);
     void fail_errno(CommandContext& ctx, int code, std::string_view shown, int err);
     [[nodiscard]] PathRules rules_for(const std::string& vpath) const;
     void cmd_pwd(CommandContext& ctx);
-    void cmd_cwd(CommandContext& ctx, std::string_view client_path);
+    void cmd_cwd(CommandContext& ctx);
+    void cmd_cdup(CommandContext& ctx);
+    void change_dir(CommandContext& ctx, std::string_view client_path);
     void cmd_mkd(CommandContext& ctx);
     void cmd_rmd(CommandContext& ctx);
     void cmd_dele(CommandContext& ctx);
@@ -122,7 +130,24 @@ private:
     void cmd_rnto(CommandContext& ctx);
     void cmd_size(CommandContext& ctx);
     void cmd_mdtm(CommandContext& ctx);
+    void cmd_mfmt(CommandContext& ctx);
+    void cmd_mff(CommandContext& ctx);
+    void set_mtime(CommandContext& ctx, std::string_view timestamp, std::string_view client_path, int code,
+                   std::string_view done);
     void cmd_site(CommandContext& ctx);
+    using SiteHandler = void (SessionImpl::*)(CommandContext&, const ParsedCommand&);
+    struct SiteEntry {
+        std::string_view verb;
+        SiteHandler handler;
+    };
+    static std::span<const SiteEntry> site_handlers() noexcept;
+    void site_help(CommandContext& ctx, const ParsedCommand& sub);
+    void site_chmod(CommandContext& ctx, const ParsedCommand& sub);
+    void site_chgrp(CommandContext& ctx, const ParsedCommand& sub);
+    void site_module(CommandContext& ctx, const ParsedCommand& sub);
+    // session_copy.cpp: SITE CPFR/CPTO (mod_copy)
+    void site_cpfr(CommandContext& ctx, const ParsedCommand& sub);
+    void site_cpto(CommandContext& ctx, const ParsedCommand& sub);
 
     // session_extensions.cpp: commands of removed built-in modules, and loaded modules' SITE commands/events
     friend class ModuleCallContext;
@@ -133,6 +158,12 @@ private:
     void notify_command_done(const CommandContext& ctx, int code);
 
     // session_info.cpp
+    void cmd_noop(CommandContext& ctx);
+    void cmd_syst(CommandContext& ctx);
+    void cmd_allo(CommandContext& ctx);
+    void cmd_clnt(CommandContext& ctx);
+    void cmd_lang(CommandContext& ctx);
+    void cmd_host(CommandContext& ctx);
     void cmd_type(CommandContext& ctx);
     void cmd_mode(CommandContext& ctx);
     void cmd_stru(CommandContext& ctx);
@@ -160,6 +191,9 @@ private:
     void cmd_retr(CommandContext& ctx);
     enum class StoreMode : std::uint8_t { stor, appe, stou };
     void cmd_store(CommandContext& ctx, StoreMode mode);
+    void cmd_stor(CommandContext& ctx) { cmd_store(ctx, StoreMode::stor); }
+    void cmd_appe(CommandContext& ctx) { cmd_store(ctx, StoreMode::appe); }
+    void cmd_stou(CommandContext& ctx) { cmd_store(ctx, StoreMode::stou); }
     void cmd_abor(CommandContext& ctx);
     void log_transfer(const std::string& vpath, const TransferResult& result, bool incoming,
                       Clock::time_point started);
@@ -169,10 +203,26 @@ private:
 
     // session_listing.cpp
     enum class ListKind : std::uint8_t { list, nlst, mlsd, stat };
-    void cmd_list(CommandContext& ctx, ListKind kind);
+    void list_command(CommandContext& ctx, ListKind kind);
+    void cmd_list(CommandContext& ctx) { list_command(ctx, ListKind::list); }
+    void cmd_nlst(CommandContext& ctx) { list_command(ctx, ListKind::nlst); }
+    void cmd_mlsd(CommandContext& ctx) { list_command(ctx, ListKind::mlsd); }
     void cmd_mlst(CommandContext& ctx);
     int build_listing(ListKind kind, std::string_view argument, std::string& out, std::string& shown,
                       std::string& vpath);
+    struct ListWalk {
+        ListKind kind;
+        bool all;
+        const std::string& pattern;
+        const std::string& nlst_prefix;
+        std::int64_t now;
+        unsigned files_left;
+        unsigned dirs_left;
+    };
+    int append_directory(ListWalk& walk, std::string& out, const std::string& vpath, int dir_fd, const struct stat& st,
+                         std::vector<std::string>* subdirs);
+    void append_subdirectories(ListWalk& walk, std::string& out, const std::string& vpath, const std::string& prefix,
+                               const std::vector<std::string>& subdirs, unsigned depth_left);
     void append_entry(ListKind kind, std::string& out, const std::string& parent_vpath, int dir_fd,
                       const char* name, const struct stat& st, bool parent_writable, std::int64_t now,
                       std::string_view type_override = {});
@@ -207,6 +257,7 @@ private:
 
     // login
     bool logged_in_ = false;
+    bool host_seen_ = false;  // HOST accepted (RFC 7151: at most once, before USER)
     std::string user_;  // USER's argument, until PASS
     SessionIdentity identity_;
     std::shared_ptr<const AccessPolicy> policy_;
@@ -225,6 +276,7 @@ private:
     bool epsv_all_ = false;
     std::uint64_t rest_ = 0;
     std::optional<std::string> rename_from_;
+    std::optional<std::string> copy_from_;  // SITE CPFR
     unsigned mlst_facts_;
     DataChannel data_;
     std::optional<ActiveTransfer> active_;

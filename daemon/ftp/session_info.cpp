@@ -1,11 +1,81 @@
-// Session parameters and information: TYPE MODE STRU FEAT OPTS HELP STAT.
+// Session parameters and information: NOOP SYST ALLO CLNT LANG HOST TYPE MODE STRU FEAT OPTS HELP STAT.
 #include <algorithm>
 
+#include "base/log.hpp"
 #include "base/strings.hpp"
 #include "daemon/ftp/args.hpp"
 #include "daemon/ftp/session_impl.hpp"
 
 namespace ward::ftp {
+namespace {
+
+// RFC 7151: a host name (letters, digits, '-' and '.') or an IP literal in brackets.
+bool valid_host_argument(std::string_view host) noexcept {
+    if (host.empty() || host.size() > 255) {
+        return false;
+    }
+    if (host.front() == '[') {
+        return host.size() > 2 && host.back() == ']';
+    }
+    for (const char c : host) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                        c == '.';
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+void SessionImpl::cmd_noop(CommandContext& ctx) { finish(ctx, 200, "NOOP command successful"); }
+
+void SessionImpl::cmd_syst(CommandContext& ctx) { finish(ctx, 215, "UNIX Type: L8"); }
+
+void SessionImpl::cmd_allo(CommandContext& ctx) { finish(ctx, 202, "No storage allocation necessary"); }
+
+// CLNT: the client names itself; ProFTPD notes it (%{note:mod_core.clnt}) and answers OK.
+void SessionImpl::cmd_clnt(CommandContext& ctx) {
+    log::info("client from ", peer_text_, " says it is '", escape_for_log(ctx.argument), "'");
+    finish(ctx, 200, "OK");
+}
+
+// LANG (RFC 2640): one language, US English, which is what every reply is in (mod_lang's default).
+void SessionImpl::cmd_lang(CommandContext& ctx) {
+    const std::string tag = to_upper(trim(ctx.argument));
+    if (tag.empty()) {
+        finish(ctx, 200, "Using default language en-US");
+    } else if (tag == "EN" || tag == "EN-US" || tag == "EN_US") {
+        finish(ctx, 200, str_cat("Using language ", trim(ctx.argument)));
+    } else {
+        finish(ctx, 504, str_cat("Language ", trim(ctx.argument), " not supported"));
+    }
+}
+
+// HOST (RFC 7151): before USER, names the virtual host the client wants. Name-based virtual hosts are
+// not chosen here (the listening address chose the server); the name must be this server's.
+void SessionImpl::cmd_host(CommandContext& ctx) {
+    if (logged_in_ || !user_.empty()) {
+        finish(ctx, 503, "Bad sequence of commands");
+        return;
+    }
+    if (host_seen_) {
+        finish(ctx, 503, "HOST already given");
+        return;
+    }
+    const std::string_view host = trim(ctx.argument);
+    if (!valid_host_argument(host)) {
+        finish(ctx, 501, str_cat(host, ": Invalid hostname provided"));
+        return;
+    }
+    if (!settings_.sole_server && !iequals(host, settings_.server_name)) {
+        finish(ctx, 504, str_cat(host, ": Unknown hostname provided"));
+        return;
+    }
+    host_seen_ = true;
+    finish(ctx, 220, "HOST command successful");
+}
 
 void SessionImpl::cmd_type(CommandContext& ctx) {
     const auto words = split_words(ctx.argument);
@@ -41,9 +111,19 @@ void SessionImpl::cmd_stru(CommandContext& ctx) {
 }
 
 void SessionImpl::cmd_feat(CommandContext& ctx) {
-    std::vector<std::string> lines{
-        "Features:",      " EPRT", " EPSV", " MDTM", str_cat(" MLST ", format_mlst_facts(mlst_facts_, true)),
-        " REST STREAM", " SIZE", " TVFS", " UTF8", "End"};
+    std::vector<std::string> lines{"Features:"};
+    for (const auto& spec : command_table()) {
+        if (spec.feat.empty() || (spec.canonical != spec.verb && find_command(spec.canonical)->feat == spec.feat)) {
+            continue;
+        }
+        if (spec.feat == "MLST") {
+            lines.push_back(str_cat(" MLST ", format_mlst_facts(mlst_facts_, true)));
+        } else {
+            lines.push_back(str_cat(' ', spec.feat));
+        }
+    }
+    std::sort(lines.begin() + 1, lines.end());
+    lines.emplace_back("End");
     finish(ctx, 211, std::move(lines));
 }
 
@@ -142,10 +222,13 @@ void SessionImpl::cmd_stat(CommandContext& ctx) {
         return;
     }
     if (ctx.argument.empty()) {
+        if (logged_in_ && !permitted(ctx, "STAT", cwd_)) {
+            return;
+        }
         finish(ctx, 211, status_lines());
         return;
     }
-    cmd_list(ctx, ListKind::stat);
+    list_command(ctx, ListKind::stat);
 }
 
 }  // namespace ward::ftp

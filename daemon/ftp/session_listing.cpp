@@ -5,6 +5,7 @@
 
 #include <ctime>
 
+#include "base/log.hpp"
 #include "base/strings.hpp"
 #include "base/sys.hpp"
 #include "daemon/ftp/args.hpp"
@@ -19,8 +20,21 @@ namespace {
 struct ListOptions {
     bool all = false;        // -a / -A: names starting with '.'
     bool directory = false;  // -d: the directory itself, not its entries
+    bool recursive = false;  // -R: subdirectories too (LIST and STAT)
     std::string_view path;
 };
+
+// Sets (on) or clears (off) the options an ls-style letter names; other letters change nothing here
+// (every LIST line is long format, sorted by name).
+void apply_letter(ListOptions& options, char c, bool on) noexcept {
+    if (c == 'a' || c == 'A') {
+        options.all = on;
+    } else if (c == 'd') {
+        options.directory = on;
+    } else if (c == 'R') {
+        options.recursive = on;
+    }
+}
 
 // "LIST -la dir" -> options and path. Only leading words that start with '-' are options (as ProFTPD
 // reads them); a path may contain spaces.
@@ -30,8 +44,7 @@ ListOptions parse_list_argument(std::string_view argument) {
         const auto end = argument.find(' ');
         const std::string_view word = argument.substr(1, end == std::string_view::npos ? argument.npos : end - 1);
         for (const char c : word) {
-            out.all = out.all || c == 'a' || c == 'A';
-            out.directory = out.directory || c == 'd';
+            apply_letter(out, c, true);
         }
         if (end == std::string_view::npos) {
             argument = {};
@@ -44,6 +57,26 @@ ListOptions parse_list_argument(std::string_view argument) {
     }
     out.path = argument;
     return out;
+}
+
+// The client's options under ListOptions: "-x" letters always on, "+x" letters never, "strict" drops
+// the client's own; LISTOnly/NLSTOnly choose which command the directive speaks for.
+ListOptions with_rules(ListOptions options, const ListRules& rules, bool nlst) {
+    if ((nlst && rules.list_only) || (!nlst && rules.nlst_only)) {
+        return options;
+    }
+    if (rules.strict) {
+        options = ListOptions{false, false, false, options.path};
+    }
+    bool on = true;
+    for (const char c : rules.options) {
+        if (c == '-' || c == '+') {
+            on = c == '-';
+        } else {
+            apply_letter(options, c, on);
+        }
+    }
+    return options;
 }
 
 bool has_glob(std::string_view name) noexcept { return name.find_first_of("*?[") != std::string_view::npos; }
@@ -120,10 +153,15 @@ void SessionImpl::append_entry(ListKind kind, std::string& out, const std::strin
 // Builds the whole listing; 0 or an errno value. `shown` is the path for error replies.
 int SessionImpl::build_listing(ListKind kind, std::string_view argument, std::string& out, std::string& shown,
                                std::string& vpath) {
-    const ListOptions options = kind == ListKind::mlsd ? ListOptions{false, false, argument}
-                                                        : parse_list_argument(argument);
-    shown = options.path.empty() ? cwd_ : std::string(options.path);
+    ListOptions options = kind == ListKind::mlsd ? ListOptions{false, false, false, argument}
+                                                  : parse_list_argument(argument);
     vpath = to_vpath(options.path);
+    const ListRules rules = rules_for(vpath).list;
+    if (kind != ListKind::mlsd) {
+        options = with_rules(options, rules, kind == ListKind::nlst);
+    }
+    options.recursive = options.recursive && (kind == ListKind::list || kind == ListKind::stat);
+    shown = options.path.empty() ? cwd_ : std::string(options.path);
     std::string pattern;
     if (kind != ListKind::mlsd && has_glob(virtual_basename(vpath))) {
         pattern = std::string(virtual_basename(vpath));
@@ -131,7 +169,8 @@ int SessionImpl::build_listing(ListKind kind, std::string_view argument, std::st
     }
     struct stat st {};
     if (const int err = fs_.stat(vpath, st); err != 0) {
-        return err;
+        // NoErrorIfAbsent: an NLST of nothing is an empty list (ProFTPD's answer for clients that probe).
+        return kind == ListKind::nlst && rules.no_error_if_absent && err == ENOENT ? 0 : err;
     }
     const std::int64_t now = now_seconds();
     if (!S_ISDIR(st.st_mode) || (options.directory && pattern.empty())) {
@@ -158,14 +197,6 @@ int SessionImpl::build_listing(ListKind kind, std::string_view argument, std::st
     if (const int err = fs_.open(vpath, O_RDONLY | O_DIRECTORY | O_NOCTTY, 0, dir); err != 0) {
         return err;
     }
-    DirListing listing;
-    if (const int err = read_directory(dir.get(), listing); err != 0) {
-        return err;
-    }
-    listing.sort();
-    const FileFacts dir_facts = facts_from_stat(st);
-    const bool writable = mlsx_perm(dir_facts, identity_.uid, identity_.gid, false).find('c') != std::string::npos;
-    out.reserve(listing.entries.size() * (kind == ListKind::nlst ? 24 : 96));
     if (kind == ListKind::mlsd) {
         append_entry(kind, out, vpath, dir.get(), ".", st, false, now, "cdir");
         struct stat parent_st {};
@@ -184,31 +215,100 @@ int SessionImpl::build_listing(ListKind kind, std::string_view argument, std::st
             nlst_prefix += '/';
         }
     }
+    ListWalk walk{kind, options.all, pattern, nlst_prefix, now, rules.max_files, rules.max_dirs};
+    std::vector<std::string> subdirs;
+    if (const int err = append_directory(walk, out, vpath, dir.get(), st, options.recursive ? &subdirs : nullptr);
+        err != 0) {
+        return err;
+    }
+    if (options.recursive) {
+        const std::string prefix = options.path.empty() ? std::string() : std::string(options.path);
+        append_subdirectories(walk, out, vpath, prefix, subdirs, rules.max_depth);
+    }
+    return 0;
+}
+
+// One directory's entries (the caller has written its header, if any); subdirectory names go to
+// `subdirs` when a recursive listing wants them.
+int SessionImpl::append_directory(ListWalk& walk, std::string& out, const std::string& vpath, int dir_fd,
+                                  const struct stat& st, std::vector<std::string>* subdirs) {
+    DirListing listing;
+    if (const int err = read_directory(dir_fd, listing); err != 0) {
+        return err;
+    }
+    listing.sort();
+    const FileFacts dir_facts = facts_from_stat(st);
+    const bool writable = mlsx_perm(dir_facts, identity_.uid, identity_.gid, false).find('c') != std::string::npos;
+    out.reserve(out.size() + listing.entries.size() * (walk.kind == ListKind::nlst ? 24 : 96));
     for (const auto& entry : listing.entries) {
         const char* name = listing.c_name(entry);
         const bool dot = name[0] == '.';
-        if (dot && !options.all && kind != ListKind::mlsd) {
+        if (dot && !walk.all && walk.kind != ListKind::mlsd) {
             continue;
         }
-        if (!pattern.empty() && ::fnmatch(pattern.c_str(), name, FNM_PERIOD) != 0) {
+        if (!walk.pattern.empty() && ::fnmatch(walk.pattern.c_str(), name, FNM_PERIOD) != 0) {
             continue;
         }
-        if (kind == ListKind::nlst) {
-            out += nlst_prefix;
+        if (walk.files_left == 0) {
+            log::notice("listing of ", real(vpath), " stopped at ListOptions maxfiles");
+            return 0;
+        }
+        --walk.files_left;
+        if (walk.kind == ListKind::nlst) {
+            out += walk.nlst_prefix;
             out += listing.name(entry);
             out += "\r\n";
             continue;
         }
         struct stat entry_st {};
-        if (::fstatat(dir.get(), name, &entry_st, AT_SYMLINK_NOFOLLOW) != 0) {
+        if (::fstatat(dir_fd, name, &entry_st, AT_SYMLINK_NOFOLLOW) != 0) {
             continue;  // removed while we listed
         }
-        append_entry(kind, out, vpath, dir.get(), name, entry_st, writable, now);
+        append_entry(walk.kind, out, vpath, dir_fd, name, entry_st, writable, walk.now);
+        const std::string_view shown(name);
+        if (subdirs != nullptr && S_ISDIR(entry_st.st_mode) && shown != "." && shown != "..") {
+            subdirs->emplace_back(shown);
+        }
     }
     return 0;
 }
 
-void SessionImpl::cmd_list(CommandContext& ctx, ListKind kind) {
+// ls -R: each subdirectory after its parent, as "\r\npath:\r\n" and its entries, depth first, within
+// ListOptions maxdepth/maxdirs and where <Limit> lets the session list it. Symlinks are never entered
+// (only entries that are directories themselves were collected).
+void SessionImpl::append_subdirectories(ListWalk& walk, std::string& out, const std::string& vpath,
+                                        const std::string& prefix, const std::vector<std::string>& subdirs,
+                                        unsigned depth_left) {
+    if (depth_left == 0) {
+        return;
+    }
+    const std::string_view verb = walk.kind == ListKind::stat ? "STAT" : "LIST";
+    for (const auto& name : subdirs) {
+        if (walk.dirs_left == 0 || walk.files_left == 0) {
+            log::notice("recursive listing of ", real(vpath), " stopped at ListOptions maxdirs/maxfiles");
+            return;
+        }
+        const std::string child = vpath == "/" ? str_cat('/', name) : str_cat(vpath, '/', name);
+        if (!policy_->allowed(verb, real(child))) {
+            continue;
+        }
+        UniqueFd dir;
+        struct stat st {};
+        if (fs_.open(child, O_RDONLY | O_DIRECTORY | O_NOCTTY, 0, dir) != 0 || ::fstat(dir.get(), &st) != 0) {
+            continue;  // unreadable or gone: ls skips it too
+        }
+        --walk.dirs_left;
+        const std::string shown = prefix.empty() ? name : str_cat(prefix, prefix.back() == '/' ? "" : "/", name);
+        out += str_cat("\r\n", shown, ":\r\n");
+        std::vector<std::string> nested;
+        if (append_directory(walk, out, child, dir.get(), st, &nested) == 0) {
+            dir.reset();
+            append_subdirectories(walk, out, child, shown, nested, depth_left - 1);
+        }
+    }
+}
+
+void SessionImpl::list_command(CommandContext& ctx, ListKind kind) {
     const std::string_view verb = kind == ListKind::mlsd ? "MLSD" : (kind == ListKind::nlst ? "NLST" : (kind == ListKind::stat ? "STAT" : "LIST"));
     const ListOptions options = parse_list_argument(ctx.argument);
     const std::string target = to_vpath(kind == ListKind::mlsd ? std::string_view(ctx.argument) : options.path);

@@ -29,6 +29,7 @@ struct Timeouts {  // zero means no limit, as in ProFTPD
 
 struct SessionSettings {
     std::string server_name = "wardftpd";  // ServerName (%v)
+    bool sole_server = true;  // no <VirtualHost>: HOST accepts any name (RFC 7151 section 3.2)
     std::string banner = "wardftpd Server ready.";  // the 220 text, from ServerIdent
     Timeouts timeouts;
     std::optional<PortRange> passive_ports;         // PassivePorts; none = any ephemeral port
@@ -43,6 +44,19 @@ struct SessionSettings {
     std::shared_ptr<SessionExtensions> extensions;   // loaded modules (post-auth workers only); may be null
 };
 
+// ListOptions (mod_ls): options every LIST/NLST gets ("-a"), options a client may not use ("+R"), and the
+// bounds of a recursive listing.
+struct ListRules {
+    std::string options;           // "-a", "+R", "-aR": '-' turns letters on, '+' keeps them off
+    bool strict = false;           // the client's own options are ignored
+    unsigned max_depth = 128;      // maxdepth
+    unsigned max_files = 100000;   // maxfiles: entries in one listing
+    unsigned max_dirs = 4096;      // maxdirs: directories one recursive listing enters
+    bool list_only = false;        // LISTOnly: the options apply to LIST (and STAT) only
+    bool nlst_only = false;        // NLSTOnly: to NLST only
+    bool no_error_if_absent = false;  // NoErrorIfAbsent: NLST of a missing path is an empty 226, not 450
+};
+
 // Per-path decisions that <Directory>, <Anonymous> and <Limit> make. ProFTPD's defaults.
 struct PathRules {
     bool allow_overwrite = false;         // AllowOverwrite
@@ -50,7 +64,9 @@ struct PathRules {
     bool allow_retrieve_restart = true;   // AllowRetrieveRestart
     bool hidden_stores = false;           // HiddenStores
     std::string hidden_stores_prefix = ".in.";
-    mode_t umask = 022;                   // Umask (files; directories use the same value)
+    mode_t umask = 022;                   // Umask's first argument: files
+    mode_t dir_umask = 022;               // Umask's second argument (the first when absent): directories
+    ListRules list;                       // ListOptions
 };
 
 class AccessPolicy {

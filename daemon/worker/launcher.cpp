@@ -13,6 +13,7 @@
 #include "base/strings.hpp"
 #include "base/sys.hpp"
 #include "daemon/ftp/session.hpp"
+#include "daemon/name_table.hpp"
 #include "daemon/session_config.hpp"
 #include "daemon/worker/module_loader.hpp"
 #include "daemon/worker/monitor_client.hpp"
@@ -117,6 +118,7 @@ void SandboxedLauncher::run_preauth(ipc::Channel channel) {
     ftp::SessionSettings settings =
         daemon::session_settings(*runtime_.server, nullptr, connection_.local_address, -1);
     settings.disabled_commands = context_.modules.disabled_commands();
+    settings.sole_server = context_.servers && context_.servers->servers().size() == 1;  // HOST (RFC 7151)
 
     sandbox::ChildSpec spec;
     spec.role = "pre-auth worker";
@@ -162,7 +164,7 @@ void SandboxedLauncher::run_postauth(ipc::Channel channel, const monitor::PostAu
     post.settings = daemon::session_settings(server, anon, connection_.local_address, transfer_log);
     post.policy = daemon::access_policy(server, anon, plan.identity, plan.account.group_names,
                                         connection_.client_address);
-    post.names = context_.names;
+    post.names = daemon::NameTable::current(context_.names);  // before confinement: may read NSS again
 
     sandbox::ChildSpec spec;
     spec.role = "post-auth worker";

@@ -46,10 +46,14 @@ int host_set_times(ward_call* call, const char* path, time_t atime, time_t mtime
 int host_make_dir(ward_call* call, const char* path, mode_t mode) {
     return path == nullptr ? EINVAL : call->context->make_dir(path, mode);
 }
+int host_remove_tree(ward_call* call, const char* path) {
+    return path == nullptr ? EINVAL : call->context->remove_tree(path);
+}
 void host_log_line(ward_call* call, const char* text) { log::info(call->module, ": ", clean_line(text)); }
 
-constexpr ward_host_api kHostApi = {WARD_MODULE_ABI_VERSION, host_reply_line, host_user,    host_cwd,
-                                    host_stat_path,          host_set_times,  host_make_dir, host_log_line};
+constexpr ward_host_api kHostApi = {WARD_MODULE_ABI_VERSION, host_reply_line, host_user,     host_cwd,
+                                    host_stat_path,          host_set_times,  host_make_dir, host_log_line,
+                                    host_remove_tree};
 
 bool valid_site_verb(const char* verb) {
     const std::size_t n = verb == nullptr ? 0 : ::strnlen(verb, kMaxSiteVerb + 1);

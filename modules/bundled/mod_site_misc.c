@@ -2,10 +2,11 @@
  * mod_site_misc.c for wardftpd: ProFTPD's mod_site_misc SITE extensions, as a signed shared module.
  *
  *   SITE MKDIR path                         creates path and every missing parent directory
+ *   SITE RMDIR path                         removes a directory and everything below it
  *   SITE UTIME YYYYMMDDhhmm[ss] path        sets the modification (and access) time, UTC
  *
- * Every path goes through the daemon (host->make_dir, host->set_times), which resolves it inside the session's
- * root and applies <Limit SITE_MKDIR|SITE_UTIME>. (SITE SYMLINK is left out: the worker's seccomp policy
+ * Every path goes through the daemon (host->make_dir, host->remove_tree, host->set_times), which resolves it
+ * inside the session's root and applies <Limit SITE_MKDIR|SITE_RMDIR|SITE_UTIME> (all in the WRITE group). (SITE SYMLINK is left out: the worker's seccomp policy
  * has no symlinkat.)
  */
 #include <errno.h>
@@ -110,15 +111,29 @@ static int site_utime(const struct ward_host_api* host, struct ward_call* call, 
     return 200;
 }
 
+static int site_rmdir(const struct ward_host_api* host, struct ward_call* call, const char* argument) {
+    if (argument[0] == '\0') {
+        host->reply_line(call, "'SITE RMDIR' requires a path");
+        return 501;
+    }
+    int err = host->remove_tree(call, argument);
+    if (err != 0) {
+        return reply_errno(host, call, argument, err);
+    }
+    host->reply_line(call, "SITE RMDIR command successful");
+    return 200;
+}
+
 static const struct ward_site_command kCommands[] = {
     {"MKDIR", "<sp> path", site_mkdir},
+    {"RMDIR", "<sp> path", site_rmdir},
     {"UTIME", "<sp> YYYYMMDDhhmm[ss] <sp> path", site_utime},
 };
 
 static const struct ward_module kModule = {
     WARD_MODULE_ABI_VERSION,
     "mod_site_misc.c",
-    "SITE MKDIR and SITE UTIME (ProFTPD's mod_site_misc)",
+    "SITE MKDIR, SITE RMDIR and SITE UTIME (ProFTPD's mod_site_misc)",
     NULL,
     0,
     kCommands,

@@ -1,6 +1,8 @@
 // Typed accessors and command groups.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "config/command_groups.hpp"
 #include "config/values.hpp"
 
@@ -74,6 +76,26 @@ TEST(CommandGroups, ExecCommandListsTakeCommandsGroupsAndAll) {
     EXPECT_TRUE(command_list_matches("READ", "RETR"));
     EXPECT_TRUE(command_list_matches("ALL", "PASV"));
     EXPECT_FALSE(command_list_matches("", "STOR"));
+}
+
+TEST(CommandGroups, SiteSubcommandsAndNewVerbsCarryTheirGroups) {
+    EXPECT_EQ(command_group("SITE_CHMOD"), "WRITE");
+    EXPECT_EQ(command_group("SITE_CHGRP"), "WRITE");
+    EXPECT_EQ(command_group("SITE_UTIME"), "WRITE");
+    EXPECT_EQ(command_group("MFMT"), "WRITE");
+    EXPECT_EQ(command_group("MFF"), "WRITE");
+    EXPECT_TRUE(command_in_group("SITE_CHMOD", "WRITE"));
+    EXPECT_TRUE(command_in_group("PWD", "ALL"));
+    EXPECT_EQ(command_twin("XPWD"), "PWD");
+    EXPECT_EQ(command_twin("XCWD"), "");
+}
+
+TEST(CommandGroups, ModulesOwnTheVerbsTheTableGivesThem) {
+    const auto ls = module_verbs("mod_ls.c");
+    EXPECT_NE(std::find(ls.begin(), ls.end(), "MLSD"), ls.end());
+    const auto site = module_verbs("mod_site.c");
+    ASSERT_EQ(site.size(), 1U);
+    EXPECT_EQ(site[0], "SITE");
 }
 
 }  // namespace

@@ -44,16 +44,30 @@ TEST(CommandTable, KnowsEveryRequiredVerbAndItsRules) {
                              "MKD", "XMKD", "RMD", "XRMD", "DELE", "RNFR", "RNTO", "SIZE", "MDTM", "LIST", "NLST",
                              "MLSD", "MLST", "RETR", "STOR", "STOU", "APPE", "REST", "TYPE", "MODE", "STRU", "PASV",
                              "EPSV", "PORT", "EPRT", "ABOR", "NOOP", "SYST", "FEAT", "OPTS", "HELP", "STAT", "ALLO",
-                             "SITE"}) {
+                             "SITE", "HOST", "CLNT", "LANG", "MFMT", "MFF"}) {
         EXPECT_NE(find_command(verb), nullptr) << verb;
     }
     EXPECT_EQ(find_command("XYZ"), nullptr);
     EXPECT_EQ(find_command("XMKD")->canonical, "MKD");
     for (const auto& spec : command_table()) {
         const bool pre = spec.verb == "USER" || spec.verb == "PASS" || spec.verb == "QUIT" || spec.verb == "NOOP" ||
-                         spec.verb == "FEAT" || spec.verb == "SYST" || spec.verb == "HELP" || spec.verb == "OPTS";
+                         spec.verb == "FEAT" || spec.verb == "SYST" || spec.verb == "HELP" || spec.verb == "OPTS" ||
+                         spec.verb == "HOST" || spec.verb == "CLNT" || spec.verb == "LANG";
         EXPECT_EQ(spec.before_login, pre) << spec.verb;
     }
+}
+
+TEST(CommandTable, PathArgumentForHooks) {
+    EXPECT_EQ(path_of_argument(*find_command("RETR"), "a b"), "a b");
+    EXPECT_EQ(path_of_argument(*find_command("MFMT"), "20250101000000 a b"), "a b");
+    EXPECT_EQ(path_of_argument(*find_command("NOOP"), "x"), "");
+}
+
+TEST(CommandTable, SiteSubcommandsAreCheckedUnderTheirOwnLimitName) {
+    ASSERT_NE(find_site_command("CHMOD"), nullptr);
+    EXPECT_EQ(find_site_command("CHMOD")->limit_name, "SITE_CHMOD");
+    EXPECT_NE(find_site_command("CPFR"), nullptr);
+    EXPECT_EQ(find_site_command("NOPE"), nullptr);
 }
 
 }  // namespace

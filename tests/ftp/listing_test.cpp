@@ -34,13 +34,35 @@ TEST(ModeString, LikeLs) {
 TEST(ListLine, RecentFilesShowTimeOlderShowYear) {
     std::string out;
     append_list_line(out, file(S_IFREG | 0644, 1234, k2010), "alice", "users", "a.txt", "", k2010 + 3600);
-    EXPECT_EQ(out, "-rw-r--r--   1 alice    users        1234 Jan 01 00:00 a.txt\r\n");
+    EXPECT_EQ(out, "-rw-r--r--   1 alice    users        1234 Jan  1 00:00 a.txt\r\n");
     out.clear();
     append_list_line(out, file(S_IFREG | 0644, 5, k2010), "averyverylongname", "g", "b", "", k2010 + 400 * 86400);
-    EXPECT_EQ(out, "-rw-r--r--   1 averyverylongname g               5 Jan 01  2010 b\r\n");
+    EXPECT_EQ(out, "-rw-r--r--   1 averyverylongname g               5 Jan  1  2010 b\r\n");
     out.clear();
     append_list_line(out, file(S_IFLNK | 0777, 5, k2010), "u", "g", "l", "target", k2010);
     EXPECT_EQ(out.substr(out.size() - 14), " l -> target\r\n");
+}
+
+// ls and ProFTPD pad the day of the month with a space ("Dec  2"); two-digit days fill the field.
+TEST(ListLine, DayOfMonthIsSpacePaddedLikeLs) {
+    constexpr std::int64_t kDec2 = 1764633600;   // 2025-12-02 00:00:00 UTC
+    constexpr std::int64_t kDec12 = 1765497600;  // 2025-12-12 00:00:00 UTC
+    std::string out;
+    append_list_line(out, file(S_IFREG | 0644, 1, kDec2), "u", "g", "f", "", kDec2);
+    EXPECT_NE(out.find(" Dec  2 00:00 f"), std::string::npos) << out;
+    out.clear();
+    append_list_line(out, file(S_IFREG | 0644, 1, kDec12), "u", "g", "f", "", kDec12);
+    EXPECT_NE(out.find(" Dec 12 00:00 f"), std::string::npos) << out;
+}
+
+TEST(Mdtm, ParsesWhatItFormatsAndRefusesImpossibleDates) {
+    EXPECT_EQ(parse_mdtm("20251202000000"), 1764633600);
+    EXPECT_EQ(parse_mdtm(format_mdtm(1765497600)), 1765497600);
+    EXPECT_EQ(parse_mdtm("20251202000000.123"), 1764633600);
+    EXPECT_FALSE(parse_mdtm("20250231000000"));  // no 31st of February
+    EXPECT_FALSE(parse_mdtm("2025120200000"));
+    EXPECT_FALSE(parse_mdtm("2025120200000x"));
+    EXPECT_FALSE(parse_mdtm("20251202000000."));
 }
 
 TEST(ListLine, ExtremeTimesDoNotOverflow) {

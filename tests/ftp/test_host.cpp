@@ -53,6 +53,16 @@ public:
         }
         return std::string(pw.pw_name);
     }
+    [[nodiscard]] std::optional<gid_t> group_id(std::string_view name) const override {
+        group gr{};
+        group* found = nullptr;
+        char buf[4096];
+        const std::string n(name);
+        if (::getgrnam_r(n.c_str(), &gr, buf, sizeof buf, &found) != 0 || found == nullptr) {
+            return std::nullopt;
+        }
+        return gr.gr_gid;
+    }
     [[nodiscard]] std::optional<std::string> group_name(gid_t gid) const override {
         group gr{};
         group* found = nullptr;

@@ -44,7 +44,7 @@ class FtpListing(unittest.TestCase):
             names = [line.split()[-1] if " -> " not in line else line.split(" -> ")[0].split()[-1] for line in lines]
             self.assertEqual(names, ["a.txt", "dir", "link"])
             a_line = [line for line in lines if line.endswith(" a.txt")][0]
-            self.assertRegex(a_line, r"^-rw-r-----\s+1 \S+\s+\S+\s+5 Jan 01  2010 a.txt$")
+            self.assertRegex(a_line, r"^-rw-r-----\s+1 \S+\s+\S+\s+5 Jan  1  2010 a.txt$")
             self.assertTrue([line for line in lines if line.startswith("d") and line.endswith(" dir")])
             self.assertTrue([line for line in lines if line.startswith("l") and line.endswith("link -> a.txt")])
             self.assertIn(".hidden", " ".join(self.list_lines(ftp, "LIST -a")))

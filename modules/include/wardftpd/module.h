@@ -63,6 +63,8 @@ struct ward_host_api {
     int (*set_times)(struct ward_call* call, const char* path, time_t atime, time_t mtime);
     int (*make_dir)(struct ward_call* call, const char* path, mode_t mode);
     void (*log_line)(struct ward_call* call, const char* text); /* to the daemon's log, escaped */
+    /* Removes a directory and everything below it; symlinks are removed, never followed. */
+    int (*remove_tree)(struct ward_call* call, const char* path);
 };
 
 /* A SITE subcommand: "SITE <name> <argument>". Returns the FTP reply code (200..599); lines added with
