@@ -15,6 +15,7 @@
 
 #include "daemon/monitor/key_signer.hpp"
 #include "daemon/tls/remote_key.hpp"
+#include "daemon/tls/server_context.hpp"
 #include "tests/daemon/tls_test_keys.hpp"
 
 namespace ward {
@@ -40,22 +41,19 @@ protected:
     fs::path dir_;
 };
 
-// Runs one handshake between a client and a server whose key is `key`; the negotiated version or "" and
-// the server's error.
-std::string handshake(X509* cert, EVP_PKEY* key, int version, const char* client_sigalgs) {
-    tls::SslCtxPtr server_ctx(SSL_CTX_new(TLS_server_method()));
-    tls::SslCtxPtr client_ctx(SSL_CTX_new(TLS_client_method()));
-    SSL_CTX_set_min_proto_version(server_ctx.get(), version);
-    SSL_CTX_set_max_proto_version(server_ctx.get(), version);
-    if (SSL_CTX_use_certificate(server_ctx.get(), cert) != 1 || SSL_CTX_use_PrivateKey(server_ctx.get(), key) != 1 ||
-        SSL_CTX_check_private_key(server_ctx.get()) != 1) {
-        return "server context: " + tls::openssl_error();
-    }
-    if (client_sigalgs != nullptr) {
-        SSL_CTX_set1_sigalgs_list(client_ctx.get(), client_sigalgs);
-    }
-    SSL* server = SSL_new(server_ctx.get());
-    SSL* client = SSL_new(client_ctx.get());
+struct Handshake {
+    std::string version;  // "" when it failed
+    std::string error;
+    bool resumed = false;
+    std::string server_session;  // export_session() of the server's side
+    SSL_SESSION* client_session = nullptr;  // owned by the caller (SSL_SESSION_free)
+};
+
+// One handshake between a client of client_ctx (offering `offer` when given) and a server of server_ctx, over
+// a BIO pair; then the client reads what the server sent after the handshake (TLS 1.3 tickets).
+Handshake run_handshake(SSL_CTX* server_ctx, SSL_CTX* client_ctx, SSL_SESSION* offer) {
+    SSL* server = SSL_new(server_ctx);
+    SSL* client = SSL_new(client_ctx);
     BIO* server_bio = nullptr;
     BIO* client_bio = nullptr;
     BIO_new_bio_pair(&server_bio, 0, &client_bio, 0);
@@ -63,22 +61,51 @@ std::string handshake(X509* cert, EVP_PKEY* key, int version, const char* client
     SSL_set_bio(client, client_bio, client_bio);
     SSL_set_accept_state(server);
     SSL_set_connect_state(client);
-    std::string result;
+    if (offer != nullptr) {
+        SSL_set_session(client, offer);
+    }
+    Handshake result;
     for (int round = 0; round < 20; ++round) {
         const int c = SSL_do_handshake(client);
         const int s = SSL_do_handshake(server);
         if (c == 1 && s == 1) {
-            result = SSL_get_version(server);
+            char byte = 0;
+            (void)SSL_read(client, &byte, 1);  // takes in the session tickets, then wants more
+            result.version = SSL_get_version(server);
+            result.resumed = tls::resumed(server);
+            result.server_session = tls::export_session(server);
+            result.client_session = SSL_get1_session(client);
+            // A connection freed without a close_notify marks its session as not resumable; these ended well.
+            SSL_set_shutdown(client, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+            SSL_set_shutdown(server, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
             break;
         }
         if (s <= 0 && SSL_get_error(server, s) != SSL_ERROR_WANT_READ) {
-            result = "server failed: " + tls::openssl_error();
+            result.error = "server failed: " + tls::openssl_error();
             break;
         }
     }
     SSL_free(server);
     SSL_free(client);
     return result;
+}
+
+// The negotiated version, or the server's error.
+std::string handshake(X509* cert, EVP_PKEY* key, int version, const char* client_sigalgs) {
+    tls::ServerSettings settings;
+    settings.min_version = version;
+    settings.max_version = version;
+    auto server_ctx = tls::make_server_context(cert, key, settings);
+    if (!server_ctx) {
+        return server_ctx.error().message;
+    }
+    tls::SslCtxPtr client_ctx(SSL_CTX_new(TLS_client_method()));
+    if (client_sigalgs != nullptr) {
+        SSL_CTX_set1_sigalgs_list(client_ctx.get(), client_sigalgs);
+    }
+    auto result = run_handshake(server_ctx->get(), client_ctx.get(), nullptr);
+    SSL_SESSION_free(result.client_session);
+    return result.version.empty() ? result.error : result.version;
 }
 
 struct Case {
@@ -140,6 +167,52 @@ TEST_F(TlsKeyTest, TheKeyHolderSignsOnlyHandshakeShapedInputs) {
     EXPECT_TRUE(ec.sign({tls::SignScheme::ecdsa_digest, std::string(32, 'x')}).has_value());
     EXPECT_FALSE(ec.sign({tls::SignScheme::ecdsa_digest, std::string(20, 'x')}).has_value());
     EXPECT_FALSE(ec.sign({tls::SignScheme::rsa_pss_block, random}).has_value());
+}
+
+// The control connection's session, carried to a fresh context (the post-auth worker's), is resumed there by
+// the client's data connection without a signature; a client that does not offer it gets a full handshake,
+// which is what the session reuse requirement refuses.
+TEST_F(TlsKeyTest, TheControlSessionResumesInAnotherContextWithoutASignature) {
+    for (const int version : {TLS1_2_VERSION, TLS1_3_VERSION}) {
+        SCOPED_TRACE(version == TLS1_2_VERSION ? "TLSv1.2" : "TLSv1.3");
+        const auto signer = signer_for("RSA");
+        int calls = 0;
+        const tls::Signer counting = [&](const tls::SignRequest& request) {
+            ++calls;
+            return signer.sign(request);
+        };
+        auto key = tls::remote_key(signer.certificate(), counting);
+        ASSERT_TRUE(key.has_value());
+        tls::ServerSettings settings;
+        settings.max_version = version;
+        auto control_ctx = tls::make_server_context(signer.certificate(), key->get(), settings);
+        auto data_ctx = tls::make_server_context(signer.certificate(), key->get(), settings);
+        ASSERT_TRUE(control_ctx.has_value() && data_ctx.has_value());
+        tls::SslCtxPtr client_ctx(SSL_CTX_new(TLS_client_method()));
+        SSL_CTX_set_session_cache_mode(client_ctx.get(), SSL_SESS_CACHE_CLIENT);
+
+        auto control = run_handshake(control_ctx->get(), client_ctx.get(), nullptr);
+        ASSERT_FALSE(control.version.empty()) << control.error;
+        EXPECT_FALSE(control.resumed);
+        EXPECT_EQ(calls, 1);
+        ASSERT_FALSE(control.server_session.empty());
+        ASSERT_TRUE(tls::import_session(data_ctx->get(), control.server_session).has_value());
+
+        auto data = run_handshake(data_ctx->get(), client_ctx.get(), control.client_session);
+        EXPECT_EQ(data.version, control.version) << data.error;
+        EXPECT_TRUE(data.resumed);
+        EXPECT_EQ(calls, 1);  // resumption signs nothing
+
+        auto fresh = run_handshake(data_ctx->get(), client_ctx.get(), nullptr);
+        EXPECT_EQ(fresh.version, control.version) << fresh.error;
+        EXPECT_FALSE(fresh.resumed);
+        EXPECT_EQ(calls, 2);
+        for (auto* session : {control.client_session, data.client_session, fresh.client_session}) {
+            SSL_SESSION_free(session);
+        }
+    }
+    const tls::SslCtxPtr other(SSL_CTX_new(TLS_server_method()));
+    EXPECT_FALSE(tls::import_session(other.get(), "not a session").has_value());
 }
 
 TEST_F(TlsKeyTest, LoadRefusesExpiredCertificatesAndForeignKeys) {
