@@ -277,6 +277,14 @@ Result<Message> decode_body(MessageType type, std::string_view body) {
             out = std::move(m);
             break;
         }
+        case MessageType::key_client: out = KeyClient{}; break;
+        case MessageType::key_status: {
+            KeyStatus m;
+            d.flag(m.loaded, "loaded");
+            d.text(m.error, Limits::reason, "error");
+            out = std::move(m);
+            break;
+        }
         case MessageType::login_count_request: {
             LoginCountRequest m;
             d.text(m.account, Limits::user, "account");
@@ -329,6 +337,7 @@ MessageType type_of(const Message& message) noexcept {
         MessageType::data_socket_request, MessageType::session_end, MessageType::auth_answer,
         MessageType::hook_answer, MessageType::data_socket_answer, MessageType::login_count_request,
         MessageType::login_count_answer, MessageType::signature_request, MessageType::signature_answer,
+        MessageType::key_client, MessageType::key_status,
     };
     static_assert(std::size(kTypes) == std::variant_size_v<Message>);
     // A valueless variant (only after a throwing assignment) has no type; it can never be sent.
@@ -350,6 +359,8 @@ const char* type_name(MessageType type) noexcept {
         case MessageType::login_count_answer: return "login_count_answer";
         case MessageType::signature_request: return "signature_request";
         case MessageType::signature_answer: return "signature_answer";
+        case MessageType::key_client: return "key_client";
+        case MessageType::key_status: return "key_status";
     }
     return "unknown";
 }
@@ -403,6 +414,11 @@ Result<std::string> encode(const Message& message) {
                            put(w, m.request.input, tls::kMaxSignInput, "input");
                        },
                        [&](const SignatureAnswer& m) { put(w, m.signature, tls::kMaxSignInput, "signature"); },
+                       [&](const KeyClient&) {},
+                       [&](const KeyStatus& m) {
+                           w.boolean(m.loaded);
+                           put(w, m.error, Limits::reason, "error");
+                       },
                    },
                    message);
     } catch (const FieldTooLong& too_long) {

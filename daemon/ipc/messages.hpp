@@ -30,6 +30,9 @@ enum class MessageType : std::uint8_t {
     // monitor <-> master (the session process's link to the master; no worker holds it)
     login_count_request = 96,
     login_count_answer = 97,
+    // master <-> key process (daemon/master/key_process.hpp; no worker or monitor holds that channel)
+    key_client = 112,
+    key_status = 113,
 };
 
 // Field limits: every variable-length field has one, and together they keep a message < 64 KiB.
@@ -111,9 +114,20 @@ struct LoginCountAnswer {
     bool operator==(const LoginCountAnswer&) const = default;
 };
 
+// Master -> key process: a new session's end of a signing channel travels with this (SCM_RIGHTS).
+struct KeyClient {
+    bool operator==(const KeyClient&) const = default;
+};
+// Key process -> master, once at start: the key loaded, or why not.
+struct KeyStatus {
+    bool loaded = false;
+    std::string error;
+    bool operator==(const KeyStatus&) const = default;
+};
+
 using Message = std::variant<AuthRequest, HandoverRequest, HookRequest, DataSocketRequest, SessionEnd, AuthAnswer,
                              HookAnswer, DataSocketAnswer, LoginCountRequest, LoginCountAnswer, SignatureRequest,
-                             SignatureAnswer>;
+                             SignatureAnswer, KeyClient, KeyStatus>;
 
 [[nodiscard]] MessageType type_of(const Message& message) noexcept;
 [[nodiscard]] const char* type_name(MessageType type) noexcept;

@@ -37,6 +37,8 @@ seeds = {
     "signature_request_ecdsa": message(6, b"\x01" + text("d" * 32)),
     "signature_request_pss": message(6, b"\x02" + struct.pack("<I", 256) + b"\x00" + b"\x5a" * 254 + b"\xbc"),
     "signature_answer": message(67, text("0" * 72)),
+    "key_client": message(112, b""),
+    "key_status": message(113, b"\x00" + text("certificate /etc/c.pem has expired")),
     "login_count_request": message(96, text("ftp") + text("anonymous")),
     "login_count_answer": message(97, b"\x00" + text("MaxClientsPerUser")
                                   + text("Sorry, the maximum number of clients (1) for this user are already connected.")),

@@ -41,8 +41,10 @@ TEST(IpcMessages, EveryTypeRoundTrips) {
                                                      "already connected."},
         SignatureRequest{tls::SignRequest{tls::SignScheme::rsa_pss_block, std::string(256, '\xbc')}},
         SignatureAnswer{std::string(72, '\x30')},
+        KeyClient{},
+        KeyStatus{false, "key /etc/k.pem does not belong to certificate /etc/c.pem"},
     };
-    static_assert(std::variant_size_v<Message> == 12, "a new message type belongs in this list");
+    static_assert(std::variant_size_v<Message> == 14, "a new message type belongs in this list");
     for (const auto& m : all) {
         EXPECT_TRUE(round_trip(m) == m) << type_name(type_of(m));
     }
