@@ -412,10 +412,10 @@ Next SessionMonitor::answer_session_end(const ipc::SessionEnd& request) {
 }
 
 Next SessionMonitor::answer_signature(const ipc::SignatureRequest& request) {
-    if (setup_.signer == nullptr) {
+    if (!setup_.sign) {
         return violation("asked for a TLS signature, but this server has no TLS key");
     }
-    auto signature = setup_.signer->sign(request.request);
+    auto signature = setup_.sign(request.request);
     if (!signature) {
         // An honest worker's OpenSSL asks only for handshake-shaped inputs; anything else is an attempt to use
         // the key for something other than this session's handshake.

@@ -5,11 +5,12 @@
 // limits are its own: MaxLoginAttempts, TimeoutLogin, the master's per-user counts, a bound on every send.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "daemon/ipc/channel.hpp"
 #include "daemon/monitor/hook_dispatcher.hpp"
-#include "daemon/monitor/key_signer.hpp"
+#include "daemon/tls/sign_request.hpp"
 #include "daemon/monitor/login_admission.hpp"
 #include "daemon/monitor/login_rules.hpp"
 #include "daemon/monitor/request_table.hpp"
@@ -25,9 +26,10 @@ struct MonitorSetup {
     WorkerLauncher* launcher = nullptr;
     HookDispatcher* hooks = nullptr;  // nullptr: the configuration has no hooks
     LoginAdmission* admission = nullptr;  // the master's MaxClients/PerUser/HostsPerUser; nullptr: no limits
-    // The certificate's key (mod_tls), loaded by the master; nullptr: no TLS, and a signature request is a
-    // protocol violation.
-    const KeySigner* signer = nullptr;
+    // Signs with the certificate's key (mod_tls): a request to the key process (daemon/master/key_process.hpp)
+    // over this session's channel, so the key is never in the monitor's memory nor in a worker forked from
+    // it. Empty: no TLS, and a signature request is a protocol violation.
+    std::function<Result<std::string>(const tls::SignRequest&)> sign;
     // TimeoutLogin: the monitor ends a session that has not logged in after this long (0: never). The worker
     // keeps its own timer, which answers first; this one is the backstop a compromised worker cannot stop.
     std::chrono::seconds login_timeout{300};

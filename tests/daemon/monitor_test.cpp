@@ -17,6 +17,7 @@
 #include "base/log.hpp"
 #include "base/sys.hpp"
 #include "daemon/auth/password.hpp"
+#include "daemon/monitor/key_signer.hpp"
 #include "tests/daemon/tls_test_keys.hpp"
 
 namespace ward::monitor {
@@ -126,7 +127,9 @@ protected:
         setup.handover_timeout = 2s;
         setup.login_timeout = login_timeout_;
         setup.admission = admission_;
-        setup.signer = signer_.has_value() ? &*signer_ : nullptr;
+        if (signer_.has_value()) {
+            setup.sign = [this](const tls::SignRequest& request) { return signer_->sign(request); };
+        }
         monitor_ = std::make_unique<SessionMonitor>(std::move(setup));
         return monitor_->run();
     }
