@@ -12,6 +12,8 @@ import socket
 import subprocess
 import time
 
+import debian_peers
+
 LOOPBACK = "127.0.0.1"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -30,10 +32,7 @@ class Setup:
         self.probe_file = os.path.join(work, "hookprobe", "ran")
 
     def peer_env(self):
-        env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C"}
-        libs = [os.path.join(self.peers_root, d) for d in ("usr/lib/x86_64-linux-gnu", "lib/x86_64-linux-gnu")]
-        env["LD_LIBRARY_PATH"] = ":".join(d for d in libs if os.path.isdir(d))
-        return env
+        return debian_peers.peer_env(self.peers_root)
 
 
 class Server:

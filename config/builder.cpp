@@ -8,16 +8,8 @@
 namespace ward::config {
 namespace {
 
-std::string allowed_contexts(ContextMask mask) {
-    std::string out;
-    for (const auto kind : {ContextKind::server, ContextKind::global, ContextKind::virtual_host, ContextKind::anonymous,
-                            ContextKind::directory, ContextKind::limit}) {
-        if ((mask & context_bit(kind)) != 0) {
-            out += out.empty() ? "" : ", ";
-            out += kind == ContextKind::server ? std::string("server config") : str_cat("<", context_name(kind), ">");
-        }
-    }
-    return out;
+std::string no_effect_warning(const DirectiveSpec& spec) {
+    return str_cat(spec.name, " has no effect in wardftpd: ", spec.note);
 }
 
 std::string where_in(ContextKind kind) {
@@ -80,9 +72,14 @@ ConfigBuilder::ConfigBuilder(std::string source, const LoadOptions& options)
     stack_.back().context.where = Location{source_, 1, 1};
 }
 
+void ConfigBuilder::warn(const Location& where, std::string_view message) {
+    warnings_.push_back(str_cat(to_string(where), ": ", message));
+}
+
 bool ConfigBuilder::defined(std::string_view name) const {
-    return std::any_of(options_.defines.begin(), options_.defines.end(),
-                       [name](const std::string& d) { return d == name; });
+    const auto same = [name](const std::string& d) { return d == name; };
+    return std::any_of(options_.defines.begin(), options_.defines.end(), same) ||
+           std::any_of(defines_.begin(), defines_.end(), same);
 }
 
 Result<void> ConfigBuilder::count(const Location& where) {
@@ -161,7 +158,7 @@ Result<void> ConfigBuilder::directive(const Token& name, const std::vector<Token
     const ContextKind here = frame.context.kind;
     if ((spec->contexts & context_bit(here)) == 0) {
         return error_at(name.where, str_cat(spec->name, " is not allowed in ", where_in(here), " (allowed in: ",
-                                            allowed_contexts(spec->contexts), ")"));
+                                            context_list(spec->contexts), ")"));
     }
     if (args.size() > options_.limits.max_args) {
         return error_at(args[options_.limits.max_args].where,
@@ -187,14 +184,22 @@ Result<void> ConfigBuilder::directive(const Token& name, const std::vector<Token
     if (iequals(spec->name, "ModuleOrder") && directives_ != 1) {
         return error_at(name.where, "ModuleOrder must be the very first directive of the configuration");
     }
+    if (spec->status == Status::refused) {
+        return error_at(name.where, str_cat(spec->name, " is refused by wardftpd: ", spec->note));
+    }
+    if (spec->status == Status::no_effect && !(spec->honoured && spec->honoured(values))) {
+        warn(name.where, no_effect_warning(*spec));
+    }
+    if (iequals(spec->name, "Define")) {  // as -D NAME, for the <IfDefine> sections after it
+        defines_.push_back(values.front());
+    }
+    Directive d{spec->name, std::move(values), name.where};
     if (!spec->repeatable) {
         const auto [it, inserted] = frame.seen.emplace(to_lower(spec->name), name.where);
         if (!inserted) {
-            return error_at(name.where, str_cat(spec->name, " is already set in this context at ",
-                                                to_string(it->second)));
+            return repeated(frame, *spec, it->second, std::move(d));
         }
     }
-    Directive d{spec->name, std::move(values), name.where};
     if (spec->module == "mod_dso.c" && (iequals(spec->name, "LoadModule") || iequals(spec->name, "LoadFile"))) {
         if (auto loaded = load_module(*spec, d); !loaded) {
             return loaded;
@@ -204,12 +209,35 @@ Result<void> ConfigBuilder::directive(const Token& name, const std::vector<Token
     return {};
 }
 
+Result<void> ConfigBuilder::repeated(Frame& frame, const DirectiveSpec& spec, const Location& first,
+                                     Directive later) {
+    auto& list = frame.context.directives;
+    const auto earlier = std::find_if(list.begin(), list.end(), [&](const Directive& d) { return d.name == spec.name; });
+    const bool last_wins = spec.precedence == Precedence::last && earlier != list.end();
+    warn(later.where, str_cat(spec.name, " is already set in this context at ", to_string(first),
+                              last_wins ? "; this later one applies, as in ProFTPD"
+                                        : "; the first one applies, as in ProFTPD, not this one"));
+    if (last_wins) {
+        frame.seen[to_lower(spec.name)] = later.where;
+        *earlier = std::move(later);
+    }
+    return {};
+}
+
 Result<void> ConfigBuilder::load_module(const DirectiveSpec& spec, const Directive& d) {
     const bool is_module = iequals(spec.name, "LoadModule");
     // ProFTPD's set_loadmodule ignores EEXIST: loading a built-in or already loaded module is a no-op, and the
     // module already there stays.
     if (is_module && registry_.has_module(d.args[0])) {
         return {};
+    }
+    if (is_module && options_.module_unavailable) {
+        const Directive* path = stack_.front().context.find("ModulePath");
+        if (auto reason = options_.module_unavailable(d, path != nullptr ? path->args.at(0) : std::string())) {
+            warn(d.where, str_cat("LoadModule ", d.args[0], ": ", *reason,
+                                  "; not loaded, and its <IfModule> sections count as absent"));
+            return {};
+        }
     }
     if (!options_.load_module) {
         if (is_module) {
@@ -254,7 +282,7 @@ Result<void> ConfigBuilder::check_section(ContextKind kind, const Token& name, c
     const std::string label = str_cat("<", context_name(kind), ">");
     if ((allowed & context_bit(here)) == 0) {
         return error_at(name.where, str_cat(label, " is not allowed in ", where_in(here), " (allowed in: ",
-                                            allowed_contexts(allowed), ")"));
+                                            context_list(allowed), ")"));
     }
     const auto arg_error = [&](std::size_t i, std::string_view message) {
         return error_at(location_of(name, args, i), str_cat(label, ": ", message));
@@ -356,6 +384,7 @@ Result<Config> ConfigBuilder::finish() {
         return error_at(open.where, str_cat("<", context_name(open.kind), "> is never closed"));
     }
     Config config;
+    config.warnings = std::move(warnings_);
     config.root = std::move(stack_.back().context);
     config.source = source_;
     return config;

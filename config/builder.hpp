@@ -46,6 +46,8 @@ public:
     [[nodiscard]] bool module_available(std::string_view name) const { return registry_.has_module(name); }
     [[nodiscard]] const DirectiveSpec* spec(std::string_view name) const { return registry_.find(name); }
     [[nodiscard]] bool defined(std::string_view name) const;
+    // A warning for -t and start-up ("file:line:column: " is prepended).
+    void warn(const Location& where, std::string_view message);
     [[nodiscard]] const LoadOptions& options() const noexcept { return options_; }
     [[nodiscard]] std::size_t open_sections() const noexcept { return stack_.size() - 1; }
     [[nodiscard]] ContextKind current_kind() const noexcept { return stack_.back().context.kind; }
@@ -57,6 +59,8 @@ private:
     };
     [[nodiscard]] Result<void> count(const Location& where);
     [[nodiscard]] Result<void> load_module(const DirectiveSpec& spec, const Directive& d);
+    [[nodiscard]] Result<void> repeated(Frame& frame, const DirectiveSpec& spec, const Location& first,
+                                        Directive later);
     [[nodiscard]] Result<void> check_section(ContextKind kind, const Token& name, const std::vector<Token>& args) const;
     [[nodiscard]] Error unknown_directive(const Token& name) const;
 
@@ -65,6 +69,8 @@ private:
     Registry registry_;
     std::vector<Frame> stack_;
     std::vector<std::string> files_;
+    std::vector<std::string> warnings_;  // Config::warnings
+    std::vector<std::string> defines_;   // Define NAME, read so far
     std::size_t nesting_ = 0;
     std::size_t directives_ = 0;
     std::size_t total_bytes_ = 0;

@@ -11,7 +11,19 @@ namespace {
 using namespace ward::config::check;  // NOLINT(google-build-using-namespace): the table reads as prose
 namespace cx = contexts;
 
-constexpr std::uint64_t kMaxSeconds = 2'147'483'647;
+constexpr const char* kNoTrace = "wardftpd has no trace channels; use -d N for debug logging";
+constexpr const char* kNoScoreboard = "wardftpd keeps no scoreboard; see wardctl who";
+constexpr const char* kNoDisplay = "wardftpd shows no message files";
+
+// AllowForeignAddress: off is what wardftpd does; on (or a class) would let a session send data anywhere.
+Problem foreign_address(std::string_view v) {
+    if (parse_bool(v) == false) {
+        return std::nullopt;
+    }
+    return str_cat("AllowForeignAddress ", v,
+                   " is refused: wardftpd never connects a data channel to an address other than the client's "
+                   "(FXP would let a client aim the server at third parties)");
+}
 constexpr std::uint64_t kMaxCount = 4'294'967'295;
 
 ValueCheck any_value() { return {}; }
@@ -88,16 +100,6 @@ Problem server_type(std::string_view v) {
     return str_cat("expected standalone, not '", v, "'");
 }
 
-Problem ident_lookups(std::string_view v) {
-    if (auto problem = boolean(v)) {
-        return problem;
-    }
-    if (parse_bool(v).value_or(false)) {
-        return std::string("wardftpd does not do RFC 1413 ident lookups; use IdentLookups off");
-    }
-    return std::nullopt;
-}
-
 Problem list_options(std::string_view v) {
     if (v.empty() || (v.front() != '-' && v.front() != '+')) {
         return str_cat("'", v, "' must be ls-style options starting with - or +");
@@ -143,12 +145,38 @@ DirectiveSpec make(const char* name, const char* module, ContextMask contexts, s
     return DirectiveSpec{name, module, contexts, min_args, max_args, repeat, std::move(validate), std::move(syntax)};
 }
 
+DirectiveSpec no_effect(DirectiveSpec spec, std::string why, HonouredCheck honoured) {
+    spec.status = Status::no_effect;
+    spec.note = std::move(why);
+    spec.honoured = std::move(honoured);
+    return spec;
+}
+
+DirectiveSpec refused(DirectiveSpec spec, std::string why) {
+    spec.status = Status::refused;
+    spec.note = std::move(why);
+    return spec;
+}
+
+DirectiveSpec last_wins(DirectiveSpec spec) {
+    spec.precedence = Precedence::last;
+    return spec;
+}
+
+HonouredCheck always() {
+    return [](std::span<const std::string>) { return true; };
+}
+
+HonouredCheck when_flag(bool value) {
+    return [value](std::span<const std::string> args) { return !args.empty() && parse_bool(args[0]) == value; };
+}
+
 void add_core(std::vector<DirectiveSpec>& out) {
     const auto flag = [](const char* name, const char* module, ContextMask ctx) {
         return make(name, module, ctx, 1, 1, str_cat(name, " on|off"), each(boolean_check()));
     };
     const auto seconds = [](const char* name, const char* module, ContextMask ctx) {
-        return make(name, module, ctx, 1, 1, str_cat(name, " seconds"), each(number_check(0, kMaxSeconds)));
+        return make(name, module, ctx, 1, 1, str_cat(name, " seconds|20m|1h|hh:mm:ss"), each(duration_check()));
     };
     const auto path = [](const char* name, const char* module, ContextMask ctx) {
         return make(name, module, ctx, 1, 1, str_cat(name, " /absolute/path"),
@@ -164,10 +192,11 @@ void add_core(std::vector<DirectiveSpec>& out) {
     };
 
     // mod_core.c
-    out.push_back(make("ServerName", "mod_core.c", cx::server | cx::virtual_host, 1, 1, "ServerName \"name\""));
-    out.push_back(make("ServerType", "mod_core.c", cx::server, 1, 1, "ServerType standalone", each(server_type)));
-    out.push_back(make("Port", "mod_core.c", cx::server | cx::virtual_host, 1, 1, "Port number",
-                       each([](std::string_view v) { return port(v); })));
+    out.push_back(last_wins(make("ServerName", "mod_core.c", cx::server | cx::virtual_host, 1, 1, "ServerName \"name\"")));
+    out.push_back(no_effect(make("ServerType", "mod_core.c", cx::server, 1, 1, "ServerType standalone", each(server_type)),
+                           "wardftpd always runs standalone", always()));
+    out.push_back(last_wins(make("Port", "mod_core.c", cx::server | cx::virtual_host, 1, 1, "Port number",
+                                 each([](std::string_view v) { return port(v); }))));
     out.push_back(make("DefaultAddress", "mod_core.c", cx::server, 1, kAnyNumber, "DefaultAddress address [address...]",
                        each([](std::string_view v) { return address_or_host(v); })));
     out.push_back(flag("SocketBindTight", "mod_core.c", cx::server));
@@ -198,31 +227,41 @@ void add_core(std::vector<DirectiveSpec>& out) {
     out.push_back(make("MasqueradeAddress", "mod_core.c", cx::server | cx::virtual_host, 1, 1,
                        "MasqueradeAddress address", each([](std::string_view v) { return address_or_host(v); })));
     out.push_back(seconds("TimeoutIdle", "mod_core.c", cx::servers_anon));
-    out.push_back(flag("AllowOverwrite", "mod_core.c", cx::servers_anon_dir));
+    out.push_back(flag("AllowOverwrite", "mod_xfer.c", cx::servers_anon_dir));
     out.push_back(make("DenyFilter", "mod_core.c", cx::servers_anon_dir | cx::limit, 1, 1, "DenyFilter regex",
                        each([](std::string_view v) { return regex(v); })));
     out.push_back(make("PathDenyFilter", "mod_core.c", cx::servers_anon_dir, 1, 2, "PathDenyFilter regex [[NC]]",
                        positional({[](std::string_view v) { return regex(v); }, words_check({"[NC]", "[nocase]"})})));
     out.push_back(make("ServerIdent", "mod_core.c", cx::servers, 1, 2, "ServerIdent on|off [\"text\"]",
                        positional({boolean_check(), any_value()})));
-    out.push_back(path("TraceLog", "mod_core.c", cx::server));
-    out.push_back(make("Trace", "mod_core.c", cx::server, 1, kAnyNumber, "Trace channel:level [channel:level...]",
-                       each(trace_spec), true));
+    out.push_back(no_effect(path("TraceLog", "mod_core.c", cx::server), kNoTrace));
+    out.push_back(no_effect(make("Trace", "mod_core.c", cx::server, 1, kAnyNumber, "Trace channel:level [channel:level...]",
+                       each(trace_spec), true), kNoTrace));
     out.push_back(path("PidFile", "mod_core.c", cx::server));
-    out.push_back(path("ScoreboardFile", "mod_core.c", cx::server));
-    out.push_back(flag("UseReverseDNS", "mod_core.c", cx::server));
-    out.push_back(make("IdentLookups", "mod_core.c", cx::servers, 1, 1, "IdentLookups off", each(ident_lookups)));
-    out.push_back(flag("DeferWelcome", "mod_core.c", cx::servers));
+    out.push_back(no_effect(path("ScoreboardFile", "mod_core.c", cx::server), kNoScoreboard));
+    out.push_back(no_effect(flag("UseReverseDNS", "mod_core.c", cx::server),
+                           "wardftpd does no reverse DNS lookups: clients are known by address, and host names in "
+                           "Allow/Deny rules never match",
+                           when_flag(false)));
+    out.push_back(no_effect(make("IdentLookups", "mod_core.c", cx::servers, 1, 1, "IdentLookups on|off",
+                                each(boolean_check())),
+                           "wardftpd does no RFC 1413 ident lookups", when_flag(false)));
+    out.push_back(no_effect(flag("DeferWelcome", "mod_core.c", cx::servers),
+                           "the greeting is ServerIdent's text whether or not the client has logged in",
+                           when_flag(false)));
     out.push_back(flag("DefaultServer", "mod_core.c", cx::server | cx::virtual_host));
-    out.push_back(flag("MultilineRFC2228", "mod_core.c", cx::servers));
-    out.push_back(make("AllowForeignAddress", "mod_core.c", cx::servers_anon, 1, 1, "AllowForeignAddress on|off|class",
-                       each(identifier)));
-    out.push_back(make("DisplayChdir", "mod_core.c", cx::servers_anon_dir, 1, 2, "DisplayChdir path [on|off]",
-                       positional({relative_or_absolute_path, boolean_check()})));
-    out.push_back(make("DisplayConnect", "mod_core.c", cx::servers, 1, 1, "DisplayConnect path",
-                       each(relative_or_absolute_path)));
-    out.push_back(make("DisplayQuit", "mod_core.c", cx::servers_anon, 1, 1, "DisplayQuit path",
-                       each(relative_or_absolute_path)));
+    out.push_back(no_effect(flag("MultilineRFC2228", "mod_core.c", cx::servers),
+                           "multi-line replies are always written in RFC 959's form"));
+    out.push_back(no_effect(make("AllowForeignAddress", "mod_core.c", cx::servers_anon, 1, 1,
+                                "AllowForeignAddress off", each(foreign_address)),
+                           "PORT and EPRT to an address other than the client's are always refused (no FXP)",
+                           always()));
+    out.push_back(no_effect(make("DisplayChdir", "mod_core.c", cx::servers_anon_dir, 1, 2, "DisplayChdir path [on|off]",
+                       positional({relative_or_absolute_path, boolean_check()})), kNoDisplay));
+    out.push_back(no_effect(make("DisplayConnect", "mod_core.c", cx::servers, 1, 1, "DisplayConnect path",
+                                each(relative_or_absolute_path)), kNoDisplay));
+    out.push_back(no_effect(make("DisplayQuit", "mod_core.c", cx::servers_anon, 1, 1, "DisplayQuit path",
+                                each(relative_or_absolute_path)), kNoDisplay));
 
     // mod_xfer.c
     out.push_back(flag("AllowStoreRestart", "mod_xfer.c", cx::servers_anon_dir));
@@ -231,18 +270,19 @@ void add_core(std::vector<DirectiveSpec>& out) {
                        each(hidden_stores)));
     out.push_back(seconds("TimeoutNoTransfer", "mod_xfer.c", cx::servers_anon));
     out.push_back(seconds("TimeoutStalled", "mod_xfer.c", cx::servers_anon));
-    out.push_back(log_path("TransferLog", "mod_xfer.c", cx::servers_anon));
+    out.push_back(log_path("TransferLog", "mod_core.c", cx::servers_anon));
 
     // mod_auth_unix.c, mod_auth_file.c
-    out.push_back(flag("UseFtpUsers", "mod_auth_unix.c", cx::servers_anon));
+    out.push_back(flag("UseFtpUsers", "mod_auth.c", cx::servers_anon));
     out.push_back(path("AuthUserFile", "mod_auth_file.c", cx::servers));
     out.push_back(path("AuthGroupFile", "mod_auth_file.c", cx::servers));
 
     // mod_auth.c
     out.push_back(make("DefaultRoot", "mod_auth.c", cx::servers, 1, 2, "DefaultRoot ~|/path [group-expression]",
                        positional({root_dir, name_list}), true));
-    out.push_back(make("DefaultChdir", "mod_auth.c", cx::servers_anon, 1, 2, "DefaultChdir ~|/path [group-expression]",
-                       positional({root_dir, name_list}), true));
+    out.push_back(no_effect(make("DefaultChdir", "mod_auth.c", cx::servers_anon, 1, 2,
+                                "DefaultChdir ~|/path [group-expression]", positional({root_dir, name_list}), true),
+                           "a session starts in the home directory (or the DefaultRoot), not elsewhere"));
     out.push_back(flag("RequireValidShell", "mod_auth.c", cx::servers_anon));
     out.push_back(flag("RootLogin", "mod_auth.c", cx::servers_anon));
     out.push_back(make("UserAlias", "mod_auth.c", cx::servers_anon, 2, 2, "UserAlias alias user", each(identifier),
@@ -260,8 +300,11 @@ void add_core(std::vector<DirectiveSpec>& out) {
 
     // mod_ls.c
     out.push_back(flag("ShowSymlinks", "mod_ls.c", cx::servers_anon_dir));
-    out.push_back(make("ListOptions", "mod_ls.c", cx::servers_anon_dir, 1, kAnyNumber,
-                       "ListOptions \"-options\" [strict] [maxdepth N] [maxfiles N] [maxdirs N]", list_options_args));
+    out.push_back(no_effect(make("ListOptions", "mod_ls.c", cx::servers_anon_dir, 1, kAnyNumber,
+                              "ListOptions \"-options\" [strict] [maxdepth N] [maxfiles N] [maxdirs N]",
+                              list_options_args),
+                           "LIST and NLST take the client's own options only; these defaults and limits are not "
+                           "applied"));
 
     // mod_log.c
     out.push_back(log_path("SystemLog", "mod_log.c", cx::server));
@@ -269,15 +312,20 @@ void add_core(std::vector<DirectiveSpec>& out) {
     // mod_ctrls.c
     out.push_back(flag("ControlsEngine", "mod_ctrls.c", cx::server));
     out.push_back(path("ControlsSocket", "mod_ctrls.c", cx::server));
-    out.push_back(path("ControlsLog", "mod_ctrls.c", cx::server));
-    out.push_back(make("ControlsMaxClients", "mod_ctrls.c", cx::server, 1, 1, "ControlsMaxClients count",
-                       each(number_check(1, kMaxCount))));
-    out.push_back(make("ControlsInterval", "mod_ctrls.c", cx::server, 1, 1, "ControlsInterval seconds",
-                       each(number_check(1, kMaxSeconds))));
-    out.push_back(make("ControlsACLs", "mod_ctrls.c", cx::server, 4, 4, "ControlsACLs actions|all allow|deny user|group list",
+    out.push_back(no_effect(path("ControlsLog", "mod_ctrls.c", cx::server),
+                           "control requests are logged to SystemLog (or syslog), not to a file of their own"));
+    out.push_back(no_effect(make("ControlsMaxClients", "mod_ctrls.c", cx::server, 1, 1, "ControlsMaxClients count",
+                                each(number_check(1, kMaxCount))),
+                           "the control socket serves one request at a time"));
+    out.push_back(no_effect(make("ControlsInterval", "mod_ctrls.c", cx::server, 1, 1, "ControlsInterval seconds",
+                                each(duration_check())),
+                           "control requests are answered as they arrive, not polled"));
+    out.push_back(no_effect(make("ControlsACLs", "mod_ctrls.c", cx::server, 4, 4, "ControlsACLs actions|all allow|deny user|group list",
                        positional({controls_actions, words_check({"allow", "deny"}), words_check({"user", "group"}),
                                    name_list}),
-                       true));
+                                true),
+                           "the control socket serves none of mod_ctrls' own actions (help, insctrl, lsctrl, rmctrl); "
+                           "who may use insmod, lsmod and rmmod is ModuleControlsACLs"));
 }
 
 }  // namespace ward::config::tables

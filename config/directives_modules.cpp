@@ -12,8 +12,6 @@ namespace {
 using namespace ward::config::check;  // NOLINT(google-build-using-namespace): the table reads as prose
 namespace cx = contexts;
 
-constexpr std::uint64_t kMaxSeconds = 2'147'483'647;
-
 // AllowUser/DenyUser/AllowGroup/DenyGroup [AND|OR|regex] list
 std::optional<ArgProblem> user_group_expression(std::span<const std::string> args) {
     if (args.size() == 2) {
@@ -166,7 +164,9 @@ void add_access(std::vector<DirectiveSpec>& out) {
     out.push_back(make("Order", "mod_core.c", cx::limit, 1, 2, "Order allow,deny|deny,allow", order));
     out.push_back(make("AllowAll", "mod_core.c", cx::limit | cx::anonymous | cx::directory, 0, 0, "AllowAll"));
     out.push_back(make("DenyAll", "mod_core.c", cx::limit | cx::anonymous | cx::directory, 0, 0, "DenyAll"));
-    out.push_back(make("IgnoreHidden", "mod_core.c", cx::limit, 1, 1, "IgnoreHidden on|off", each(boolean_check())));
+    out.push_back(no_effect(make("IgnoreHidden", "mod_core.c", cx::limit, 1, 1, "IgnoreHidden on|off",
+                                 each(boolean_check())),
+                            "nothing is hidden (HideFiles and friends have no effect here)", when_flag(false)));
 }
 
 void add_modules(std::vector<DirectiveSpec>& out) {
@@ -182,8 +182,9 @@ void add_modules(std::vector<DirectiveSpec>& out) {
     // mod_cap.c
     out.push_back(make("CapabilitiesEngine", "mod_cap.c", cx::servers, 1, 1, "CapabilitiesEngine on|off",
                        each(boolean_check())));
-    out.push_back(make("CapabilitiesRootRevoke", "mod_cap.c", cx::servers, 1, 1, "CapabilitiesRootRevoke on|off",
-                       each(boolean_check())));
+    out.push_back(no_effect(make("CapabilitiesRootRevoke", "mod_cap.c", cx::servers, 1, 1,
+                                 "CapabilitiesRootRevoke on|off", each(boolean_check())),
+                            "no session process ever keeps root, so root is always revoked", when_flag(true)));
     out.push_back(make("CapabilitiesSet", "mod_cap.c", cx::servers, 1, kAnyNumber,
                        "CapabilitiesSet +CAP_X|-CAP_X [...]", each([](std::string_view v) { return capability(v); })));
 
@@ -206,9 +207,9 @@ void add_modules(std::vector<DirectiveSpec>& out) {
                        each([](std::string_view v) { return absolute_path_or_none(v); })));
     out.push_back(make("ExecOptions", "mod_exec.c", cx::servers, 1, kAnyNumber,
                        "ExecOptions logStderr|logStdout|sendStdout|useStdin [...]",
-                       each(words_check({"logStderr", "logStdout", "sendStdout", "useStdin"}))));
-    out.push_back(make("ExecTimeout", "mod_exec.c", cx::servers, 1, 1, "ExecTimeout seconds",
-                       each(number_check(0, kMaxSeconds))));
+                       each(words_check({"logStderr", "logStdout", "sendStdout", "useStdin"})), true));
+    out.push_back(make("ExecTimeout", "mod_exec.c", cx::servers, 1, 1, "ExecTimeout seconds|20m|1h|hh:mm:ss",
+                       each(duration_check())));
     out.push_back(make("ExecSandbox", "mod_exec.c", cx::servers, 1, 1, "ExecSandbox default|strict|off",
                        each(words_check({"default", "strict", "off"}))));
 

@@ -31,6 +31,10 @@ struct LoadOptions {
     // mod_dso at parse time: called for LoadModule of a module that is not built in (and for LoadFile); returns
     // that module's directives, registered for the rest of this parse. Unset: such a LoadModule is an error.
     std::function<Result<std::vector<DirectiveSpec>>(const Directive&)> load_module;
+    // Asked first for LoadModule of a module that is not built in, with the ModulePath set so far (empty: none):
+    // a reason it cannot load here (not installed; a ProFTPD module) makes the LoadModule a warning naming it,
+    // and the module's <IfModule> sections count as absent. Unset: every module is handed to load_module.
+    std::function<std::optional<std::string>(const Directive& load, std::string_view module_path)> module_unavailable;
     Limits limits;
     // %{env:NAME}; unset: getenv(3). An unset variable is an error naming it.
     std::function<std::optional<std::string>(std::string_view name)> env;

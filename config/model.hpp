@@ -42,6 +42,9 @@ struct Context {
 struct Config {
     Context root;        // kind == server: the main server's "server config" context
     std::string source;  // the file (or name) it was read from
+    // "file:line:column: ..." for what is accepted but does not act as in ProFTPD (a directive with no effect
+    // here, a repeated directive whose other occurrence is dropped): -t and start-up print every one.
+    std::vector<std::string> warnings;
 };
 
 // Model equality for the converter round trip: the same child contexts in the same order with the same

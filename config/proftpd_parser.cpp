@@ -69,8 +69,9 @@ public:
 private:
     Result<void> handle_section(const SectionLine& s, const Token& head);
     Result<void> handle_conditional(Conditional kind, const SectionLine& s, const Token& head);
-    Result<void> skip_conditional(Conditional kind, const Location& opened);
+    Result<void> skip_conditional(Conditional kind, const Location& opened, std::string_view subject);
     Result<void> close(const SectionLine& s, const Token& head);
+    void warn_if_unprovided(std::string_view line, const Location& where, std::string_view subject);
 
     ConfigBuilder& builder_;
     ConfLexer lexer_;
@@ -165,11 +166,24 @@ Result<void> ProftpdParser::handle_conditional(Conditional kind, const SectionLi
         open_.push_back(Open{kind, head.where});
         return {};
     }
-    return skip_conditional(kind, head.where);
+    return skip_conditional(kind, head.where, s.args[0].text);
+}
+
+// A skipped <IfModule> line that asks for a security property wardftpd does not provide is never silent.
+void ProftpdParser::warn_if_unprovided(std::string_view line, const Location& where, std::string_view subject) {
+    const auto words = split_words(line);
+    if (words.empty()) {
+        return;
+    }
+    const std::span<const std::string_view> args(words.begin() + 1, words.end());
+    if (auto missing = unprovided_security(words.front(), args)) {
+        builder_.warn(where, str_cat("SECURITY: '", line, "' is skipped because <IfModule ", subject,
+                                     "> does not hold here: ", *missing));
+    }
 }
 
 // A false conditional is skipped as ProFTPD skips it: unread, up to the matching close of the same kind.
-Result<void> ProftpdParser::skip_conditional(Conditional kind, const Location& opened) {
+Result<void> ProftpdParser::skip_conditional(Conditional kind, const Location& opened, std::string_view subject) {
     const std::string open_tag = str_cat("<", conditional_name(kind));
     const std::string close_tag = str_cat("</", conditional_name(kind));
     std::size_t depth = 1;
@@ -184,6 +198,9 @@ Result<void> ProftpdParser::skip_conditional(Conditional kind, const Location& o
             return error_at(opened, str_cat("<", conditional_name(kind), "> is not closed before the end of ", name_));
         }
         const std::string_view line = trim(raw);
+        if (kind == Conditional::if_module) {
+            warn_if_unprovided(line, where, subject);
+        }
         if (istarts_with(line, close_tag)) {
             if (--depth == 0) {
                 return {};

@@ -6,13 +6,16 @@
 
 #include "base/strings.hpp"
 #include "config/directive_tables.hpp"
+#include "config/values.hpp"
 
 namespace ward::config {
 namespace {
 
-constexpr std::array<std::string_view, 12> kBuiltinModules = {
-    "mod_core.c", "mod_xfer.c", "mod_auth_unix.c", "mod_auth_file.c", "mod_auth.c", "mod_ls.c",
-    "mod_log.c",  "mod_site.c", "mod_ctrls.c",     "mod_cap.c",       "mod_exec.c", "mod_dso.c"};
+// Debian's proftpd -l order, without mod_auth_pam (wardftpd reads NSS and AuthUserFile), with mod_exec built in.
+constexpr std::array<std::string_view, 16> kBuiltinModules = {
+    "mod_core.c", "mod_xfer.c",  "mod_rlimit.c", "mod_auth_unix.c", "mod_auth_file.c", "mod_auth.c",
+    "mod_ls.c",   "mod_log.c",   "mod_site.c",   "mod_delay.c",     "mod_facts.c",     "mod_dso.c",
+    "mod_cap.c",  "mod_ctrls.c", "mod_lang.c",   "mod_exec.c"};
 
 // Well-known ProFTPD directives of modules wardftpd does not have: exact names first, then prefixes.
 constexpr std::array<std::pair<std::string_view, std::string_view>, 29> kForeignNames = {{
@@ -29,15 +32,15 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 29> kForeign
     {"IfAuthenticated", "mod_ifsession.c"},
 }};
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 23> kForeignPrefixes = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 21> kForeignPrefixes = {{
     {"TLS", "mod_tls.c"},         {"SQL", "mod_sql.c"},           {"LDAP", "mod_ldap.c"},
     {"Quota", "mod_quotatab.c"},  {"Rewrite", "mod_rewrite.c"},   {"Ban", "mod_ban.c"},
-    {"Delay", "mod_delay.c"},     {"SFTP", "mod_sftp.c"},         {"Radius", "mod_radius.c"},
+    {"SFTP", "mod_sftp.c"},         {"Radius", "mod_radius.c"},
     {"Wrap", "mod_wrap2.c"},      {"GeoIP", "mod_geoip.c"},       {"Memcache", "mod_memcache.c"},
     {"Redis", "mod_redis.c"},     {"SNMP", "mod_snmp.c"},         {"Copy", "mod_copy.c"},
     {"Deflate", "mod_deflate.c"}, {"Shaper", "mod_shaper.c"},     {"SiteMisc", "mod_site_misc.c"},
     {"AuthPAM", "mod_auth_pam.c"}, {"StatCache", "mod_statcache.c"}, {"DNSBL", "mod_dnsbl.c"},
-    {"Lang", "mod_lang.c"},       {"Digest", "mod_digest.c"},
+    {"Digest", "mod_digest.c"},
 }};
 
 struct BuiltinTable {
@@ -51,6 +54,7 @@ const BuiltinTable& builtin_table() {
         tables::add_core(t.specs);
         tables::add_access(t.specs);
         tables::add_modules(t.specs);
+        tables::add_compat(t.specs);
         for (std::size_t i = 0; i < t.specs.size(); ++i) {
             t.index.emplace(to_lower(t.specs[i].name), i);
         }
@@ -81,6 +85,30 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::span<const std::string_view> builtin_modules() noexcept { return kBuiltinModules; }
 
+std::string context_list(ContextMask mask) {
+    std::string out;
+    for (const auto kind : {ContextKind::server, ContextKind::global, ContextKind::virtual_host, ContextKind::anonymous,
+                            ContextKind::directory, ContextKind::limit}) {
+        if ((mask & context_bit(kind)) != 0) {
+            out += out.empty() ? "" : ", ";
+            out += kind == ContextKind::server ? std::string("server config") : str_cat("<", context_name(kind), ">");
+        }
+    }
+    return out;
+}
+
+std::string_view status_name(Status status) noexcept {
+    switch (status) {
+        case Status::implemented:
+            return "implemented";
+        case Status::no_effect:
+            return "no effect here";
+        case Status::refused:
+            return "refused";
+    }
+    return "implemented";
+}
+
 std::string module_file_name(std::string_view name) {
     if (name.ends_with(".c")) {
         return std::string(name);
@@ -108,6 +136,28 @@ std::optional<std::string_view> foreign_module_for(std::string_view directive) n
         if (istarts_with(directive, prefix) && directive.size() > prefix.size()) {
             return module;
         }
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> unprovided_security(std::string_view directive, std::span<const std::string_view> args) {
+    const bool on = !args.empty() && parse_bool(args[0]).value_or(false);
+    const bool not_off = args.empty() || parse_bool(args[0]).value_or(true);
+    if ((iequals(directive, "TLSEngine") && on) || (iequals(directive, "TLSRequired") && not_off)) {
+        return std::string("wardftpd has no TLS: logins and data go in clear text");
+    }
+    if ((iequals(directive, "WrapEngine") && on) || istarts_with(directive, "TCPAccessFiles") ||
+        iequals(directive, "TCPUserAccessFiles") || iequals(directive, "TCPGroupAccessFiles") ||
+        (istarts_with(directive, "Wrap") && directive.size() > 6 &&
+         iequals(directive.substr(directive.size() - 6), "Tables"))) {
+        return std::string("these host access rules (mod_wrap) are not enforced; write them as <Limit LOGIN> "
+                           "Allow/Deny rules");
+    }
+    if ((iequals(directive, "BanEngine") && on) || iequals(directive, "BanOnEvent")) {
+        return std::string("mod_ban's bans are not enforced; MaxLoginAttempts and MaxConnectionRate apply");
+    }
+    if (iequals(directive, "QuotaEngine") && on) {
+        return std::string("quotas are not enforced; use filesystem quotas");
     }
     return std::nullopt;
 }

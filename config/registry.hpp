@@ -43,6 +43,25 @@ using ArgValidator = std::function<std::optional<ArgProblem>(std::span<const std
 
 inline constexpr std::size_t kAnyNumber = std::numeric_limits<std::size_t>::max();
 
+// What wardftpd does with a directive (docs/directives.md lists every one with its status and reason).
+enum class Status : std::uint8_t {
+    implemented,  // a reader in the daemon acts on it (tests/config/directive_readers_test.cpp finds the reader)
+    no_effect,    // accepted with a warning at -t and start-up naming file:line and `note` (why)
+    refused,      // an error naming `note`: ProFTPD's meaning would weaken a security property
+};
+[[nodiscard]] std::string_view status_name(Status status) noexcept;
+// "server config, <VirtualHost>, <Global>": the contexts of a mask, in ProFTPD's words.
+[[nodiscard]] std::string context_list(ContextMask mask);
+
+// A non-repeatable directive given twice in one context: ProFTPD keeps both and its readers take the first
+// (find_config), except where the value lands in the server record (Port, ServerName): the last. wardftpd keeps
+// the one that applies, drops the other with a warning naming both lines.
+enum class Precedence : std::uint8_t { first, last };
+
+// Whether a no_effect directive's arguments ask for nothing wardftpd does not already do (DelayEngine off):
+// then no warning is due.
+using HonouredCheck = std::function<bool(std::span<const std::string> args)>;
+
 struct DirectiveSpec {
     std::string name;    // canonical spelling
     std::string module;  // owner, e.g. "mod_exec.c"
@@ -52,6 +71,10 @@ struct DirectiveSpec {
     bool repeatable = false;  // may occur more than once in one context
     ArgValidator validate;    // empty: any value passes once the arity does
     std::string syntax;       // usage shown with arity errors, e.g. "Port number"
+    Status status = Status::implemented;
+    std::string note{};          // no_effect/refused: why (shown in the warning or error)
+    Precedence precedence = Precedence::first;
+    HonouredCheck honoured{};    // no_effect only: arguments that need no warning
 };
 
 // Built-in modules in load order, as `wardftpd -l` lists them.
@@ -60,6 +83,11 @@ struct DirectiveSpec {
 [[nodiscard]] bool is_builtin_module(std::string_view name) noexcept;
 // The module of a well-known ProFTPD directive that wardftpd does not have ("TLSEngine" -> "mod_tls.c").
 [[nodiscard]] std::optional<std::string_view> foreign_module_for(std::string_view directive) noexcept;
+// A line of a skipped <IfModule> section that asks for a security property wardftpd does not provide
+// (TLSRequired, TLSEngine on, mod_wrap and mod_ban rules, QuotaEngine on): what is not provided, for a loud
+// warning at -t and start-up. Nothing for any other line.
+[[nodiscard]] std::optional<std::string> unprovided_security(std::string_view directive,
+                                                             std::span<const std::string_view> args);
 // "mod_x" -> "mod_x.c"; names already ending in ".c" are returned as they are.
 [[nodiscard]] std::string module_file_name(std::string_view name);
 

@@ -55,6 +55,7 @@ private:
     Result<void> directive(const Entry& e);
     Result<void> section(ContextKind kind, const Entry& e);
     Result<void> conditional(const Entry& e, bool is_module);
+    void warn_unprovided(const toml::table& body, std::string_view subject);
     Result<void> include(const Entry& e);
     std::vector<Entry> entries(const toml::table& table) const;
 
@@ -206,6 +207,9 @@ Result<void> TomlWalker::conditional(const Entry& e, bool is_module) {
         }
         const bool holds = is_module ? builder_.module_available(subject) : builder_.defined(subject);
         if (holds == negated) {
+            if (is_module) {
+                warn_unprovided(*body, item.key);
+            }
             continue;
         }
         if (auto nested = builder_.enter_nesting(item.where); !nested) {
@@ -217,6 +221,27 @@ Result<void> TomlWalker::conditional(const Entry& e, bool is_module) {
         builder_.leave_nesting();
     }
     return {};
+}
+
+// A skipped [IfModule."mod_x.c"] entry that asks for a security property wardftpd does not provide is never
+// silent (as in the proftpd.conf front end).
+void TomlWalker::warn_unprovided(const toml::table& body, std::string_view subject) {
+    for (const auto& e : entries(body)) {
+        auto args = scalars(*e.node, e.key, true);
+        if (!args) {
+            continue;  // a section or a repeated directive: not one of the lines this looks for
+        }
+        std::vector<std::string_view> words;
+        std::string line = e.key;
+        for (const auto& token : *args) {
+            words.push_back(token.text);
+            line += str_cat(" ", token.text);
+        }
+        if (auto missing = unprovided_security(e.key, words)) {
+            builder_.warn(e.key_where, str_cat("SECURITY: '", line, "' is skipped because <IfModule ", subject,
+                                               "> does not hold here: ", *missing));
+        }
+    }
 }
 
 Result<void> TomlWalker::include(const Entry& e) {

@@ -36,6 +36,13 @@ Problem number(std::string_view v, std::uint64_t min, std::uint64_t max) {
     return std::nullopt;
 }
 
+Problem duration(std::string_view v) {
+    if (parse_duration(v)) {
+        return std::nullopt;
+    }
+    return str_cat("'", v, "' is not a duration (seconds, or a number with s, m or h, or hh:mm:ss)");
+}
+
 Problem port(std::string_view v) {
     const auto n = parse_unsigned<std::uint32_t>(v);
     if (!n || *n > 65535) {
@@ -256,6 +263,8 @@ ArgValidator positional(std::vector<ValueCheck> checks, ValueCheck rest) {
         return std::nullopt;
     };
 }
+
+ValueCheck duration_check() { return [](std::string_view v) { return duration(v); }; }
 
 ValueCheck boolean_check() { return [](std::string_view v) { return boolean(v); }; }
 

@@ -17,6 +17,7 @@ using ValueCheck = std::function<Problem(std::string_view)>;
 
 [[nodiscard]] Problem boolean(std::string_view v);
 [[nodiscard]] Problem number(std::string_view v, std::uint64_t min, std::uint64_t max);
+[[nodiscard]] Problem duration(std::string_view v);  // seconds, 20m, 1h, 30s, hh:mm:ss (ProFTPD's timeouts)
 [[nodiscard]] Problem port(std::string_view v);  // 0..65535 (ProFTPD: Port 0 disables a server)
 [[nodiscard]] Problem absolute_path(std::string_view v);
 [[nodiscard]] Problem absolute_path_or_none(std::string_view v);
@@ -39,6 +40,7 @@ using ValueCheck = std::function<Problem(std::string_view)>;
 // The words on/off (as a ValueCheck).
 [[nodiscard]] ValueCheck boolean_check();
 [[nodiscard]] ValueCheck number_check(std::uint64_t min, std::uint64_t max);
+[[nodiscard]] ValueCheck duration_check();
 [[nodiscard]] ValueCheck words_check(std::vector<std::string_view> words);
 
 }  // namespace ward::config::check

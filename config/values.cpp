@@ -1,5 +1,7 @@
 #include "config/values.hpp"
 
+#include <algorithm>
+
 #include "base/strings.hpp"
 
 namespace ward::config {
@@ -20,6 +22,47 @@ std::optional<bool> parse_bool(std::string_view text) noexcept {
 
 bool is_none(std::string_view text) noexcept { return iequals(text, "none"); }
 
+std::optional<std::uint64_t> parse_duration(std::string_view text) noexcept {
+    constexpr std::uint64_t kMinute = 60;
+    constexpr std::uint64_t kHour = 3600;
+    constexpr std::uint64_t kMax = 2'147'483'647;  // ProFTPD keeps durations in an int
+    const auto within = [](std::optional<std::uint64_t> n) -> std::optional<std::uint64_t> {
+        return n && *n <= kMax ? n : std::nullopt;
+    };
+    if (std::count(text.begin(), text.end(), ':') == 2) {
+        const auto parts = split(text, ':');
+        const auto h = parse_unsigned<std::uint64_t>(parts[0]);
+        const auto m = parse_unsigned<std::uint64_t>(parts[1]);
+        const auto sec = parse_unsigned<std::uint64_t>(parts[2]);
+        if (!h || !m || !sec || *m > 59 || *sec > 59 || *h > kMax / kHour) {
+            return std::nullopt;
+        }
+        return within(*h * kHour + *m * kMinute + *sec);
+    }
+    const auto digits = text.find_first_not_of("0123456789");
+    const auto number = parse_unsigned<std::uint64_t>(text.substr(0, digits));
+    if (!number || *number > kMax) {
+        return std::nullopt;
+    }
+    if (digits == std::string_view::npos) {
+        return number;
+    }
+    const std::string_view unit = text.substr(digits);
+    struct Unit {
+        std::string_view name;
+        std::uint64_t seconds;
+    };
+    for (const Unit u : {Unit{"s", 1}, Unit{"sec", 1}, Unit{"secs", 1}, Unit{"second", 1}, Unit{"seconds", 1},
+                         Unit{"m", kMinute}, Unit{"min", kMinute}, Unit{"mins", kMinute}, Unit{"minute", kMinute},
+                         Unit{"minutes", kMinute}, Unit{"h", kHour}, Unit{"hr", kHour}, Unit{"hrs", kHour},
+                         Unit{"hour", kHour}, Unit{"hours", kHour}}) {
+        if (iequals(unit, u.name)) {
+            return within(*number * u.seconds);
+        }
+    }
+    return std::nullopt;
+}
+
 namespace {
 std::string_view arg(const Directive& d, std::size_t index) noexcept {
     return index < d.args.size() ? std::string_view(d.args[index]) : std::string_view();
@@ -37,8 +80,7 @@ std::uint16_t as_port(const Directive& d, std::size_t index) noexcept {
 }
 
 std::chrono::seconds as_seconds(const Directive& d, std::size_t index) noexcept {
-    const auto n = parse_unsigned<std::uint32_t>(arg(d, index)).value_or(0);
-    return std::chrono::seconds(n);
+    return std::chrono::seconds(static_cast<std::int64_t>(parse_duration(arg(d, index)).value_or(0)));
 }
 
 mode_t as_mode(const Directive& d, std::size_t index) noexcept {

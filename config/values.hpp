@@ -16,11 +16,14 @@ namespace ward::config {
 // on/off, yes/no, true/false, 1/0 (case-insensitive), as ProFTPD's get_boolean.
 [[nodiscard]] std::optional<bool> parse_bool(std::string_view text) noexcept;
 [[nodiscard]] bool is_none(std::string_view text) noexcept;  // "none", any case
+// A duration as ProFTPD's pr_str_get_duration reads it: plain seconds ("30"), a number with a unit suffix
+// ("30s", "20m", "1h"; also sec/secs/min/mins/hr/hrs/hour/hours, any case) or "hh:mm:ss".
+[[nodiscard]] std::optional<std::uint64_t> parse_duration(std::string_view text) noexcept;
 
 [[nodiscard]] bool as_bool(const Directive& d, std::size_t index = 0) noexcept;
 [[nodiscard]] std::uint64_t as_unsigned(const Directive& d, std::size_t index = 0) noexcept;
 [[nodiscard]] std::uint16_t as_port(const Directive& d, std::size_t index = 0) noexcept;
-[[nodiscard]] std::chrono::seconds as_seconds(const Directive& d, std::size_t index = 0) noexcept;
+[[nodiscard]] std::chrono::seconds as_seconds(const Directive& d, std::size_t index = 0) noexcept;  // a duration
 [[nodiscard]] mode_t as_mode(const Directive& d, std::size_t index = 0) noexcept;  // octal
 
 struct PortRange {

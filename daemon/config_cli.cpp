@@ -6,8 +6,8 @@
 #include "base/sys.hpp"
 #include "config/load.hpp"
 #include "config/server.hpp"
+#include "daemon/config_check.hpp"
 #include "daemon/daemon_context.hpp"
-#include "exec/hook_config.hpp"
 #include "modules/module_set.hpp"
 #include "sandbox/capabilities.hpp"
 #include "sandbox/review.hpp"
@@ -22,6 +22,7 @@ Result<config::Config> load(const CommandLine& cli, std::string_view embedded_de
     config::LoadOptions options;
     options.defines = cli.defines;
     options.load_module = modules::parse_time_loader();
+    options.module_unavailable = modules::parse_time_unavailable();
     if (cli.config_file) {
         return config::load_file(*cli.config_file, options);
     }
@@ -51,6 +52,8 @@ void print_roles(const config::ServerSet& servers) {
 
 }  // namespace
 
+std::string warning_line(std::string_view warning) { return str_cat("wardftpd: warning: ", warning, "\n"); }
+
 std::optional<int> run_config_mode(const CommandLine& cli, std::string_view embedded_default) {
     if (!cli.config_test && !cli.print_config) {
         return std::nullopt;
@@ -74,14 +77,19 @@ std::optional<int> run_config_mode(const CommandLine& cli, std::string_view embe
         out(*cli.print_config == "toml" ? config::to_toml(*shared) : config::to_proftpd(*shared));
         return 0;
     }
+    // The checks start-up runs before it opens anything, with the same messages (daemon/config_check.hpp).
+    auto checked = check_configuration(*servers);
+    if (!checked) {
+        err(str_cat("wardftpd: ", checked.error().message, "\n"));
+        return 1;
+    }
     // mod_dso: every LoadModule and LoadFile is opened, checked and verified, so a refused module fails -t.
     if (auto verified = modules::ModuleSet::from_config(*shared); !verified) {
         err(str_cat("wardftpd: ", verified.error().message, "\n"));
         return 1;
     }
-    if (auto programs = exec::check_hook_programs(shared->root); !programs) {
-        err(str_cat("wardftpd: ", programs.error().message, "\n"));
-        return 1;
+    for (const auto& warning : checked->warnings) {
+        err(warning_line(warning));
     }
     out("Syntax OK\n");
     if (cli.debug_level >= 5) {

@@ -2,6 +2,7 @@
 // The configuration-only modes of wardftpd: -t (check and exit, ProFTPD's "Syntax OK") and --print-config
 // toml|proftpd (convert). Both honour -D NAME for <IfDefine>.
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "daemon/cli.hpp"
@@ -13,6 +14,9 @@ inline constexpr std::string_view kEmbeddedConfigName = "(embedded default confi
 
 // The exit status when the command line asks for -t or --print-config, nothing otherwise. Without -c the
 // embedded default configuration (proftpd.conf syntax) is what is checked or printed.
+// "wardftpd: warning: <warning>\n", as -t and start-up both print a configuration warning on stderr.
+[[nodiscard]] std::string warning_line(std::string_view warning);
+
 [[nodiscard]] std::optional<int> run_config_mode(const CommandLine& cli, std::string_view embedded_default);
 
 }  // namespace ward::daemon

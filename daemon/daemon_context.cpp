@@ -10,7 +10,7 @@
 #include "base/strings.hpp"
 #include "base/sys.hpp"
 #include "config/values.hpp"
-#include "daemon/auth/system_users.hpp"
+#include "daemon/config_check.hpp"
 #include "daemon/log_files.hpp"
 #include "sandbox/policies.hpp"
 
@@ -51,36 +51,6 @@ Result<void> prepare_exec(ServerRuntime& runtime) {
         return Error{str_cat(to_string(where->where), ": ", fd.error().message)};
     }
     runtime.exec_log = std::move(*fd);
-    return {};
-}
-
-Result<void> prepare_identity(ServerRuntime& runtime, bool privileged) {
-    const config::Server& server = *runtime.server;
-    if (!privileged) {
-        runtime.preauth_uid = ::getuid();
-        runtime.preauth_gid = ::getgid();
-        return {};
-    }
-    const config::Directive* user = server.get("User");
-    const std::string user_name = user != nullptr ? user->args.at(0) : std::string("nobody");
-    const auto account = auth::system_user(user_name);
-    if (!account) {
-        return Error{str_cat(user != nullptr ? to_string(user->where) + ": " : std::string(), "User '", user_name,
-                             "' does not exist")};
-    }
-    if (account->uid == 0) {
-        return Error{str_cat(user != nullptr ? to_string(user->where) + ": " : std::string(),
-                             "User must not be root: pre-auth workers run as this user")};
-    }
-    runtime.preauth_uid = account->uid;
-    runtime.preauth_gid = account->gid;
-    if (const config::Directive* group = server.get("Group")) {
-        const auto gid = auth::system_group_id(group->args.at(0));
-        if (!gid) {
-            return Error{str_cat(to_string(group->where), ": Group '", group->args.at(0), "' does not exist")};
-        }
-        runtime.preauth_gid = *gid;
-    }
     return {};
 }
 
@@ -159,12 +129,14 @@ Result<std::shared_ptr<DaemonContext>> prepare_context(std::shared_ptr<const con
             return std::move(*compiled).error();
         }
     }
-    if (auto programs = exec::check_hook_programs((*servers).config().root); !programs) {
-        return std::move(programs).error();
+    auto checked = check_configuration(*servers);  // what -t checks, with the same messages
+    if (!checked) {
+        return std::move(checked).error();
     }
     auto context = std::make_shared<DaemonContext>(Policies{*monitor, *preauth, *postauth, *hook, *hook_strict});
     context->servers = std::make_shared<const config::ServerSet>(std::move(*servers));
     context->privileged = ::geteuid() == 0;
+    context->warnings = checked->warnings;
     if (context->privileged) {
         auto empty = prepare_empty_dir();
         if (!empty) {
@@ -182,25 +154,23 @@ Result<std::shared_ptr<DaemonContext>> prepare_context(std::shared_ptr<const con
     }
 
     std::vector<auth::AuthSettings> name_sources;
-    for (const auto& server : context->servers->servers()) {
+    const auto& servers_list = context->servers->servers();
+    for (std::size_t i = 0; i < servers_list.size(); ++i) {
+        const config::Server& server = servers_list[i];
         ServerRuntime runtime;
         runtime.server = &server;
         runtime.login_rules = std::make_unique<ConfigLoginRules>(server);
         runtime.hooks = hook_interest(context->servers->config().root, server);
-        if (auto done = prepare_identity(runtime, context->privileged); !done) {
-            return std::move(done).error();
-        }
+        // Unprivileged, every session keeps the daemon's own uid.
+        runtime.preauth_uid = context->privileged ? checked->identities[i].uid : ::getuid();
+        runtime.preauth_gid = context->privileged ? checked->identities[i].gid : ::getgid();
         if (auto done = open_transfer_logs(runtime); !done) {
             return std::move(done).error();
         }
         if (auto done = prepare_exec(runtime); !done) {
             return std::move(done).error();
         }
-        auto caps = server_session_capabilities(server);
-        if (!caps) {
-            return std::move(caps).error();
-        }
-        runtime.session_caps = *caps;
+        runtime.session_caps = checked->session_caps[i];
         name_sources.push_back(runtime.login_rules->auth_settings());
         context->runtime.push_back(std::move(runtime));
     }
@@ -222,7 +192,7 @@ Result<sandbox::CapabilitySet> server_session_capabilities(const config::Server&
         std::vector<std::string_view> args(line->args.begin(), line->args.end());
         auto parsed = sandbox::parse_capabilities_set(args);
         if (!parsed) {
-            return Error{str_cat(to_string(line->where), ": CapabilitiesSet: ", parsed.error().message)};
+            return Error{str_cat(to_string(line->where), ": ", parsed.error().message)};  // it names CapabilitiesSet
         }
         directives.set_lines.push_back(*parsed);
     }

@@ -56,6 +56,7 @@ struct DaemonContext {
     std::string empty_dir;               // the pre-auth worker's root (privileged only)
     std::shared_ptr<const NameTable> names;
     UniqueFd system_log;                 // SystemLog, when set
+    std::vector<std::string> warnings;   // "file:line:column: ...": printed at start-up and logged on reload, as -t
     ward::modules::ModuleSet modules;    // mod_dso: verified modules (memfds); insmod/rmmod change it for new sessions
 
     [[nodiscard]] const ServerRuntime& runtime_for(const config::Server& server) const;

@@ -8,7 +8,7 @@
 
 namespace ward::daemon {
 
-Result<UniqueFd> open_log_file(const std::string& path) {
+Result<void> check_log_file(const std::string& path) {
     if (path.empty() || path.front() != '/') {
         return Error{str_cat(path, ": a log file needs an absolute path")};
     }
@@ -20,6 +20,22 @@ Result<UniqueFd> open_log_file(const std::string& path) {
     if ((st.st_mode & S_IWOTH) != 0 && (st.st_mode & S_ISVTX) == 0) {
         return Error{str_cat("unable to use ", path, ": parent directory is world-writable")};
     }
+    if (::lstat(path.c_str(), &st) == 0) {
+        if (S_ISLNK(st.st_mode)) {
+            return Error{str_cat("unable to use ", path, ": it is a symbolic link")};
+        }
+        if (!S_ISREG(st.st_mode)) {
+            return Error{str_cat("unable to use ", path, ": not a regular file")};
+        }
+    }
+    return {};
+}
+
+Result<UniqueFd> open_log_file(const std::string& path) {
+    if (auto checked = check_log_file(path); !checked) {
+        return std::move(checked).error();
+    }
+    struct stat st {};
     auto fd = sys::open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NOCTTY, 0640);
     if (!fd) {
         if (errno == ELOOP) {

@@ -8,6 +8,8 @@
 
 namespace ward::daemon {
 
+// What open_log_file refuses, checked without creating anything (-t and start-up run it before opening).
+[[nodiscard]] Result<void> check_log_file(const std::string& path);
 // Opens `path` for appending (created 0640). "none" (any case) is not a path: callers check for it first.
 [[nodiscard]] Result<UniqueFd> open_log_file(const std::string& path);
 

@@ -194,6 +194,9 @@ int serve(const ward::daemon::CommandLine& cli, ConfigSource source, const std::
         err(str_cat("wardftpd: ", context.error().message, "\n"));
         return kStartupError;
     }
+    for (const auto& warning : (*context)->warnings) {  // what -t printed, before detaching from the terminal
+        err(ward::daemon::warning_line(warning));
+    }
     const bool foreground = cli.foreground;
     Detached detached;
     if (!foreground) {
@@ -215,6 +218,11 @@ int serve(const ward::daemon::CommandLine& cli, ConfigSource source, const std::
                                     : ward::log::Sink{ward::log::Sink::Kind::none, -1});
     }
     ward::log::prepare_for_confinement();
+    if ((*context)->system_log.valid() || !foreground) {  // and in the log, where stderr is not the log
+        for (const auto& warning : (*context)->warnings) {
+            ward::log::warning(warning);
+        }
+    }
 
     boost::asio::io_context io;
     ward::master::MasterOptions options;
@@ -222,6 +230,9 @@ int serve(const ward::daemon::CommandLine& cli, ConfigSource source, const std::
         (void)notifier->reloading();
         auto fresh = source.prepare();
         if (fresh) {
+            for (const auto& warning : (*fresh)->warnings) {
+                ward::log::warning(warning);
+            }
             reopen_system_log(log_fd, **fresh);
         }
         // READY=1 once the master has applied (or refused) the new configuration: after this handler returns.
@@ -309,6 +320,7 @@ int run(std::span<const char* const> args) {
     ConfigSource source;
     source.options.defines = cli->defines;
     source.options.load_module = ward::modules::parse_time_loader();
+    source.options.module_unavailable = ward::modules::parse_time_unavailable();
     std::string banner;
     if (cli->config_file) {
         source.path = *cli->config_file;

@@ -51,7 +51,7 @@ ExecSettings exec_settings(const config::Server& server) {
                     : iequals(d->args.at(0), "strict") ? SandboxMode::strict
                                                        : SandboxMode::standard;
     }
-    if (const Directive* d = server.get("ExecOptions")) {
+    for (const Directive* d : server.get_all("ExecOptions")) {  // every line counts, as in mod_exec
         for (const auto& word : d->args) {
             s.log_stdout = s.log_stdout || iequals(word, "logStdout");
             s.log_stderr = s.log_stderr || iequals(word, "logStderr");

@@ -1,12 +1,18 @@
 #include "modules/module_set.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
+
 #include <algorithm>
 
 #include "base/strings.hpp"
+#include "base/sys.hpp"
 #include "config/registry.hpp"
 #include "config/validators.hpp"
 #include "config/values.hpp"
 #include "modules/builtin.hpp"
+#include "wardftpd/module.h"
 
 namespace ward::modules {
 namespace {
@@ -34,6 +40,28 @@ std::function<Result<std::vector<config::DirectiveSpec>>(const config::Directive
     };
 }
 
+std::optional<std::string> unavailable_module(std::string_view name, std::string_view module_path) {
+    const std::string dir(module_path.empty() ? kDefaultModulePath : module_path);
+    const std::string path = file_of(name, dir);
+    if (::access(path.c_str(), F_OK) != 0) {
+        return str_cat(path, " is not installed");
+    }
+    if (::access((path + ".minisig").c_str(), F_OK) == 0) {
+        return std::nullopt;
+    }
+    auto bytes = sys::read_file(path, kMaxModuleBytes);
+    if (!bytes || bytes->find(WARD_MODULE_ENTRY_SYMBOL) != std::string::npos) {
+        return std::nullopt;  // verified (and refused, if it must be) by from_config
+    }
+    return str_cat(path, " is a ProFTPD module (ProFTPD's ABI, which wardftpd cannot load)");
+}
+
+std::function<std::optional<std::string>(const config::Directive&, std::string_view)> parse_time_unavailable() {
+    return [](const config::Directive& load, std::string_view module_path) {
+        return unavailable_module(load.args.at(0), module_path);
+    };
+}
+
 bool ModuleSet::loaded(std::string_view name) const {
     return std::any_of(modules_.begin(), modules_.end(), [name](const auto& m) { return m.module_name == name; });
 }
@@ -47,7 +75,10 @@ Result<ModuleSet> ModuleSet::from_config(const config::Config& config, const Tru
     set.verify_.owners = owners;
     if (const config::Directive* path = root.find("ModulePath")) {
         set.module_path_ = path->args.at(0);
-        if (auto ok = check_module_path(set.module_path_, owners); !ok) {
+        // A directory that is not there holds no module: every LoadModule from it was a warning at parse time
+        // ("not installed"). One that is there must be safe, whether or not anything loads from it.
+        const bool exists = ::access(set.module_path_.c_str(), F_OK) == 0 || errno != ENOENT;
+        if (auto ok = exists ? check_module_path(set.module_path_, owners) : Result<void>{}; !ok) {
             return Error{at(*path) + ok.error().message};
         }
     }
@@ -73,12 +104,11 @@ Result<ModuleSet> ModuleSet::from_config(const config::Config& config, const Tru
     }
     for (const config::Directive* load : root.find_all("LoadModule")) {
         const std::string& name = load->args.at(0);
-        if (find_builtin(name) != nullptr) {
-            return Error{at(*load) + str_cat("module '", name, "' already loaded (it is built in; the built-in "
-                                                               "module wins)")};
-        }
-        if (set.loaded(name)) {
-            return Error{at(*load) + str_cat("module '", name, "' already loaded")};
+        // As ProFTPD's set_loadmodule, which ignores EEXIST: a built-in or already loaded module stays as it is.
+        // A module that cannot load here was a warning at parse time, and its <IfModule> sections were absent.
+        if (find_builtin(name) != nullptr || set.loaded(name) ||
+            unavailable_module(name, root.find("ModulePath") ? set.module_path_ : std::string())) {
+            continue;
         }
         if (!root.find("ModulePath")) {
             if (auto ok = check_module_path(set.module_path_, owners); !ok) {

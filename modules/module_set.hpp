@@ -4,6 +4,7 @@
 // session; `wardftpd -t` builds it too, so a refused module fails the check. Sessions forked later get
 // the set as it is then: insmod and rmmod apply to new sessions only.
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -24,6 +25,15 @@ inline constexpr std::string_view kDefaultModulePath = "/usr/local/libexec/wardf
 // paths are already validated); the files are verified after the whole file is read, by from_config, when
 // ModulePath and every ModuleTrustedKey are known. Shared modules add no directives in ABI version 1.
 [[nodiscard]] std::function<Result<std::vector<config::DirectiveSpec>>(const config::Directive&)> parse_time_loader();
+
+// Why LoadModule name cannot load here, or nothing when its object in module_path (empty: the default) is a
+// wardftpd module to verify: the object is not installed, or it is a ProFTPD module (no signature beside it and
+// no wardftpd entry point: ProFTPD's ABI, which wardftpd cannot load). The parser warns with this reason and
+// counts the module's <IfModule> sections as absent; from_config skips the same modules.
+[[nodiscard]] std::optional<std::string> unavailable_module(std::string_view name, std::string_view module_path);
+// LoadOptions::module_unavailable for the parsers: unavailable_module.
+[[nodiscard]] std::function<std::optional<std::string>(const config::Directive&, std::string_view)>
+parse_time_unavailable();
 
 class ModuleSet {
 public:

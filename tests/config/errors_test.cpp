@@ -128,8 +128,24 @@ TEST(ConfigErrors, ModuleOrderMustBeTheVeryFirstDirective) {
     testing::parse_ok("ModuleOrder mod_core.c mod_exec.c\nPort 21\n");
 }
 
-TEST(ConfigErrors, ANonRepeatableDirectiveTwiceInOneContext) {
-    EXPECT_EQ(parse_error("Port 21\nPort 2121\n"), "t.conf:2:1: Port is already set in this context at t.conf:1:1");
+// ProFTPD accepts a repeated directive: the server record's fields (Port, ServerName) take the last, the others
+// (find_config) the first. wardftpd keeps the one that applies and says so.
+TEST(ConfigErrors, ANonRepeatableDirectiveTwiceInOneContextIsAcceptedWithProftpdsPrecedence) {
+    const Config port = testing::parse_ok("Port 21\nPort 2121\n");
+    ASSERT_EQ(port.root.find_all("Port").size(), 1U);
+    EXPECT_EQ(port.root.find("Port")->args.at(0), "2121");
+    ASSERT_EQ(port.warnings.size(), 1U);
+    EXPECT_EQ(port.warnings[0],
+              "t.conf:2:1: Port is already set in this context at t.conf:1:1; this later one applies, as in ProFTPD");
+    const Config users = testing::parse_ok("AuthUserFile /etc/a\nAuthUserFile /etc/b\n");
+    ASSERT_EQ(users.root.find_all("AuthUserFile").size(), 1U);
+    EXPECT_EQ(users.root.find("AuthUserFile")->args.at(0), "/etc/a");
+    ASSERT_EQ(users.warnings.size(), 1U);
+    EXPECT_EQ(users.warnings[0], "t.conf:2:1: AuthUserFile is already set in this context at t.conf:1:1; the first "
+                                 "one applies, as in ProFTPD, not this one");
+    const Config options = testing::parse_ok("ExecOptions logStderr\nExecOptions useStdin\n");
+    EXPECT_EQ(options.root.find_all("ExecOptions").size(), 2U);  // mod_exec reads every line
+    EXPECT_TRUE(options.warnings.empty());
 }
 
 TEST(ConfigErrors, AllowFromRulesAreChecked) {

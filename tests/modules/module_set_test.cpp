@@ -61,22 +61,52 @@ TEST_F(ModuleSetTest, WorldWritableModulePathIsFatalWithProftpdWording) {
     EXPECT_THAT(why, HasSubstr("test.conf:1:"));
 }
 
-TEST_F(ModuleSetTest, LoadingAModuleTwiceIsAlreadyLoaded) {
-    const std::string why = refusal(header() + "LoadModule mod_a.c\nLoadModule mod_a.c\n");
-    EXPECT_THAT(why, HasSubstr("test.conf:4:"));
-    EXPECT_THAT(why, HasSubstr("LoadModule mod_a.c: module 'mod_a.c' already loaded"));
+// As ProFTPD's set_loadmodule, which ignores EEXIST: loading a module twice, or loading a built-in, changes
+// nothing (the parser accepts both as no-ops, and the set agrees).
+TEST_F(ModuleSetTest, LoadingAModuleTwiceChangesNothing) {
+    auto set = ModuleSet::from_config(testing::parse_config(header() + "LoadModule mod_a.c\nLoadModule mod_a.c\n"));
+    ASSERT_TRUE(set) << set.error().message;
+    ASSERT_EQ(set->modules().size(), 1U);
+    EXPECT_EQ(set->modules()[0].module_name, "mod_a.c");
 }
 
 TEST_F(ModuleSetTest, SharedModuleCannotShadowABuiltIn) {
     tree.write("lib/mod_ls.so", "a replacement mod_ls");
     tree.sign("lib/mod_ls.so", key, "mod_ls.c");
-    const std::string why = refusal(header() + "LoadModule mod_ls.c\n");
-    EXPECT_THAT(why, HasSubstr("LoadModule mod_ls.c: module 'mod_ls.c' already loaded (it is built in; the "
-                               "built-in module wins)"));
+    auto set = ModuleSet::from_config(testing::parse_config(header() + "LoadModule mod_ls.c\n"));
+    ASSERT_TRUE(set) << set.error().message;
+    EXPECT_TRUE(set->modules().empty());  // the built-in module stays; the file is never loaded
+    EXPECT_THAT(set->lsmod(), Contains("mod_ls.c built-in"));
+}
+
+// A module that cannot load here (not installed, or a ProFTPD module: unsigned, without wardftpd's entry point)
+// is a warning at parse time, its <IfModule> sections are absent, and the set skips it.
+TEST_F(ModuleSetTest, ProftpdModulesAndMissingModulesAreSkippedWithAWarning) {
+    tree.write("lib/mod_tls.so", "an ELF object built against ProFTPD's main_server");
+    EXPECT_THAT(unavailable_module("mod_tls.c", tree.path("lib")).value_or(""),
+                HasSubstr("mod_tls.so is a ProFTPD module (ProFTPD's ABI, which wardftpd cannot load)"));
+    EXPECT_THAT(unavailable_module("mod_nope.c", tree.path("lib")).value_or(""), HasSubstr("is not installed"));
+    EXPECT_FALSE(unavailable_module("mod_a.c", tree.path("lib")));  // signed: verified by from_config
+    config::LoadOptions options;
+    options.load_module = parse_time_loader();
+    options.module_unavailable = parse_time_unavailable();
+    auto config = config::parse_proftpd_text(
+        header() + "LoadModule mod_tls.c\nLoadModule mod_a.c\n<IfModule mod_tls.c>\n  TLSEngine on\n</IfModule>\n",
+        "test.conf", options);
+    ASSERT_TRUE(config) << config.error().message;
+    ASSERT_EQ(config->warnings.size(), 2U);
+    EXPECT_THAT(config->warnings[0], HasSubstr("test.conf:3:1: LoadModule mod_tls.c: "));
+    EXPECT_THAT(config->warnings[0], HasSubstr("not loaded, and its <IfModule> sections count as absent"));
+    EXPECT_EQ(config->warnings[1], "test.conf:6:1: SECURITY: 'TLSEngine on' is skipped because <IfModule mod_tls.c> "
+                                   "does not hold here: wardftpd has no TLS: logins and data go in clear text");
+    auto set = ModuleSet::from_config(*config);
+    ASSERT_TRUE(set) << set.error().message;
+    ASSERT_EQ(set->modules().size(), 1U);
+    EXPECT_EQ(set->modules()[0].module_name, "mod_a.c");
 }
 
 TEST_F(ModuleSetTest, RefusedModuleFailsTheWholeConfiguration) {
-    tree.write("lib/mod_c.so", "unsigned");
+    tree.write("lib/mod_c.so", "unsigned, with the entry point ward_module_entry");
     const std::string why = refusal(header() + "LoadModule mod_a.c\nLoadModule mod_c.c\n");
     EXPECT_THAT(why, HasSubstr(str_cat("LoadModule mod_c.c: ", tree.path("lib/mod_c.so"), ": unsigned")));
 }

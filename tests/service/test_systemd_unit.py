@@ -79,10 +79,12 @@ class InstalledUnit(unittest.TestCase):
         conf = os.path.join(self.dest, "etc/wardftpd/proftpd.conf")
         with open(conf, encoding="utf-8") as f:
             text = f.read()
-        # -t checks ModulePath exists and User exists; point them at what this machine has.
+        # -t checks that ModulePath, the log directory and User exist; point them at what this machine has.
         test_conf = os.path.join(self.dest, "check.conf")
+        os.makedirs(self.dest + "/var/log/wardftpd", exist_ok=True)
         with open(test_conf, "w", encoding="utf-8") as f:
             f.write(text.replace("/usr/lib/wardftpd/modules", self.dest + "/usr/lib/wardftpd/modules")
+                    .replace("/var/log/wardftpd", self.dest + "/var/log/wardftpd")
                     .replace("User                    wardftpd", "User                    nobody"))
         report = subprocess.run([wardtest.WARDFTPD, "-t", "-d", "5", "-c", test_conf], capture_output=True, text=True)
         self.assertEqual(report.returncode, 0, report.stdout + report.stderr)

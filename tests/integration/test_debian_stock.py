@@ -1,0 +1,121 @@
+"""Debian 12's stock proftpd.conf, modules.conf and conf.d/ (tests/config/data/debian/, verbatim from
+proftpd-core; see ORIGIN.md there) pass `wardftpd -t` through the real loader, then start and serve a login with
+curl. The test changes, at run time, only what must point into its temporary directory (/etc/proftpd/,
+/var/log/proftpd/, /var/run/proftpd/, Port 21, User proftpd) and adds its users the way a Debian admin does: a
+conf.d/ drop-in, which also keeps the daemon on 127.0.0.1."""
+import crypt
+import os
+import pwd
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import unittest
+
+import wardtest
+
+FIXTURE = os.path.join(wardtest.SOURCE_DIR, "tests", "config", "data", "debian")
+
+
+def run(*args):
+    env = dict(os.environ)
+    env.setdefault("ASAN_OPTIONS", "detect_leaks=0")
+    return subprocess.run([wardtest.WARDFTPD, *args], capture_output=True, text=True, timeout=60, env=env)
+
+
+def warnings_of(text):
+    return [line for line in text.splitlines() if line.startswith("wardftpd: warning: ")]
+
+
+@unittest.skipUnless(os.geteuid() == 0, "the stock configuration names User nobody and Group nogroup: run as root")
+class DebianStockConfiguration(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="wardtest-debian-")
+        os.chmod(self.tmp, 0o755)
+        self.port = wardtest.free_port()
+        self.etc = os.path.join(self.tmp, "etc", "proftpd")
+        os.makedirs(os.path.join(self.etc, "conf.d"))
+        os.makedirs(os.path.join(self.tmp, "log"))
+        os.makedirs(os.path.join(self.tmp, "run"))
+        for name in ("proftpd.conf", "modules.conf"):
+            with open(os.path.join(FIXTURE, name), encoding="utf-8") as f:
+                text = f.read()
+            text = (text.replace("/etc/proftpd/", self.etc + "/")
+                    .replace("/var/log/proftpd/", self.tmp + "/log/")
+                    .replace("/var/run/proftpd/", self.tmp + "/run/"))
+            text = re.sub(r"(?m)^Port(\s+)21$", r"Port\g<1>%d" % self.port, text)
+            text = re.sub(r"(?m)^User(\s+)proftpd$", r"User\g<1>nobody", text)
+            with open(os.path.join(self.etc, name), "w", encoding="utf-8") as f:
+                f.write(text)
+        nobody = pwd.getpwnam("nobody")
+        self.home = os.path.join(self.tmp, "home")
+        os.mkdir(self.home)
+        with open(os.path.join(self.home, "hello.txt"), "w", encoding="utf-8") as f:
+            f.write("served from Debian's stock configuration\n")
+        os.chown(self.home, nobody.pw_uid, nobody.pw_gid)
+        passwd = os.path.join(self.etc, "ftpd.passwd")
+        with open(passwd, "w", encoding="utf-8") as f:
+            f.write("alice:%s:%d:%d::%s:/bin/sh\n" % (crypt.crypt("s3cret", crypt.mksalt(crypt.METHOD_SHA512)),
+                                                      nobody.pw_uid, nobody.pw_gid, self.home))
+        os.chmod(passwd, 0o600)
+        with open(os.path.join(self.etc, "conf.d", "local.conf"), "w", encoding="utf-8") as f:
+            f.write("DefaultAddress 127.0.0.1\nSocketBindTight on\nAuthOrder mod_auth_file.c\n"
+                    "AuthUserFile %s\nRequireValidShell off\nDefaultRoot ~\n" % passwd)
+        self.conf = os.path.join(self.etc, "proftpd.conf")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def test_check_start_and_login(self):
+        check = run("-t", "-c", self.conf)
+        self.assertEqual(check.returncode, 0, check.stderr)
+        self.assertEqual(check.stdout, "Checking syntax of configuration file %s\nSyntax OK\n" % self.conf)
+        warnings = warnings_of(check.stderr)
+        # Each LoadModule of a module wardftpd does not build in is named with its line (ProFTPD's .so files
+        # are ProFTPD's ABI, or not installed here); LoadModule mod_exec.c (built in) says nothing.
+        modules = os.path.join(self.etc, "modules.conf")
+        with open(modules, encoding="utf-8") as f:
+            loads = [(n, line.split()[1]) for n, line in enumerate(f.read().splitlines(), 1)
+                     if line.startswith("LoadModule ")]
+        self.assertIn("mod_exec.c", [name for _, name in loads])
+        for number, name in loads:
+            said = [w for w in warnings if w.startswith("wardftpd: warning: %s:%d:1: LoadModule %s: " %
+                                                        (modules, number, name))]
+            if name == "mod_exec.c":
+                self.assertEqual(said, [])
+            else:
+                self.assertEqual(len(said), 1, "\n".join(warnings))
+                self.assertTrue(said[0].endswith("; not loaded, and its <IfModule> sections count as absent"))
+        # Directives of no effect here are named with their line and why (DelayEngine on: mod_delay is listed).
+        self.assertTrue(any(re.match(r"wardftpd: warning: %s:\d+:1: DelayEngine has no effect in wardftpd: "
+                                     % re.escape(self.conf), w) for w in warnings), "\n".join(warnings))
+
+        env = dict(os.environ)
+        env.setdefault("ASAN_OPTIONS", "detect_leaks=0:abort_on_error=0")
+        stderr_path = os.path.join(self.tmp, "stderr")
+        with open(stderr_path, "wb") as stderr:
+            daemon = subprocess.Popen([wardtest.WARDFTPD, "-n", "-c", self.conf], stdout=stderr, stderr=stderr,
+                                      env=env, start_new_session=True)
+        try:
+            self.assertTrue(wardtest.wait_for_port(self.port), open(stderr_path, encoding="utf-8").read())
+            got = subprocess.run(["curl", "-sS", "--max-time", "20", "--user", "alice:s3cret",
+                                  "ftp://%s:%d/hello.txt" % (wardtest.LOOPBACK, self.port)],
+                                 capture_output=True, text=True, timeout=30)
+            self.assertEqual(got.returncode, 0, got.stderr)
+            self.assertEqual(got.stdout, "served from Debian's stock configuration\n")
+        finally:
+            daemon.send_signal(signal.SIGTERM)
+            try:
+                daemon.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(daemon.pid, signal.SIGKILL)
+                daemon.wait()
+        with open(stderr_path, encoding="utf-8") as f:
+            self.assertEqual(warnings_of(f.read()), warnings)
+        with open(os.path.join(self.tmp, "log", "xferlog"), encoding="utf-8") as f:
+            self.assertIn("/hello.txt", f.read())
+
+
+if __name__ == "__main__":
+    unittest.main()
