@@ -89,6 +89,11 @@ Result<CheckedConfig> check_configuration(const config::ServerSet& servers) {
             return std::move(caps).error();
         }
         checked.session_caps.push_back(*caps);
+        auto proxy = master::proxy::settings_for(server);  // ProxyProtocolEngine needs its trusted proxies
+        if (!proxy) {
+            return std::move(proxy).error();
+        }
+        checked.proxy.push_back(std::move(*proxy));
         auto identity = preauth_identity(server, checked.warnings);
         if (!identity) {
             return std::move(identity).error();

@@ -9,6 +9,7 @@
 
 #include "base/result.hpp"
 #include "config/server.hpp"
+#include "daemon/master/proxy_settings.hpp"
 #include "sandbox/capabilities.hpp"
 
 namespace ward::daemon {
@@ -22,6 +23,7 @@ struct CheckedConfig {
     std::vector<std::string> warnings;              // "file:line:column: ...", the parse's first
     std::vector<PreauthIdentity> identities;        // parallel to ServerSet::servers()
     std::vector<sandbox::CapabilitySet> session_caps;  // mod_cap, parallel to ServerSet::servers()
+    std::vector<master::proxy::Settings> proxy;        // mod_proxy_protocol, parallel to ServerSet::servers()
 };
 
 // The pre-auth account's name when the configuration names none, or names root.

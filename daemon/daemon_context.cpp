@@ -171,6 +171,7 @@ Result<std::shared_ptr<DaemonContext>> prepare_context(std::shared_ptr<const con
             return std::move(done).error();
         }
         runtime.session_caps = checked->session_caps[i];
+        runtime.proxy = checked->proxy[i];
         name_sources.push_back(runtime.login_rules->auth_settings());
         context->runtime.push_back(std::move(runtime));
     }

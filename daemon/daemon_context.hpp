@@ -13,6 +13,7 @@
 #include "base/result.hpp"
 #include "base/unique_fd.hpp"
 #include "config/server.hpp"
+#include "daemon/master/proxy_settings.hpp"
 #include "daemon/name_table.hpp"
 #include "daemon/session_config.hpp"
 #include "daemon/worker/hook_interest.hpp"
@@ -34,6 +35,7 @@ struct ServerRuntime {
     sandbox::CapabilitySet session_caps;  // mod_cap: CapabilitiesEngine and CapabilitiesSet
     exec::ExecSettings exec;              // mod_exec: ExecEngine, ExecOptions, ExecTimeout, ExecSandbox, ExecLog
     UniqueFd exec_log;                    // ExecLog, when set
+    master::proxy::Settings proxy;        // mod_proxy_protocol: who may name the client, and how
 
     [[nodiscard]] int transfer_log_for(const config::Context* anon) const;
 };

@@ -82,7 +82,21 @@ Result<ControlRequest> parse_control_request(std::string_view line) {
         request.argument = std::string(words[1]);
         return request;
     }
-    return Error{str_cat("unknown action '", escape_for_log(words[0]), "' (expected lsmod, insmod or rmmod)")};
+    if (request.action == "who") {
+        if (words.size() != 1) {
+            return Error{"who takes no argument"};
+        }
+        return request;
+    }
+    if (request.action == "kick") {
+        if (words.size() != 3) {
+            return Error{"kick: expected 'user NAME', 'host ADDRESS' or 'session PID'"};
+        }
+        request.argument = str_cat(words[1], " ", words[2]);
+        return request;
+    }
+    return Error{str_cat("unknown action '", escape_for_log(words[0]),
+                         "' (expected lsmod, insmod, rmmod, who or kick)")};
 }
 
 }  // namespace ward::modules

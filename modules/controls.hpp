@@ -39,8 +39,8 @@ struct Peer {
 [[nodiscard]] bool control_allowed(const std::vector<ControlRule>& rules, std::string_view action, const Peer& peer);
 
 struct ControlRequest {
-    std::string action;    // lsmod | insmod | rmmod
-    std::string argument;  // the module name, empty for lsmod
+    std::string action;    // lsmod | insmod | rmmod | who | kick
+    std::string argument;  // the module name; kick's "user|host|session VALUE"; empty for lsmod and who
 };
 
 // One line without its newline. Errors are the reply's text.

@@ -103,6 +103,14 @@ bool SessionImpl::open_control(UniqueFd fd) {
         log::error("control connection: ", ec.message());
         return false;
     }
+    if (!settings_.client_address.empty()) {  // behind a proxy: the client its header named
+        const auto named = asio::ip::make_address(settings_.client_address, ec);
+        if (ec) {
+            log::error("control connection: the client address '", settings_.client_address, "' is not an address");
+            return false;
+        }
+        peer_ = tcp::endpoint(named, settings_.client_port);
+    }
     peer_text_ = unmapped(peer_.address()).to_string();
     // Telnet Synch (IAC DM) travels as urgent data; inline, the line reader sees it and drops it, and a
     // client that sends a whole "ABOR\r\n" with MSG_OOB (Python's ftplib) still sends a whole line.

@@ -42,6 +42,10 @@ struct SessionSettings {
     unsigned max_login_attempts = 3;  // MaxLoginAttempts (enforced by the host; the worker words replies)
     std::vector<std::string> disabled_commands;      // verbs of built-in modules removed by rmmod/ModuleOrder
     std::shared_ptr<SessionExtensions> extensions;   // loaded modules (post-auth workers only); may be null
+    // The client as the monitor names it, when that is not the control socket's peer: the one a trusted
+    // proxy's PROXY header named (ProxyProtocolEngine). Empty = the peer.
+    std::string client_address;
+    std::uint16_t client_port = 0;
 };
 
 // ListOptions (mod_ls): options every LIST/NLST gets ("-a"), options a client may not use ("+R"), and the

@@ -300,6 +300,21 @@ Result<Message> decode_body(MessageType type, std::string_view body) {
             out = std::move(m);
             break;
         }
+        case MessageType::proxied_client: {
+            ProxiedClient m;
+            d.text(m.address, Limits::address, "address");
+            d.number(m.port, "port");
+            out = std::move(m);
+            break;
+        }
+        case MessageType::proxied_client_answer: {
+            ProxiedClientAnswer m;
+            d.flag(m.admitted, "admitted");
+            d.text(m.limit, Limits::verb, "limit");
+            d.text(m.reply, Limits::reply_text, "reply");
+            out = std::move(m);
+            break;
+        }
         default:
             return Error{str_cat("unknown message type ", static_cast<unsigned>(type))};
     }
@@ -336,8 +351,9 @@ MessageType type_of(const Message& message) noexcept {
         MessageType::auth_request, MessageType::handover_request, MessageType::hook_request,
         MessageType::data_socket_request, MessageType::session_end, MessageType::auth_answer,
         MessageType::hook_answer, MessageType::data_socket_answer, MessageType::login_count_request,
-        MessageType::login_count_answer, MessageType::signature_request, MessageType::signature_answer,
-        MessageType::key_client, MessageType::key_status,
+        MessageType::login_count_answer, MessageType::proxied_client, MessageType::proxied_client_answer,
+        MessageType::signature_request, MessageType::signature_answer, MessageType::key_client,
+        MessageType::key_status,
     };
     static_assert(std::size(kTypes) == std::variant_size_v<Message>);
     // A valueless variant (only after a throwing assignment) has no type; it can never be sent.
@@ -357,6 +373,8 @@ const char* type_name(MessageType type) noexcept {
         case MessageType::data_socket_answer: return "data_socket_answer";
         case MessageType::login_count_request: return "login_count_request";
         case MessageType::login_count_answer: return "login_count_answer";
+        case MessageType::proxied_client: return "proxied_client";
+        case MessageType::proxied_client_answer: return "proxied_client_answer";
         case MessageType::signature_request: return "signature_request";
         case MessageType::signature_answer: return "signature_answer";
         case MessageType::key_client: return "key_client";
@@ -409,6 +427,14 @@ Result<std::string> encode(const Message& message) {
                            put(w, m.limit, Limits::verb, "limit");
                            put(w, m.reply, Limits::reply_text, "reply");
                        },
+                       [&](const ProxiedClient& m) {
+                           put(w, m.address, Limits::address, "address");
+                           w.u16(m.port);
+                       },
+                       [&](const ProxiedClientAnswer& m) {
+                           w.boolean(m.admitted);
+                           put(w, m.limit, Limits::verb, "limit");
+                           put(w, m.reply, Limits::reply_text, "reply");
                        [&](const SignatureRequest& m) {
                            w.u8(static_cast<std::uint8_t>(m.request.scheme));
                            put(w, m.request.input, tls::kMaxSignInput, "input");

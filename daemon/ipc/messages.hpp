@@ -30,6 +30,8 @@ enum class MessageType : std::uint8_t {
     // monitor <-> master (the session process's link to the master; no worker holds it)
     login_count_request = 96,
     login_count_answer = 97,
+    proxied_client = 98,
+    proxied_client_answer = 99,
     // master <-> key process (daemon/master/key_process.hpp; no worker or monitor holds that channel)
     key_client = 112,
     key_status = 113,
@@ -114,6 +116,21 @@ struct LoginCountAnswer {
     bool operator==(const LoginCountAnswer&) const = default;
 };
 
+// Monitor -> master, once, first thing on a connection from a trusted proxy: the client its PROXY header
+// names. The master counts the session under this address (MaxClientsPerHost, MaxConnectionsPerHost) and
+// answers like a login count.
+struct ProxiedClient {
+    std::string address;
+    std::uint16_t port = 0;
+    bool operator==(const ProxiedClient&) const = default;
+};
+struct ProxiedClientAnswer {
+    bool admitted = false;
+    std::string limit;
+    std::string reply;
+    bool operator==(const ProxiedClientAnswer&) const = default;
+};
+
 // Master -> key process: a new session's end of a signing channel travels with this (SCM_RIGHTS).
 struct KeyClient {
     bool operator==(const KeyClient&) const = default;
@@ -126,8 +143,8 @@ struct KeyStatus {
 };
 
 using Message = std::variant<AuthRequest, HandoverRequest, HookRequest, DataSocketRequest, SessionEnd, AuthAnswer,
-                             HookAnswer, DataSocketAnswer, LoginCountRequest, LoginCountAnswer, SignatureRequest,
-                             SignatureAnswer, KeyClient, KeyStatus>;
+                             HookAnswer, DataSocketAnswer, LoginCountRequest, LoginCountAnswer, ProxiedClient,
+                             ProxiedClientAnswer, SignatureRequest, SignatureAnswer, KeyClient, KeyStatus>;
 
 [[nodiscard]] MessageType type_of(const Message& message) noexcept;
 [[nodiscard]] const char* type_name(MessageType type) noexcept;

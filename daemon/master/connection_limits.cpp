@@ -67,6 +67,26 @@ LoginCount ConnectionLimits::login(pid_t pid, const std::string& user, const Log
     return LoginCount::admit;
 }
 
+Admission ConnectionLimits::proxied_client(pid_t pid, const std::string& address, HostLimits host) {
+    const auto self = by_pid_.find(pid);
+    if (self == by_pid_.end()) {
+        return Admission::max_instances;  // not a session the master counts
+    }
+    if (host.max_clients_per_host > 0 && sessions_from(address) >= host.max_clients_per_host) {
+        return Admission::max_clients_per_host;
+    }
+    if (host.max_connections_per_host > 0 && sessions_from(address) >= host.max_connections_per_host) {
+        return Admission::max_connections_per_host;
+    }
+    const auto old = by_address_.find(self->second.address);
+    if (old != by_address_.end() && --old->second == 0) {
+        by_address_.erase(old);
+    }
+    self->second.address = address;
+    ++by_address_[address];
+    return Admission::admit;
+}
+
 void ConnectionLimits::session_ended(pid_t pid) {
     const auto it = by_pid_.find(pid);
     if (it == by_pid_.end()) {

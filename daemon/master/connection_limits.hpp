@@ -60,6 +60,9 @@ public:
     // `server` names the server the session reached (its local address and port): MaxClients counts per server.
     void session_started(pid_t pid, const std::string& address, const std::string& server = {});
     void session_ended(pid_t pid);
+    // A session from a trusted proxy names its real client (its PROXY header): the per-host limits are checked
+    // against that address and, when admitted, the session counts under it from now on.
+    [[nodiscard]] Admission proxied_client(pid_t pid, const std::string& address, HostLimits host);
     // A session's login as `user`: admitted (and counted as the user's from now on) or the limit it passes.
     // A session that is not the master's, or has logged in already, is refused as over MaxClients.
     [[nodiscard]] LoginCount login(pid_t pid, const std::string& user, const LoginLimits& limits);

@@ -1,6 +1,7 @@
 #include "daemon/master/control_socket.hpp"
 
 #include <grp.h>
+#include <signal.h>
 #include <pwd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -110,8 +111,8 @@ Result<void> remove_stale(const std::string& path) {
 
 // One connection: read a line (at most 1 KiB), answer, close.
 struct ControlClient : std::enable_shared_from_this<ControlClient> {
-    ControlClient(local::socket s, ControlSocket::CurrentContext c)
-        : socket(std::move(s)), timer(socket.get_executor()), current(std::move(c)) {}
+    ControlClient(local::socket s, ControlSocket::CurrentContext c, SessionRegistry* r)
+        : socket(std::move(s)), timer(socket.get_executor()), current(std::move(c)), sessions(r) {}
 
     void start() {
         peer = peer_of(socket.native_handle());
@@ -143,7 +144,7 @@ struct ControlClient : std::enable_shared_from_this<ControlClient> {
             if (line.ends_with('\n')) {
                 line.remove_suffix(1);
             }
-            reply = answer_control_request(current(), peer, line);
+            reply = answer_control_request(current(), peer, line, sessions);
         }
         asio::async_write(socket, asio::buffer(reply), [self = shared_from_this()](boost::system::error_code, std::size_t) {
             self->timer.cancel();
@@ -155,19 +156,66 @@ struct ControlClient : std::enable_shared_from_this<ControlClient> {
     local::socket socket;
     asio::steady_timer timer;
     ControlSocket::CurrentContext current;
+    SessionRegistry* sessions;
     modules::Peer peer;
     std::string request;
     std::string reply;
 };
 
+// who and kick: the master's own session records, under ControlsACLs (mod_ctrls; default deny).
+std::string answer_session_request(const daemon::DaemonContext& context, const modules::Peer& peer,
+                                   const modules::ControlRequest& request, SessionRegistry* sessions,
+                                   const std::string& who) {
+    std::vector<modules::ControlRule> rules;
+    for (const config::Directive* rule : context.servers->config().root.find_all("ControlsACLs")) {
+        rules.push_back(modules::control_rule(*rule));
+    }
+    if (!modules::control_allowed(rules, request.action, peer)) {
+        log::warning("control: ", who, " denied ", request.action, " by ControlsACLs");
+        return str_cat("error: access denied: ", request.action, " is not allowed for ", who, " (ControlsACLs)\n");
+    }
+    if (sessions == nullptr) {
+        return str_cat("error: ", request.action, ": no session records here\n");
+    }
+    if (request.action == "who") {
+        std::string out;
+        const auto lines = who_lines(sessions->list(), std::chrono::system_clock::now());
+        for (const auto& line : lines) {
+            out += str_cat("ok: ", line, "\n");
+        }
+        return out + str_cat("ok: ", lines.size(), lines.size() == 1 ? " session\n" : " sessions\n");
+    }
+    auto pids = sessions->match(request.argument);
+    if (!pids) {
+        return str_cat("error: ", pids.error().message, "\n");
+    }
+    if (pids->empty()) {
+        return str_cat("error: kick ", escape_for_log(request.argument), ": no such session\n");
+    }
+    std::string out;
+    for (const pid_t pid : *pids) {
+        if (::kill(pid, SIGTERM) == 0) {
+            log::notice("control: ", who, " kicked session ", pid, " (", escape_for_log(request.argument), ")");
+            out += str_cat("ok: kicked session ", pid, "\n");
+        } else {
+            out += str_cat("error: session ", pid, ": ", sys::errno_name(errno), "\n");
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
-std::string answer_control_request(daemon::DaemonContext& context, const modules::Peer& peer, std::string_view line) {
+std::string answer_control_request(daemon::DaemonContext& context, const modules::Peer& peer, std::string_view line,
+                                   SessionRegistry* sessions) {
     auto request = modules::parse_control_request(line);
     const std::string who = str_cat(peer.user.empty() ? std::string("?") : peer.user, " (uid ", peer.uid, ")");
     if (!request) {
         log::notice("control: ", who, ": ", request.error().message);
         return str_cat("error: ", request.error().message, "\n");
+    }
+    if (request->action == "who" || request->action == "kick") {
+        return answer_session_request(context, peer, *request, sessions, who);
     }
     modules::ModuleSet& set = context.modules;
     if (!modules::control_allowed(set.control_rules(), request->action, peer)) {
@@ -192,8 +240,9 @@ std::string answer_control_request(daemon::DaemonContext& context, const modules
     return str_cat("ok: ", *done, "\n");
 }
 
-ControlSocket::ControlSocket(asio::io_context& io, std::string path, CurrentContext current)
-    : acceptor_(io), path_(std::move(path)), current_(std::move(current)) {}
+ControlSocket::ControlSocket(asio::io_context& io, std::string path, CurrentContext current,
+                             SessionRegistry* sessions)
+    : acceptor_(io), path_(std::move(path)), current_(std::move(current)), sessions_(sessions) {}
 
 ControlSocket::~ControlSocket() {
     boost::system::error_code ignored;
@@ -202,7 +251,7 @@ ControlSocket::~ControlSocket() {
 }
 
 Result<std::unique_ptr<ControlSocket>> ControlSocket::open(asio::io_context& io, const config::Config& config,
-                                                           CurrentContext current) {
+                                                           CurrentContext current, SessionRegistry* sessions) {
     const config::Directive* engine = config.root.find("ControlsEngine");
     if (engine == nullptr || !config::as_bool(*engine)) {
         return std::unique_ptr<ControlSocket>();
@@ -217,7 +266,7 @@ Result<std::unique_ptr<ControlSocket>> ControlSocket::open(asio::io_context& io,
         return Error{shown + removed.error().message};
     }
     const mode_t mode = socket_mode(current().modules.control_rules());
-    std::unique_ptr<ControlSocket> control(new ControlSocket(io, path, std::move(current)));
+    std::unique_ptr<ControlSocket> control(new ControlSocket(io, path, std::move(current), sessions));
     boost::system::error_code ec;
     control->acceptor_.open(local(), ec);
     if (!ec) {
@@ -243,7 +292,7 @@ void ControlSocket::accept_next() {
             return;
         }
         if (!ec) {
-            std::make_shared<ControlClient>(std::move(socket), current_)->start();
+            std::make_shared<ControlClient>(std::move(socket), current_, sessions_)->start();
         }
         accept_next();
     });

@@ -3,6 +3,8 @@
 // of at most 1 KiB; the master checks the peer's credentials (SO_PEERCRED) against ModuleControlsACLs
 // (default: everyone denied), runs lsmod, insmod or rmmod on the current context's module set, answers
 // with "ok: ..." or "error: ..." lines and closes. Changes apply to sessions started afterwards.
+// who and kick (ProFTPD's ftpwho and ftpdctl kick) answer from the master's SessionRegistry, under
+// ControlsACLs (default: everyone denied); kick sends the matched session processes SIGTERM.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 
@@ -13,6 +15,7 @@
 #include "base/result.hpp"
 #include "config/model.hpp"
 #include "daemon/daemon_context.hpp"
+#include "daemon/master/session_registry.hpp"
 
 namespace ward::master {
 
@@ -23,9 +26,11 @@ public:
     // nullptr when ControlsEngine is off (the default). The socket's directory must be owned by root or
     // the daemon's user and writable by no one else; a stale socket there is replaced, anything else is an
     // error. Mode 0600 unless ModuleControlsACLs let in someone but root and the daemon's user (then 0666).
+    // `sessions` (the master's, may be null) answers who and kick.
     [[nodiscard]] static Result<std::unique_ptr<ControlSocket>> open(boost::asio::io_context& io,
                                                                      const config::Config& config,
-                                                                     CurrentContext current);
+                                                                     CurrentContext current,
+                                                                     SessionRegistry* sessions = nullptr);
     ControlSocket(const ControlSocket&) = delete;
     ControlSocket& operator=(const ControlSocket&) = delete;
     ~ControlSocket();
@@ -33,16 +38,18 @@ public:
     [[nodiscard]] const std::string& path() const noexcept { return path_; }
 
 private:
-    ControlSocket(boost::asio::io_context& io, std::string path, CurrentContext current);
+    ControlSocket(boost::asio::io_context& io, std::string path, CurrentContext current, SessionRegistry* sessions);
     void accept_next();
 
     boost::asio::local::stream_protocol::acceptor acceptor_;
     std::string path_;
     CurrentContext current_;
+    SessionRegistry* sessions_;
 };
 
 // One request from a peer, answered: the part of the control socket that needs no socket (tests).
+// who and kick (ControlsACLs) need `sessions`; without it they answer an error.
 [[nodiscard]] std::string answer_control_request(daemon::DaemonContext& context, const modules::Peer& peer,
-                                                 std::string_view line);
+                                                 std::string_view line, SessionRegistry* sessions = nullptr);
 
 }  // namespace ward::master

@@ -94,7 +94,7 @@ Result<std::unique_ptr<Master::Listener>> Master::open_listener(const BindPoint&
 // The control socket opens first: once a client can connect to a port, wardctl can reach the daemon too.
 Result<void> Master::listen() {
     auto control = ControlSocket::open(io_, context_->servers->config(),
-                                       [this]() -> daemon::DaemonContext& { return *context_; });
+                                       [this]() -> daemon::DaemonContext& { return *context_; }, &sessions_);
     if (!control) {
         return std::move(control).error();
     }
@@ -160,13 +160,22 @@ void Master::on_accept(Listener& listener, tcp::socket socket) {
         log::notice("no server for ", local_ip, " port ", local.port(), "; closing the connection from ", client);
         return;
     }
-    const Admission admission = limits_.admit(client, ConnectionLimits::Clock::now(), host_limits(*server));
-    if (admission != Admission::admit) {
-        refuse(socket, admission, *server, context_->runtime_for(*server));
+    const daemon::ServerRuntime& runtime = context_->runtime_for(*server);
+    const bool proxied = runtime.proxy.engine;
+    if (proxied && !runtime.proxy.trusts(client)) {
+        log::notice("connection from ", client, " closed: ProxyProtocolEngine is on and ", client,
+                    " is not in ProxyProtocolTrustedProxies");
         return;
     }
-    const daemon::ServerRuntime& runtime = context_->runtime_for(*server);
-    monitor::AcceptedConnection connection{UniqueFd(socket.release(ec)), client, remote.port(), local_ip, local.port(), {}};
+    // From a proxy the per-host limits wait for the client its header names (answer_proxied_client).
+    const Admission admission =
+        limits_.admit(client, ConnectionLimits::Clock::now(), proxied ? HostLimits{} : host_limits(*server));
+    if (admission != Admission::admit) {
+        refuse(socket, admission, *server, runtime);
+        return;
+    }
+    monitor::AcceptedConnection connection{UniqueFd(socket.release(ec)), client, remote.port(), local_ip, local.port(),
+                                           {}, proxied};
     if (ec) {
         log::error("cannot take the accepted socket: ", ec.message());
         return;
@@ -191,8 +200,10 @@ void Master::on_accept(Listener& listener, tcp::socket socket) {
         return;
     }
     limits_.session_started(pid, client, str_cat(local_ip, " ", local.port()));
+    sessions_.started(SessionRecord{pid, client, remote.port(), str_cat(local_ip, ":", local.port()), {}, false,
+                                    std::chrono::system_clock::now()});
     auto session_link = std::make_unique<SessionLink>(
-        SessionLink{std::move(link->first), asio::posix::stream_descriptor(io_), local_ip, local.port()});
+        SessionLink{std::move(link->first), asio::posix::stream_descriptor(io_), local_ip, local.port(), proxied});
     session_link->channel.set_send_timeout(std::chrono::milliseconds(0));  // the master never waits on a session
     session_link->watch.assign(::dup(session_link->channel.fd()), ec);
     if (ec) {
@@ -233,8 +244,13 @@ bool Master::answer_login_count(pid_t pid, SessionLink& link) {
         }
         return false;
     }
+    if (const auto* proxied = std::get_if<ipc::ProxiedClient>(&received->message);
+        proxied != nullptr && link.expects_proxied_client && !received->fd.valid()) {
+        link.expects_proxied_client = false;
+        return answer_proxied_client(pid, link, *proxied);
+    }
     const auto* request = std::get_if<ipc::LoginCountRequest>(&received->message);
-    if (request == nullptr || received->fd.valid()) {
+    if (request == nullptr || received->fd.valid() || link.expects_proxied_client) {
         log::error("session ", pid, " sent ", ipc::type_name(ipc::type_of(received->message)),
                    " on its link to the master; only login counts are asked there");
         return false;
@@ -248,13 +264,44 @@ bool Master::answer_login_count(pid_t pid, SessionLink& link) {
         const config::Context* anon = server->anonymous_for(request->login_name);
         const LoginCount counted = limits_.login(pid, request->account, login_limits(*server, anon));
         answer.admitted = counted == LoginCount::admit;
-        if (!answer.admitted) {
+        if (answer.admitted) {
+            sessions_.logged_in(pid, request->account);
+        } else {
             answer.limit = login_count_name(counted);
             answer.reply = login_refusal(counted, *server, anon).substr(0, ipc::Limits::reply_text);
         }
     }
     if (auto sent = link.channel.send(answer); !sent) {
         log::error("session ", pid, ": cannot answer its login count: ", sent.error().message);
+        return false;
+    }
+    return true;
+}
+
+bool Master::answer_proxied_client(pid_t pid, SessionLink& link, const ipc::ProxiedClient& client) {
+    boost::system::error_code ec;
+    const auto address = asio::ip::make_address(client.address, ec);
+    if (ec) {
+        log::error("session ", pid, " named the proxied client '", client.address, "', which is not an address");
+        return false;
+    }
+    ipc::ProxiedClientAnswer answer;
+    const config::Server* server = context_->servers->match(link.local_address, link.local_port);
+    if (server == nullptr) {
+        answer.limit = "the master's count";
+        answer.reply = "Too many connections; try again later";
+    } else {
+        const Admission admitted = limits_.proxied_client(pid, address_text(address), host_limits(*server));
+        answer.admitted = admitted == Admission::admit;
+        if (answer.admitted) {
+            sessions_.named_client(pid, address_text(address), client.port);
+        } else {
+            answer.limit = admission_name(admitted);
+            answer.reply = host_refusal(admitted, *server).substr(0, ipc::Limits::reply_text);
+        }
+    }
+    if (auto sent = link.channel.send(answer); !sent) {
+        log::error("session ", pid, ": cannot answer its proxied client: ", sent.error().message);
         return false;
     }
     return true;
@@ -323,6 +370,7 @@ void Master::reap_children() {
                          WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
         }
         limits_.session_ended(pid);
+        sessions_.ended(pid);
         links_.erase(pid);
     }
     if (shutting_down_ && limits_.sessions() == 0) {

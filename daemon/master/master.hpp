@@ -22,6 +22,7 @@
 #include "daemon/master/connection_limits.hpp"
 #include "daemon/master/control_socket.hpp"
 #include "daemon/master/listeners.hpp"
+#include "daemon/master/session_registry.hpp"
 
 namespace ward::master {
 
@@ -54,11 +55,13 @@ private:
         boost::asio::posix::stream_descriptor watch;  // a duplicate of the channel's fd, for async waits
         std::string local_address;                    // the server the session reached, found again per login
         std::uint16_t local_port = 0;
+        bool expects_proxied_client = false;  // from a trusted proxy: its first message names the client
     };
 
     Result<std::unique_ptr<Listener>> open_listener(const BindPoint& point);
     void watch_link(pid_t pid);
     bool answer_login_count(pid_t pid, SessionLink& link);
+    bool answer_proxied_client(pid_t pid, SessionLink& link, const ipc::ProxiedClient& client);
     void accept_next(Listener& listener);
     void on_accept(Listener& listener, boost::asio::ip::tcp::socket socket);
     void refuse(boost::asio::ip::tcp::socket& socket, Admission why, const config::Server& server,
@@ -74,6 +77,7 @@ private:
     MasterOptions options_;
     std::vector<std::unique_ptr<Listener>> listeners_;
     ConnectionLimits limits_;
+    SessionRegistry sessions_;  // wardctl who / kick
     std::map<pid_t, std::unique_ptr<SessionLink>> links_;
     boost::asio::signal_set signals_;
     boost::asio::steady_timer shutdown_timer_;

@@ -8,6 +8,7 @@
 #include "base/sys.hpp"
 #include "config/values.hpp"
 #include "daemon/monitor/master_link.hpp"
+#include "daemon/monitor/proxied_client.hpp"
 #include "daemon/monitor/session_monitor.hpp"
 #include "daemon/session_config.hpp"
 #include "daemon/session_hooks.hpp"
@@ -58,6 +59,10 @@ void run_session_process(const daemon::DaemonContext& context, const daemon::Ser
         fail("seccomp", installed.error());
     }
 
+    if (connection.proxy_header && !take_proxied_client(runtime.proxy, connection)) {
+        ::_exit(0);
+    }
+
     MonitorSetup setup;
     setup.control_fd = connection.socket.get();
     setup.facts.client_address = connection.client_address;
@@ -82,7 +87,7 @@ void run_session_process(const daemon::DaemonContext& context, const daemon::Ser
     worker::SandboxedLauncher launcher(
         context, runtime,
         worker::Connection{connection.socket.get(), connection.client_address, connection.client_port,
-                           connection.local_address, connection.local_port},
+                           connection.local_address, connection.local_port, connection.proxy_header},
         std::move(connect_lines));
     setup.launcher = &launcher;
     std::optional<MasterLink> master_link;

@@ -20,6 +20,9 @@ struct AcceptedConnection {
     // The monitor's link to the master, which counts logins (MaxClients, MaxClientsPerUser, MaxHostsPerUser);
     // not valid when the master serves one session itself (-X). No worker inherits it.
     ipc::Channel master_link;
+    // From a trusted proxy (ProxyProtocolEngine): the session reads the PROXY header before anything else and
+    // the client it names replaces client_address/client_port (daemon/monitor/proxied_client.*).
+    bool proxy_header = false;
 };
 
 [[noreturn]] void run_session_process(const daemon::DaemonContext& context, const daemon::ServerRuntime& runtime,

@@ -111,6 +111,13 @@ Result<monitor::StartedWorker> SandboxedLauncher::start_postauth(ipc::Channel wo
     return parent_side(pid);
 }
 
+void SandboxedLauncher::name_proxied_client(ftp::SessionSettings& settings) const {
+    if (connection_.proxied) {
+        settings.client_address = connection_.client_address;
+        settings.client_port = connection_.client_port;
+    }
+}
+
 void SandboxedLauncher::run_preauth(ipc::Channel channel) {
     reset_signals();
     log::set_role(str_cat("worker ", connection_.client_address));
@@ -119,6 +126,7 @@ void SandboxedLauncher::run_preauth(ipc::Channel channel) {
         daemon::session_settings(*runtime_.server, nullptr, connection_.local_address, -1);
     settings.disabled_commands = context_.modules.disabled_commands();
     settings.sole_server = context_.servers && context_.servers->servers().size() == 1;  // HOST (RFC 7151)
+    name_proxied_client(settings);
 
     sandbox::ChildSpec spec;
     spec.role = "pre-auth worker";
@@ -162,6 +170,7 @@ void SandboxedLauncher::run_postauth(ipc::Channel channel, const monitor::PostAu
     ftp::PostAuthSession post;
     post.identity = plan.identity;
     post.settings = daemon::session_settings(server, anon, connection_.local_address, transfer_log);
+    name_proxied_client(post.settings);
     post.policy = daemon::access_policy(server, anon, plan.identity, plan.account.group_names,
                                         connection_.client_address);
     post.names = daemon::NameTable::current(context_.names);  // before confinement: may read NSS again

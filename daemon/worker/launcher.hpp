@@ -16,6 +16,7 @@ struct Connection {
     std::uint16_t client_port = 0;
     std::string local_address;
     std::uint16_t local_port = 0;
+    bool proxied = false;  // client_address came from a trusted proxy's header, not from the socket
 };
 
 class SandboxedLauncher final : public monitor::WorkerLauncher {
@@ -28,6 +29,7 @@ public:
                                                   const ftp::HandoverState& state) override;
 
 private:
+    void name_proxied_client(ftp::SessionSettings& settings) const;
     [[noreturn]] void run_preauth(ipc::Channel channel);
     [[noreturn]] void run_postauth(ipc::Channel channel, const monitor::PostAuthPlan& plan,
                                    const ftp::HandoverState& state);

@@ -42,6 +42,9 @@ seeds = {
     "login_count_request": message(96, text("ftp") + text("anonymous")),
     "login_count_answer": message(97, b"\x00" + text("MaxClientsPerUser")
                                   + text("Sorry, the maximum number of clients (1) for this user are already connected.")),
+    "proxied_client": message(98, text("2001:db8::7") + struct.pack("<H", 50123)),
+    "proxied_client_answer": message(99, b"\x00" + text("MaxClientsPerHost")
+                                     + text("Sorry, the maximum number of clients (1) from your host are already connected.")),
 }
 # What the decoder must refuse: one seed for each of its error paths.
 seeds.update({

@@ -27,6 +27,7 @@ using ward::str_cat;
 
 constexpr std::string_view kUsage =
     "usage: wardctl [-s socket] lsmod | insmod mod_x.c | rmmod mod_x.c\n"
+    "       wardctl [-s socket] who | kick user NAME | kick host ADDRESS | kick session PID\n"
     "       wardctl keygen -p key.pub -s key.sec [-f]\n"
     "       wardctl sign -s key.sec -m file [-x file.minisig] [-t trusted-comment] [-M mod_x.c]\n"
     "       wardctl verify -p key.pub -m file [-x file.minisig]\n"

@@ -43,8 +43,11 @@ TEST(IpcMessages, EveryTypeRoundTrips) {
         SignatureAnswer{std::string(72, '\x30')},
         KeyClient{},
         KeyStatus{false, "key /etc/k.pem does not belong to certificate /etc/c.pem"},
+        ProxiedClient{"2001:db8::7", 50123},
+        ProxiedClientAnswer{false, "MaxClientsPerHost", "Sorry, the maximum number of clients (1) from your host "
+                                                        "are already connected."},
     };
-    static_assert(std::variant_size_v<Message> == 14, "a new message type belongs in this list");
+    static_assert(std::variant_size_v<Message> == 16, "a new message type belongs in this list");
     for (const auto& m : all) {
         EXPECT_TRUE(round_trip(m) == m) << type_name(type_of(m));
     }
