@@ -435,6 +435,7 @@ Result<std::string> encode(const Message& message) {
                            w.boolean(m.admitted);
                            put(w, m.limit, Limits::verb, "limit");
                            put(w, m.reply, Limits::reply_text, "reply");
+                       },
                        [&](const SignatureRequest& m) {
                            w.u8(static_cast<std::uint8_t>(m.request.scheme));
                            put(w, m.request.input, tls::kMaxSignInput, "input");
