@@ -122,19 +122,30 @@ bool enabled(Level level, int detail) noexcept {
 
 void write(Level level, std::string_view message) noexcept {
     const State& s = state();
-    if (s.sink.kind == Sink::Kind::none || s.sink.fd < 0) {
+    if (s.sink.kind == Sink::Kind::forward) {
+        if (s.sink.forward != nullptr) {
+            s.sink.forward(level, message);
+        }
+        return;
+    }
+    write_from(Origin{s.role.data(), static_cast<int>(::getpid())}, level, message);
+}
+
+void write_from(const Origin& origin, Level level, std::string_view message) noexcept {
+    const State& s = state();
+    if (s.sink.kind == Sink::Kind::none || s.sink.kind == Sink::Kind::forward || s.sink.fd < 0) {
         return;
     }
     try {
         const std::string escaped = escape_for_log(message);
         const std::string_view client(s.client.data());
         const std::string_view host(s.host.data());
-        const std::string prefix = level_prefix(level, std::string_view(s.role.data()));
+        const std::string prefix = level_prefix(level, origin.role);
         if (s.sink.kind == Sink::Kind::syslog) {
             const std::string line =
                 client.empty()
-                    ? str_cat('<', syslog_priority(level), ">wardftpd[", ::getpid(), "]: ", prefix, escaped)
-                    : str_cat('<', syslog_priority(level), ">wardftpd[", ::getpid(), "]: (", client, '[', client,
+                    ? str_cat('<', syslog_priority(level), ">wardftpd[", origin.pid, "]: ", prefix, escaped)
+                    : str_cat('<', syslog_priority(level), ">wardftpd[", origin.pid, "]: (", client, '[', client,
                               "]) - ", prefix, escaped);
             (void)::send(s.sink.fd, line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
             return;
@@ -156,7 +167,7 @@ void write(Level level, std::string_view message) noexcept {
         const std::array<char, 5> millis{',', static_cast<char>('0' + ms / 100), static_cast<char>('0' + (ms / 10) % 10),
                                          static_cast<char>('0' + ms % 10), '\0'};
         const std::string head = str_cat(std::string_view(stamp.data(), len), std::string_view(millis.data()), ' ', host,
-                                         " wardftpd[", ::getpid(), ']');
+                                         " wardftpd[", origin.pid, ']');
         write_whole(s.sink.fd, client.empty() ? str_cat(head, ": ", prefix, escaped, '\n')
                                               : str_cat(head, " (", client, '[', client, "]): ", prefix, escaped, '\n'));
     } catch (...) {

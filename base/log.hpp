@@ -15,9 +15,14 @@ namespace ward::log {
 
 enum class Level : int { error = 0, warning = 1, notice = 2, info = 3, debug = 4 };
 
+// A worker holds no log descriptor: its lines go to `forward` (the session monitor's channel), and the monitor
+// stamps, escapes and writes them with write_from().
+using Forward = void (*)(Level level, std::string_view message) noexcept;
+
 struct Sink {
-    enum class Kind { stderr_stream, file, syslog, none } kind = Kind::stderr_stream;
+    enum class Kind { stderr_stream, file, syslog, forward, none } kind = Kind::stderr_stream;
     int fd = 2;  // borrowed: the process that opened it keeps it open for the process's life
+    Forward forward = nullptr;  // Kind::forward only
 };
 
 void set_sink(Sink sink) noexcept;
@@ -35,6 +40,13 @@ void prepare_for_confinement() noexcept;
 
 [[nodiscard]] bool enabled(Level level, int detail = 0) noexcept;
 void write(Level level, std::string_view message) noexcept;
+// A line another process sent this one (a worker's, received by its monitor): written with that process's
+// role and pid, escaped and stamped here like any other line.
+struct Origin {
+    std::string_view role;
+    int pid = 0;
+};
+void write_from(const Origin& origin, Level level, std::string_view message) noexcept;
 
 template <class... Pieces>
 void error(const Pieces&... pieces) {

@@ -12,10 +12,6 @@ std::string no_effect_warning(const DirectiveSpec& spec) {
     return str_cat(spec.name, " has no effect in wardftpd: ", spec.note);
 }
 
-std::string where_in(ContextKind kind) {
-    return kind == ContextKind::server ? std::string("the server config") : str_cat("<", context_name(kind), ">");
-}
-
 std::string arity_text(const DirectiveSpec& spec) {
     if (spec.max_args == 0) {
         return "no arguments";
@@ -157,8 +153,7 @@ Result<void> ConfigBuilder::directive(const Token& name, const std::vector<Token
     Frame& frame = stack_.back();
     const ContextKind here = frame.context.kind;
     if ((spec->contexts & context_bit(here)) == 0) {
-        return error_at(name.where, str_cat(spec->name, " is not allowed in ", where_in(here), " (allowed in: ",
-                                            context_list(spec->contexts), ")"));
+        return error_at(name.where, not_allowed(spec->name, spec->contexts));
     }
     if (args.size() > options_.limits.max_args) {
         return error_at(args[options_.limits.max_args].where,
@@ -259,6 +254,25 @@ Result<void> ConfigBuilder::load_module(const DirectiveSpec& spec, const Directi
     return {};
 }
 
+std::string ConfigBuilder::not_allowed(std::string_view what, ContextMask allowed) const {
+    const Context& here = stack_.back().context;
+    if (here.kind == ContextKind::server) {
+        return str_cat(what, " is not allowed in the server config (allowed in: ", context_list(allowed), ")");
+    }
+    std::string section = str_cat("<", context_name(here.kind));
+    for (const auto& arg : here.args) {
+        section += str_cat(" ", arg);
+    }
+    section += str_cat("> opened at ", to_string(here.where));
+    // proftpd.conf only: in TOML a table ends where the next one starts, so no closing tag can be missing.
+    const bool outer_allows = !here.where.file.ends_with(".toml") && std::any_of(stack_.begin(), stack_.end() - 1, [allowed](const Frame& frame) {
+        return (allowed & context_bit(frame.context.kind)) != 0;
+    });
+    const std::string hint =
+        outer_allows ? str_cat("; is its </", context_name(here.kind), "> missing before this line?") : std::string();
+    return str_cat(what, " is not allowed in ", section, hint, " (allowed in: ", context_list(allowed), ")");
+}
+
 Result<void> ConfigBuilder::check_section(ContextKind kind, const Token& name, const std::vector<Token>& args) const {
     const ContextKind here = current_kind();
     ContextMask allowed = 0;
@@ -281,8 +295,7 @@ Result<void> ConfigBuilder::check_section(ContextKind kind, const Token& name, c
     }
     const std::string label = str_cat("<", context_name(kind), ">");
     if ((allowed & context_bit(here)) == 0) {
-        return error_at(name.where, str_cat(label, " is not allowed in ", where_in(here), " (allowed in: ",
-                                            context_list(allowed), ")"));
+        return error_at(name.where, not_allowed(label, allowed));
     }
     const auto arg_error = [&](std::size_t i, std::string_view message) {
         return error_at(location_of(name, args, i), str_cat(label, ": ", message));

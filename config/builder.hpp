@@ -62,6 +62,9 @@ private:
     [[nodiscard]] Result<void> repeated(Frame& frame, const DirectiveSpec& spec, const Location& first,
                                         Directive later);
     [[nodiscard]] Result<void> check_section(ContextKind kind, const Token& name, const std::vector<Token>& args) const;
+    // "WHAT is not allowed in <Directory /srv> opened at FILE:LINE:COL ..." naming the open section, and asking
+    // whether its closing tag is missing when an enclosing section would allow WHAT.
+    [[nodiscard]] std::string not_allowed(std::string_view what, ContextMask allowed) const;
     [[nodiscard]] Error unknown_directive(const Token& name) const;
 
     std::string source_;

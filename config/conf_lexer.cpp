@@ -123,7 +123,7 @@ Result<bool> ConfLexer::next_raw(std::string& raw, Location& where) {
     return true;
 }
 
-Result<std::string> ConfLexer::expand_env(std::string word, const Location& where) const {
+std::string ConfLexer::expand_env(std::string word, const Location& where) {
     constexpr std::string_view kOpen = "%{env:";
     std::size_t from = 0;
     while (true) {
@@ -143,7 +143,9 @@ Result<std::string> ConfLexer::expand_env(std::string word, const Location& wher
             value = std::string(v);
         }
         if (!value) {
-            return error_at(where, str_cat("%{env:", name, "}: the environment variable ", name, " is not set"));
+            line_warnings_.emplace_back(where, str_cat("%{env:", name, "}: the environment variable ", name,
+                                                       " is not set; it is replaced by nothing, as in ProFTPD"));
+            value.emplace();
         }
         word.replace(start, close + 1 - start, *value);
         from = start + value->size();  // single pass: a substituted value is never scanned again
@@ -152,6 +154,7 @@ Result<std::string> ConfLexer::expand_env(std::string word, const Location& wher
 
 Result<bool> ConfLexer::next(ConfLine& out) {
     out.words.clear();
+    line_warnings_.clear();
     while (true) {
         auto got = read_logical();
         if (!got || !*got) {
@@ -197,14 +200,11 @@ Result<bool> ConfLexer::next(ConfLine& out) {
                     word.push_back(logical_[i++]);
                 }
             }
-            auto expanded = expand_env(std::move(word), where);
-            if (!expanded) {
-                return std::move(expanded).error();
-            }
+            std::string expanded = expand_env(std::move(word), where);
             if (out.words.size() > options_.limits.max_args) {
                 return error_at(where, str_cat("too many arguments (the limit is ", options_.limits.max_args, ")"));
             }
-            out.words.push_back(Token{std::move(*expanded), where});
+            out.words.push_back(Token{std::move(expanded), where});
         }
         if (!out.words.empty()) {
             return true;

@@ -2,10 +2,12 @@
 // proftpd.conf lines and words as ProFTPD's parser reads them (src/parser.c, pr_str_get_word): a '\' at the
 // end of a line joins the next one; a line whose first non-blank byte is '#' is a comment, and so is the rest
 // of a line from a word that starts with '#'; a word that starts with '"' runs to the next unescaped '"', and
-// inside it '\' takes the next byte literally; %{env:NAME} is replaced in every word, once.
+// inside it '\' takes the next byte literally; %{env:NAME} is replaced in every word, once
+// (an unset NAME by nothing, as ProFTPD does, with a warning).
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/result.hpp"
@@ -26,6 +28,10 @@ public:
     [[nodiscard]] Result<bool> next(ConfLine& out);
     // The next logical line's raw text (for skipping a false conditional without tokenising it).
     [[nodiscard]] Result<bool> next_raw(std::string& raw, Location& where);
+    // Warnings about the last line next() returned (an unset %{env:NAME}, expanded to nothing as in ProFTPD).
+    [[nodiscard]] const std::vector<std::pair<Location, std::string>>& line_warnings() const noexcept {
+        return line_warnings_;
+    }
 
 private:
     struct Segment {
@@ -35,7 +41,7 @@ private:
     };
     [[nodiscard]] Result<bool> read_logical();
     [[nodiscard]] Location locate(std::size_t offset) const;
-    [[nodiscard]] Result<std::string> expand_env(std::string word, const Location& where) const;
+    [[nodiscard]] std::string expand_env(std::string word, const Location& where);
 
     std::string_view text_;
     std::string file_;
@@ -44,6 +50,7 @@ private:
     std::uint32_t line_no_ = 0;
     std::string logical_;
     std::vector<Segment> segments_;
+    std::vector<std::pair<Location, std::string>> line_warnings_;
 };
 
 }  // namespace ward::config

@@ -83,11 +83,28 @@ Problem controls_actions(std::string_view v) {
     return std::nullopt;
 }
 
+// HiddenStores on|off|prefix: a prefix is part of a file name in the upload's own folder.
 Problem hidden_stores(std::string_view v) {
-    if (parse_bool(v) || v.starts_with('.')) {
+    if (parse_bool(v)) {
         return std::nullopt;
     }
-    return str_cat("expected on, off or a prefix starting with '.', not '", v, "'");
+    if (v.empty() || v.find('/') != std::string_view::npos) {
+        return str_cat("expected on, off or a file name prefix without '/', not '", v, "'");
+    }
+    return std::nullopt;
+}
+
+// The HiddenStores suffix: a file name part; the only variable is %P (the session's process id).
+Problem hidden_stores_suffix(std::string_view v) {
+    if (v.empty() || v.find('/') != std::string_view::npos) {
+        return str_cat("expected a file name suffix without '/', not '", v, "'");
+    }
+    for (std::size_t at = v.find('%'); at != std::string_view::npos; at = v.find('%', at + 2)) {
+        if (v.substr(at, 2) != "%P") {
+            return str_cat("'", v, "': the only variable a HiddenStores suffix may hold is %P");
+        }
+    }
+    return std::nullopt;
 }
 
 Problem server_type(std::string_view v) {
@@ -195,7 +212,7 @@ void add_core(std::vector<DirectiveSpec>& out) {
     out.push_back(last_wins(make("ServerName", "mod_core.c", cx::server | cx::virtual_host, 1, 1, "ServerName \"name\"")));
     out.push_back(no_effect(make("ServerType", "mod_core.c", cx::server, 1, 1, "ServerType standalone", each(server_type)),
                            "wardftpd always runs standalone", always()));
-    out.push_back(last_wins(make("Port", "mod_core.c", cx::server | cx::virtual_host, 1, 1, "Port number",
+    out.push_back(last_wins(make("Port", "mod_core.c", cx::servers, 1, 1, "Port number",
                                  each([](std::string_view v) { return port(v); }))));
     out.push_back(make("DefaultAddress", "mod_core.c", cx::server, 1, kAnyNumber, "DefaultAddress address [address...]",
                        each([](std::string_view v) { return address_or_host(v); })));
@@ -266,8 +283,8 @@ void add_core(std::vector<DirectiveSpec>& out) {
     // mod_xfer.c
     out.push_back(flag("AllowStoreRestart", "mod_xfer.c", cx::servers_anon_dir));
     out.push_back(flag("AllowRetrieveRestart", "mod_xfer.c", cx::servers_anon_dir));
-    out.push_back(make("HiddenStores", "mod_xfer.c", cx::servers_anon_dir, 1, 1, "HiddenStores on|off|.prefix",
-                       each(hidden_stores)));
+    out.push_back(make("HiddenStores", "mod_xfer.c", cx::servers_anon_dir, 1, 2, "HiddenStores on|off|prefix [suffix]",
+                       positional({hidden_stores, hidden_stores_suffix})));
     out.push_back(seconds("TimeoutNoTransfer", "mod_xfer.c", cx::servers_anon));
     out.push_back(seconds("TimeoutStalled", "mod_xfer.c", cx::servers_anon));
     out.push_back(log_path("TransferLog", "mod_core.c", cx::servers_anon));

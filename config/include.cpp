@@ -133,7 +133,7 @@ Result<void> include_files(ConfigBuilder& builder, const Token& pattern) {
 Result<Config> load_file(const std::string& path, const LoadOptions& options) {
     auto text = sys::read_file(path, options.limits.max_file_bytes);
     if (!text) {
-        return Error{str_cat(path, ":0:0: ", text.error().message)};
+        return Error{str_cat(path, ": ", text.error().message)};  // the file itself: no line to name
     }
     ConfigBuilder builder(path, options);
     if (auto entered = builder.enter_file(canonical(path), text->size(), Location{path, 1, 1}); !entered) {

@@ -6,7 +6,17 @@
 
 namespace ward::config {
 
-std::string to_string(const Location& where) { return str_cat(where.file, ":", where.line, ":", where.column); }
+std::string to_string(const Location& where) {
+    // No position inside the file (it could not be read, or the TOML library gave none): the file alone, never
+    // a "file:0:0" an admin would look for.
+    if (where.line == 0) {
+        return where.file;
+    }
+    if (where.column == 0) {
+        return str_cat(where.file, ":", where.line);
+    }
+    return str_cat(where.file, ":", where.line, ":", where.column);
+}
 
 std::string_view context_name(ContextKind kind) noexcept {
     switch (kind) {

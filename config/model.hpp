@@ -13,7 +13,7 @@ struct Location {
     std::uint32_t line = 0;
     std::uint32_t column = 0;
 };
-// "file:line:column"
+// "file:line:column"; "file:line" without a column, "file" without a line (never "file:0:0")
 [[nodiscard]] std::string to_string(const Location& where);
 
 enum class ContextKind : std::uint8_t { server, global, virtual_host, anonymous, directory, limit };

@@ -89,6 +89,9 @@ Result<void> ProftpdParser::run() {
         if (!*got) {
             break;
         }
+        for (const auto& [where, message] : lexer_.line_warnings()) {
+            builder_.warn(where, message);
+        }
         const Token& head = line.words.front();
         if (auto s = section_line(line)) {
             if (auto handled = handle_section(*s, head); !handled) {

@@ -149,7 +149,12 @@ Result<std::unique_ptr<ServerIndex>> index_server(const Context& c, bool main, c
         }
         index->globals.push_back(*scope);
     }
-    if (const auto* port = c.find("Port")) {
+    // A server's own Port, else one from <Global> (ProFTPD issue 1418), else the default.
+    const Directive* port = c.find("Port");
+    for (const Context* g : globals) {
+        port = port != nullptr ? port : g->find("Port");
+    }
+    if (port != nullptr) {
         index->port = as_port(*port);
     }
     if (main) {

@@ -1,6 +1,7 @@
 #include "config/values.hpp"
 
 #include <algorithm>
+#include <string>
 
 #include "base/strings.hpp"
 
@@ -93,6 +94,33 @@ PortRange as_port_range(const Directive& d) noexcept { return {as_port(d, 0), as
 UmaskValue as_umask(const Directive& d) noexcept {
     const mode_t files = as_mode(d, 0);
     return {files, d.args.size() > 1 ? as_mode(d, 1) : files};
+}
+
+HiddenStoresValue as_hidden_stores(const Directive& d, pid_t session_pid) {
+    HiddenStoresValue value;
+    if (d.args.empty()) {
+        return value;
+    }
+    const std::string& first = d.args[0];
+    if (const auto on = parse_bool(first)) {
+        value.enabled = *on;
+    } else {
+        value.enabled = true;
+        value.prefix = first.starts_with('.') || d.args.size() > 1 ? first : "." + first + ".";
+    }
+    if (d.args.size() > 1) {
+        value.suffix.clear();
+        const std::string& suffix = d.args[1];
+        for (std::size_t i = 0; i < suffix.size(); ++i) {
+            if (suffix.compare(i, 2, "%P") == 0) {
+                value.suffix += std::to_string(session_pid);
+                ++i;
+            } else {
+                value.suffix += suffix[i];
+            }
+        }
+    }
+    return value;
 }
 
 }  // namespace ward::config

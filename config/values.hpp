@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "config/model.hpp"
@@ -37,5 +38,14 @@ struct UmaskValue {
     mode_t directories = 022;  // the second argument, or the first when there is none
 };
 [[nodiscard]] UmaskValue as_umask(const Directive& d) noexcept;
+
+// HiddenStores on|off|prefix [suffix], as ProFTPD's mod_xfer reads it: "on" is ".in." and ".", a lone prefix
+// that does not start with '.' is wrapped as ".prefix." (given with a suffix, it is used as written); the suffix (default ".") may hold %P, the session's pid.
+struct HiddenStoresValue {
+    bool enabled = false;
+    std::string prefix = ".in.";
+    std::string suffix = ".";
+};
+[[nodiscard]] HiddenStoresValue as_hidden_stores(const Directive& d, pid_t session_pid);
 
 }  // namespace ward::config

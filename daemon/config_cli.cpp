@@ -1,6 +1,10 @@
 #include "daemon/config_cli.hpp"
 
+#include <unistd.h>
+
+#include <climits>
 #include <memory>
+#include <string>
 
 #include "base/strings.hpp"
 #include "base/sys.hpp"
@@ -32,7 +36,7 @@ Result<config::Config> load(const CommandLine& cli, std::string_view embedded_de
 // -t -d 5: what each process role may do under this configuration, as a reviewer reads it.
 void print_roles(const config::ServerSet& servers) {
     out("\nProcess roles:\n");
-    out("  master: root (or the launching user); capabilities: every one it was started with\n");
+    out("  master: root (or the launching user); after start-up the union of the session monitors' sets below\n");
     for (const auto& server : servers.servers()) {
         const config::Directive* name = server.get("ServerName");
         auto caps = server_session_capabilities(server);
@@ -50,11 +54,33 @@ void print_roles(const config::ServerSet& servers) {
     }
 }
 
+// The last line of -t: what was verified beyond the syntax, so an admin sees the checks ran.
+std::string summary(const config::ServerSet& servers, const CheckedConfig& checked, const modules::ModuleSet& set) {
+    const auto keys = servers.config().root.find_all("ModuleTrustedKey").size();
+    return str_cat("Verified: ", servers.servers().size(), " server(s) and their User/Group; ", set.modules().size(),
+                   " module(s) and ", set.libraries().size(), " library(ies) against ", keys,
+                   " trusted key(s); ", checked.hooks_checked, " hook program(s) for the identity each runs as; ",
+                   checked.files_checked, " account file(s); log and socket directories\n");
+}
+
 }  // namespace
+
+std::string absolute_path(const std::string& path) {
+    if (path.empty() || path.front() == '/') {
+        return path;
+    }
+    std::string cwd(PATH_MAX, '\0');
+    if (::getcwd(cwd.data(), cwd.size()) == nullptr) {
+        return path;
+    }
+    cwd.resize(std::char_traits<char>::length(cwd.c_str()));
+    return str_cat(cwd, cwd.ends_with('/') ? "" : "/", path);
+}
 
 std::string warning_line(std::string_view warning) { return str_cat("wardftpd: warning: ", warning, "\n"); }
 
-std::optional<int> run_config_mode(const CommandLine& cli, std::string_view embedded_default) {
+std::optional<int> run_config_mode(const CommandLine& cli, std::string_view embedded_default,
+                                   std::string_view embedded_state) {
     if (!cli.config_test && !cli.print_config) {
         return std::nullopt;
     }
@@ -78,13 +104,14 @@ std::optional<int> run_config_mode(const CommandLine& cli, std::string_view embe
         return 0;
     }
     // The checks start-up runs before it opens anything, with the same messages (daemon/config_check.hpp).
-    auto checked = check_configuration(*servers);
+    auto checked = check_configuration(*servers, cli.config_file ? std::string_view() : embedded_state);
     if (!checked) {
         err(str_cat("wardftpd: ", checked.error().message, "\n"));
         return 1;
     }
     // mod_dso: every LoadModule and LoadFile is opened, checked and verified, so a refused module fails -t.
-    if (auto verified = modules::ModuleSet::from_config(*shared); !verified) {
+    auto verified = modules::ModuleSet::from_config(*shared);
+    if (!verified) {
         err(str_cat("wardftpd: ", verified.error().message, "\n"));
         return 1;
     }
@@ -92,6 +119,11 @@ std::optional<int> run_config_mode(const CommandLine& cli, std::string_view embe
         err(warning_line(warning));
     }
     out("Syntax OK\n");
+    // Start-up logs the same lines (daemon/main.cpp): which confinement each role gets on this kernel.
+    for (const auto& line : checked->confinement) {
+        err(str_cat("wardftpd: confinement: ", line, "\n"));
+    }
+    out(summary(*servers, *checked, *verified));
     if (cli.debug_level >= 5) {
         print_roles(*servers);
     }

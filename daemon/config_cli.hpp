@@ -17,6 +17,12 @@ inline constexpr std::string_view kEmbeddedConfigName = "(embedded default confi
 // "wardftpd: warning: <warning>\n", as -t and start-up both print a configuration warning on stderr.
 [[nodiscard]] std::string warning_line(std::string_view warning);
 
-[[nodiscard]] std::optional<int> run_config_mode(const CommandLine& cli, std::string_view embedded_default);
+// A relative -c path made absolute against the current directory (unchanged if it is absolute or the current
+// directory is unknown), so the daemon reads the same file again on SIGHUP after daemonizing.
+[[nodiscard]] std::string absolute_path(const std::string& path);
+
+// embedded_state: the directory whose files start-up writes for the embedded default (not yet there at -t).
+[[nodiscard]] std::optional<int> run_config_mode(const CommandLine& cli, std::string_view embedded_default,
+                                                 std::string_view embedded_state = {});
 
 }  // namespace ward::daemon

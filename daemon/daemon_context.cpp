@@ -119,12 +119,13 @@ Result<std::shared_ptr<DaemonContext>> prepare_context(std::shared_ptr<const con
     if (!servers) {
         return std::move(servers).error();
     }
+    auto master = compile(sandbox::policies::master());
     auto monitor = compile(sandbox::policies::monitor());
     auto preauth = compile(sandbox::policies::worker_preauth());
     auto postauth = compile(sandbox::policies::worker_postauth());
     auto hook = compile(sandbox::policies::hook());
     auto hook_strict = compile(sandbox::policies::hook({.strict = true}));
-    for (auto* compiled : {&monitor, &preauth, &postauth, &hook, &hook_strict}) {
+    for (auto* compiled : {&master, &monitor, &preauth, &postauth, &hook, &hook_strict}) {
         if (!*compiled) {
             return std::move(*compiled).error();
         }
@@ -133,10 +134,14 @@ Result<std::shared_ptr<DaemonContext>> prepare_context(std::shared_ptr<const con
     if (!checked) {
         return std::move(checked).error();
     }
-    auto context = std::make_shared<DaemonContext>(Policies{*monitor, *preauth, *postauth, *hook, *hook_strict});
+    auto context = std::make_shared<DaemonContext>(Policies{*master, *monitor, *preauth, *postauth, *hook, *hook_strict});
     context->servers = std::make_shared<const config::ServerSet>(std::move(*servers));
     context->privileged = ::geteuid() == 0;
     context->warnings = checked->warnings;
+    context->confinement = checked->confinement;
+    if (auto made = create_runtime_dirs(checked->runtime_dirs); !made) {
+        return std::move(made).error();
+    }
     if (context->privileged) {
         auto empty = prepare_empty_dir();
         if (!empty) {

@@ -41,6 +41,7 @@ struct ServerRuntime {
 };
 
 struct Policies {
+    sandbox::CompiledPolicy master;  // the master installs it on itself after start-up
     sandbox::CompiledPolicy monitor;
     sandbox::CompiledPolicy worker_preauth;
     sandbox::CompiledPolicy worker_postauth;
@@ -59,6 +60,7 @@ struct DaemonContext {
     std::shared_ptr<const NameTable> names;
     UniqueFd system_log;                 // SystemLog, when set
     std::vector<std::string> warnings;   // "file:line:column: ...": printed at start-up and logged on reload, as -t
+    std::vector<std::string> confinement;  // which confinement each role gets: logged at start-up, as -t prints
     ward::modules::ModuleSet modules;    // mod_dso: verified modules (memfds); insmod/rmmod change it for new sessions
 
     [[nodiscard]] const ServerRuntime& runtime_for(const config::Server& server) const;

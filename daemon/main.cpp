@@ -263,6 +263,18 @@ int serve(const ward::daemon::CommandLine& cli, ConfigSource source, const std::
             return kStartupError;
         }
     }
+    if (auto confined = master.confine(); !confined) {
+        const std::string message = str_cat("wardftpd: ", confined.error().message, "\n");
+        ward::log::error(confined.error().message);
+        report_ready(detached.ready_fd, message);
+        if (foreground) {
+            err(message);
+        }
+        return kStartupError;
+    }
+    for (const auto& line : master.context().confinement) {  // the lines -t prints (daemon/config_check.hpp)
+        ward::log::notice("confinement: ", line);
+    }
     std::string where;
     for (const auto& point : master.listening()) {
         where += str_cat(where.empty() ? "" : ", ", point.address, " port ", point.port);
@@ -322,8 +334,10 @@ int run(std::span<const char* const> args) {
     source.options.load_module = ward::modules::parse_time_loader();
     source.options.module_unavailable = ward::modules::parse_time_unavailable();
     std::string banner;
+    std::string embedded_state;
     if (cli->config_file) {
-        source.path = *cli->config_file;
+        // Absolute, so SIGHUP finds the file after detach() changed the directory to /.
+        source.path = ward::daemon::absolute_path(*cli->config_file);
     } else {
         const bool checking = cli->config_test || cli->print_config.has_value();
         auto setup = ward::daemon::prepare_default_setup(!checking);
@@ -332,9 +346,10 @@ int run(std::span<const char* const> args) {
             return kStartupError;
         }
         source.embedded_text = setup->config_text;
+        embedded_state = setup->state_dir;
         banner = setup->banner;
     }
-    if (const auto status = ward::daemon::run_config_mode(*cli, source.embedded_text); status) {
+    if (const auto status = ward::daemon::run_config_mode(*cli, source.embedded_text, embedded_state); status) {
         return *status;
     }
     return serve(*cli, std::move(source), banner);

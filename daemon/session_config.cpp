@@ -1,5 +1,7 @@
 #include "daemon/session_config.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 
 #include "base/strings.hpp"
@@ -66,13 +68,10 @@ public:
         rules.allow_store_restart = flag(get("AllowStoreRestart"), rules.allow_store_restart);
         rules.allow_retrieve_restart = flag(get("AllowRetrieveRestart"), rules.allow_retrieve_restart);
         if (const Directive* hidden = get("HiddenStores")) {
-            const std::string& value = hidden->args.at(0);
-            if (const auto on = config::parse_bool(value)) {
-                rules.hidden_stores = *on;
-            } else {
-                rules.hidden_stores = true;  // a custom prefix such as ".upload."
-                rules.hidden_stores_prefix = value;
-            }
+            auto value = config::as_hidden_stores(*hidden, ::getpid());
+            rules.hidden_stores = value.enabled;
+            rules.hidden_stores_prefix = std::move(value.prefix);
+            rules.hidden_stores_suffix = std::move(value.suffix);
         }
         if (const Directive* umask = get("Umask")) {
             const auto value = config::as_umask(*umask);
@@ -196,7 +195,7 @@ auth::AuthSettings auth_settings(const config::Server& server) {
 }
 
 ftp::SessionSettings session_settings(const config::Server& server, const config::Context* anon,
-                                      std::string_view local_ip, int transfer_log_fd) {
+                                      std::string_view local_ip, bool transfer_log) {
     ftp::SessionSettings s;
     const auto get = [&](std::string_view name) { return session_directive(server, anon, name); };
     if (const Directive* name = get("ServerName")) {
@@ -230,7 +229,7 @@ ftp::SessionSettings session_settings(const config::Server& server, const config
     if (const Directive* display = get("DisplayLogin")) {
         s.display_login = display->args.at(0);
     }
-    s.transfer_log_fd = transfer_log_fd;
+    s.transfer_log = transfer_log;
     s.show_symlinks = flag(get("ShowSymlinks"), true);
     if (const Directive* attempts = get("MaxLoginAttempts")) {
         s.max_login_attempts = static_cast<unsigned>(config::as_unsigned(*attempts));

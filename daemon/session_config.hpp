@@ -23,7 +23,7 @@ namespace ward::daemon {
 
 // `local_ip` is the address the client reached (for ServerIdent's default text).
 [[nodiscard]] ftp::SessionSettings session_settings(const config::Server& server, const config::Context* anon,
-                                                    std::string_view local_ip, int transfer_log_fd);
+                                                    std::string_view local_ip, bool transfer_log);
 
 // <Limit> and the per-directory rules for one logged-in session.
 [[nodiscard]] std::shared_ptr<const ftp::AccessPolicy> access_policy(const config::Server& server,

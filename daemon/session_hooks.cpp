@@ -8,6 +8,7 @@
 #include "base/log.hpp"
 #include "base/strings.hpp"
 #include "base/sys.hpp"
+#include "daemon/master/self_confine.hpp"
 #include "daemon/worker/launcher.hpp"
 
 namespace ward::daemon {
@@ -68,6 +69,10 @@ void in_hook_process(const DaemonContext& context, const std::function<void()>& 
     }
     if (auto closed = sys::close_all_except(keep); !closed) {
         log::error("mod_exec hooks: ", closed.error().message);
+        ::_exit(1);
+    }
+    if (auto confined = master::confine_hook_helper(context); !confined) {
+        log::error(confined.error().message);
         ::_exit(1);
     }
     body();

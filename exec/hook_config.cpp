@@ -1,14 +1,19 @@
 #include "exec/hook_config.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
+#include <memory>
 
 #include "base/strings.hpp"
 #include "base/sys.hpp"
 #include "config/command_groups.hpp"
 #include "config/values.hpp"
+#include "modules/trusted_file.hpp"
 
 namespace ward::exec {
 namespace {
@@ -136,6 +141,42 @@ std::vector<std::pair<std::string, std::string>> exec_environ(const config::Serv
     return out;
 }
 
+namespace {
+
+// The program with its symbolic links resolved: its directories from "/" down through modules' checks, then
+// the file itself, looked at without following a link, on the checked directory's descriptor.
+Result<void> check_program_owner(const std::string& program) {
+    std::unique_ptr<char, decltype(&::free)> resolved(::realpath(program.c_str(), nullptr), &::free);
+    if (!resolved) {
+        return sys::errno_error(program);
+    }
+    const std::string real(resolved.get());
+    const std::size_t slash = real.rfind('/');
+    const std::string dir = slash == 0 ? std::string("/") : real.substr(0, slash);
+    const std::string name = real.substr(slash + 1);
+    const modules::TrustedOwners owners = modules::default_owners();
+    auto dir_fd = modules::open_trusted_dir(dir, owners);
+    if (!dir_fd) {
+        return Error{str_cat(program, ": ", dir_fd.error().message)};
+    }
+    struct stat st {};
+    if (::fstatat(dir_fd->get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        return sys::errno_error(real);
+    }
+    if (!S_ISREG(st.st_mode)) {
+        return Error{str_cat(real, ": is not a regular file")};
+    }
+    if (std::find(owners.uids.begin(), owners.uids.end(), st.st_uid) == owners.uids.end()) {
+        return Error{str_cat(real, ": is owned by uid ", st.st_uid, ", not by root or the daemon's user (refused)")};
+    }
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+        return Error{str_cat(real, ": is group- or world-writable (refused)")};
+    }
+    return {};
+}
+
+}  // namespace
+
 Result<void> check_hook_programs(const config::Context& root) {
     static constexpr std::pair<std::string_view, std::size_t> kProgramArgument[] = {
         {"ExecBeforeCommand", 1}, {"ExecOnCommand", 1}, {"ExecOnError", 1}, {"ExecOnConnect", 0},
@@ -149,6 +190,9 @@ Result<void> check_hook_programs(const config::Context& root) {
             if (::access(program.c_str(), X_OK) != 0) {
                 return Error{str_cat(config::to_string(d.where), ": ", d.name, ": ", program, ": ",
                                      sys::errno_name(errno))};
+            }
+            if (auto trusted = check_program_owner(program); !trusted) {
+                return Error{str_cat(config::to_string(d.where), ": ", d.name, ": ", trusted.error().message)};
             }
         }
     }

@@ -63,7 +63,10 @@ struct EventHook {
                                                                             const ContextOf& where);
 
 // Every hook program the configuration names exists and is executable (wardftpd -t and start-up check
-// this; ProFTPD finds out when the hook first runs). Errors name file:line and the directive.
+// this; ProFTPD finds out when the hook first runs), and nobody but root or the daemon's user can have changed
+// it: the program (symbolic links resolved) is owned by one of them and writable by no one else, and so is
+// every directory above it, as module files are checked (modules/trusted_file.hpp; a sticky directory like
+// /tmp may be world-writable above the program's own directory). Errors name file:line and the directive.
 [[nodiscard]] Result<void> check_hook_programs(const config::Context& root);
 
 // The directive's name, as ExecLog lines name a hook ("STOR ExecOnCommand", "ExecOnConnect").

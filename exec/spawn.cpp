@@ -53,6 +53,11 @@ void set_nonblocking(int fd) {
         child_fail(status_fd, "dup2 failed");
     }
     spec.child.keep_fds = {0, 1, 2, status_fd};
+    // Its own process group, so ExecTimeout reaches whatever the hook started too (the parent sets it as well,
+    // whichever of the two runs first).
+    if (::setpgid(0, 0) != 0) {
+        child_fail(status_fd, "setpgid failed");
+    }
     if (auto applied = sandbox::apply(spec.child); !applied) {
         child_fail(status_fd, applied.error().message);
     }
@@ -145,12 +150,21 @@ private:
         const auto now = Clock::now();
         if (!outcome_.timed_out && now >= term_at_) {
             outcome_.timed_out = true;
-            (void)::kill(pid_, SIGTERM);
+            signal_group(SIGTERM);
             kill_at_ = now + spec_.kill_grace;
         } else if (outcome_.timed_out && !outcome_.killed && now >= kill_at_) {
             outcome_.killed = true;
-            (void)::kill(pid_, SIGKILL);
+            signal_group(SIGKILL);
             kill_at_ = Clock::time_point::max();
+        }
+    }
+
+    // The hook and every process it started in its group (the hook is not reaped yet, so its pid still names
+    // the group). A descendant that made itself a new session or group is out of reach; the hook seccomp
+    // policy does not stop that.
+    void signal_group(int sig) const {
+        if (::kill(-pid_, sig) != 0) {
+            (void)::kill(pid_, sig);
         }
     }
 
@@ -215,6 +229,7 @@ Result<SpawnOutcome> spawn(SpawnSpec spec) {
         status->read.reset();
         run_child(spec, *in, *out, *err, status->write.get(), argv, envp);
     }
+    (void)::setpgid(pid, pid);  // EACCES once the child has exec'd: it has set it itself by then
     SpawnOutcome outcome;
     outcome.pid = pid;
     in->read.reset();

@@ -32,6 +32,22 @@ Result<void> check_module_path(const std::string& path, const TrustedOwners& own
     return {};
 }
 
+// A verified object a LoadModule names must export wardftpd's entry point: a ProFTPD module signed with a trusted
+// key would pass the signature and fail only in the post-login worker's dlopen, refusing every login.
+bool has_ward_entry(const VerifiedObject& object) {
+    std::string bytes(object.size, '\0');
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::pread(object.memfd.get(), bytes.data() + done, bytes.size() - done,
+                                  static_cast<off_t>(done));
+        if (n <= 0) {
+            return false;
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    return bytes.find(WARD_MODULE_ENTRY_SYMBOL) != std::string::npos;
+}
+
 }  // namespace
 
 std::function<Result<std::vector<config::DirectiveSpec>>(const config::Directive&)> parse_time_loader() {
@@ -118,6 +134,11 @@ Result<ModuleSet> ModuleSet::from_config(const config::Config& config, const Tru
         auto object = verify_object(file_of(name, set.module_path_), name, set.verify_);
         if (!object) {
             return Error{at(*load) + object.error().message};
+        }
+        if (!has_ward_entry(*object)) {
+            return Error{str_cat(at(*load), object->path, " is a ProFTPD module: it has no wardftpd entry point (",
+                                 WARD_MODULE_ENTRY_SYMBOL, "), and wardftpd cannot load ProFTPD's ABI; remove this "
+                                 "LoadModule, or build the module against wardftpd's module API and sign that")};
         }
         set.modules_.push_back(std::move(*object));
     }

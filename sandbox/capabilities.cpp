@@ -159,7 +159,8 @@ CapabilitySet session_capabilities(const CapabilitiesDirectives& directives) {
 
 std::span<const KeptCapability> capability_reasons() noexcept {
     static constexpr std::array<KeptCapability, 11> kReasons{{
-        {CAP_CHOWN, "mod_cap default: give uploads their configured owner (-CAP_CHOWN removes it)"},
+        {CAP_CHOWN, "mod_cap default, dropped here: the monitor never changes a file's owner and workers hold no "
+                    "capability, so no role keeps it"},
         {CAP_DAC_OVERRIDE, "mod_cap, only with +CAP_DAC_OVERRIDE: ignore file permission bits"},
         {CAP_DAC_READ_SEARCH,
          "privilege separation: open the user's home (often mode 0700) and AuthUserFile before the worker "
@@ -180,9 +181,17 @@ CapabilitySet privilege_separation_needs() noexcept {
     return CapabilitySet::of({CAP_SETUID, CAP_SETGID, CAP_SYS_CHROOT, CAP_DAC_READ_SEARCH, CAP_KILL, CAP_SETPCAP});
 }
 
-CapabilitySet monitor_capabilities(CapabilitySet session) noexcept { return session | privilege_separation_needs(); }
+CapabilitySet monitor_capabilities(CapabilitySet session) noexcept {
+    return (session - never_used_by_the_monitor()) | privilege_separation_needs();
+}
+
+CapabilitySet never_used_by_the_monitor() noexcept { return CapabilitySet::of({CAP_CHOWN}); }
 
 CapabilitySet master_capabilities(CapabilitySet session) noexcept { return monitor_capabilities(session); }
+
+CapabilitySet exec_helper_capabilities() noexcept {
+    return CapabilitySet::of({CAP_SETUID, CAP_SETGID, CAP_KILL, CAP_SETPCAP});
+}
 
 // ---- applying ----
 

@@ -85,9 +85,16 @@ struct KeptCapability {
 [[nodiscard]] std::span<const KeptCapability> capability_reasons() noexcept;
 // What the monitor holds beyond mod_cap's session set, because privilege separation needs it.
 [[nodiscard]] CapabilitySet privilege_separation_needs() noexcept;
+// mod_cap's session set minus what the monitor never uses, plus privilege_separation_needs().
 [[nodiscard]] CapabilitySet monitor_capabilities(CapabilitySet session) noexcept;
+// In mod_cap's set but of no use in the monitor: CAP_CHOWN (ProFTPD's session process chowns uploads for
+// UserOwner/GroupOwner; wardftpd's monitor touches no upload, and a worker holds no capability).
+[[nodiscard]] CapabilitySet never_used_by_the_monitor() noexcept;
 // The master forks every monitor, so it holds what they hold; nothing more.
 [[nodiscard]] CapabilitySet master_capabilities(CapabilitySet session) noexcept;
+// The process the master forks to run ExecOnEvent/ExecOnRestart hooks: it sets each hook's ids (CAP_SETUID,
+// CAP_SETGID), empties its bounding set (CAP_SETPCAP) and ends it on ExecTimeout (CAP_KILL); nothing else.
+[[nodiscard]] CapabilitySet exec_helper_capabilities() noexcept;
 
 // ---- applying ----
 

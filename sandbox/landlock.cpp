@@ -1,5 +1,6 @@
 #include "sandbox/landlock.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/landlock.h>
 #include <sys/stat.h>
@@ -62,14 +63,22 @@ std::uint64_t handled_fs(int abi) {
     return rights;
 }
 
-Result<void> add_tree(int ruleset, const std::string& path, std::uint64_t rights) {
-    UniqueFd fd(::open(path.c_str(), O_PATH | O_CLOEXEC));
+Result<void> add_tree(int ruleset, const std::string& path, std::uint64_t rights, bool skip_missing) {
+    // A listed entry (skip_missing) is taken as it is: a symbolic link among them is not followed, so it cannot
+    // grant what it points to (what it points to is granted or not on its own).
+    UniqueFd fd(::open(path.c_str(), O_PATH | O_CLOEXEC | (skip_missing ? O_NOFOLLOW : 0)));
+    if (!fd && skip_missing && (errno == ENOENT || errno == EACCES)) {
+        return {};  // gone since it was listed, or out of this process's reach anyway
+    }
     if (!fd) {
         return sys::errno_error(str_cat("Landlock: open ", path));
     }
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) {
         return sys::errno_error(str_cat("Landlock: stat ", path));
+    }
+    if (S_ISLNK(st.st_mode)) {
+        return {};
     }
     landlock_path_beneath_attr rule{};
     rule.allowed_access = S_ISDIR(st.st_mode) ? rights : (rights & kFileOnly);
@@ -132,12 +141,12 @@ Result<void> add_rules(int ruleset, const LandlockRules& rules, const Plan& p) {
         const std::uint64_t read_only = kFsExecute | kFsReadFile | kFsReadDir;
         const std::uint64_t read_write = p.attr.handled_access_fs & ~(kFsMakeChar | kFsMakeBlock);
         for (const auto& tree : rules.read_only) {
-            if (auto ok = add_tree(ruleset, tree, read_only); !ok) {
+            if (auto ok = add_tree(ruleset, tree, read_only, rules.skip_missing); !ok) {
                 return ok;
             }
         }
         for (const auto& tree : rules.read_write) {
-            if (auto ok = add_tree(ruleset, tree, read_write); !ok) {
+            if (auto ok = add_tree(ruleset, tree, read_write, rules.skip_missing); !ok) {
                 return ok;
             }
         }
@@ -173,6 +182,52 @@ std::string LandlockStatus::describe() const {
         out += not_enforced[i];
     }
     return out;
+}
+
+std::vector<std::string> everything_but(const std::vector<std::string>& excluded) {
+    const auto join = [](const std::string& dir, std::string_view name) {
+        return dir == "/" ? str_cat("/", name) : str_cat(dir, "/", name);
+    };
+    // Excluded, or on the way to something excluded (then listed in turn, not granted whole).
+    const auto excluded_or_above = [&excluded](const std::string& path, bool& above) {
+        above = false;
+        for (const auto& x : excluded) {
+            if (x == path) {
+                return true;
+            }
+            if (x.size() > path.size() && x.starts_with(path) && (path == "/" || x[path.size()] == '/')) {
+                above = true;
+            }
+        }
+        return above;
+    };
+    std::vector<std::string> grants;
+    std::vector<std::string> pending{"/"};
+    while (!pending.empty()) {
+        const std::string dir = std::move(pending.back());
+        pending.pop_back();
+        UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        DIR* listing = fd ? ::fdopendir(fd.get()) : nullptr;
+        if (listing == nullptr) {
+            continue;  // cannot be listed: nothing of it is granted
+        }
+        (void)fd.release();  // closedir closes it
+        while (const dirent* entry = ::readdir(listing)) {  // NOLINT(concurrency-mt-unsafe): one reader per DIR
+            const std::string_view name(entry->d_name);
+            if (name == "." || name == "..") {
+                continue;
+            }
+            const std::string path = join(dir, name);
+            bool above = false;
+            if (!excluded_or_above(path, above)) {
+                grants.push_back(path);
+            } else if (above) {
+                pending.push_back(path);
+            }
+        }
+        ::closedir(listing);
+    }
+    return grants;
 }
 
 int landlock_abi() noexcept {

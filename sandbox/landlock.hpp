@@ -18,6 +18,10 @@ struct LandlockRules {
     bool restrict_filesystem = true;
     std::vector<std::string> read_only{};   // read files, list directories, execute
     std::vector<std::string> read_write{};  // everything but creating device nodes
+    // A listed path that is gone by the time the rules are added, or that this process cannot reach, is
+    // skipped, and a symbolic link is not followed (less access, never more): for lists made from a directory
+    // listing (everything_but), whose entries may disappear meanwhile.
+    bool skip_missing = false;
     // nullopt: not restricted; a list (possibly empty): only these ports. Needs ABI 4.
     std::optional<std::vector<std::uint16_t>> tcp_bind{};
     std::optional<std::vector<std::uint16_t>> tcp_connect{};
@@ -33,6 +37,12 @@ struct LandlockStatus {
 
     [[nodiscard]] std::string describe() const;
 };
+
+// Landlock grants, it cannot subtract: the paths that together cover the whole file system except `excluded`
+// (absolute, normalised paths) and what lies beneath them. Each directory on the way from "/" to an excluded
+// path is listed and its other entries granted; a directory that cannot be listed contributes nothing
+// (less access, never more). Pair it with skip_missing.
+[[nodiscard]] std::vector<std::string> everything_but(const std::vector<std::string>& excluded);
 
 // The kernel's Landlock ABI version; 0 when Landlock is missing or disabled.
 [[nodiscard]] int landlock_abi() noexcept;

@@ -22,6 +22,7 @@ std::string capability_roles() {
     const CapabilitySet session = session_capabilities({});
     std::string out = "| role | CapPrm = CapEff = CapBnd | capabilities |\n|---|---|---|\n";
     out += role_row("master", master_capabilities(session));
+    out += role_row("exec_helper (master's hooks)", exec_helper_capabilities());
     out += role_row("monitor", monitor_capabilities(session));
     out += role_row("worker_preauth", CapabilitySet{});
     out += role_row("worker_postauth", CapabilitySet{});
@@ -41,7 +42,8 @@ std::string mod_cap_row(std::string_view directives, const CapabilitiesDirective
     const CapabilitySet session = session_capabilities(parsed);
     const CapabilitySet monitor = monitor_capabilities(session);
     if (!parsed.engine) {  // every capability this kernel knows: the mask depends on the kernel
-        return str_cat("| `", directives, "` | every capability (ProFTPD keeps root) | every capability |\n");
+        return str_cat("| `", directives, "` | every capability (ProFTPD keeps root) | every capability but ",
+                       never_used_by_the_monitor().names(), " |\n");
     }
     return str_cat("| `", directives, "` | ", session.names(), " (`", session.hex(), "`) | `", monitor.hex(), "` |\n");
 }

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
@@ -69,9 +70,12 @@ SyscallGroup event_loop() {
 
 SyscallGroup connected_sockets() {
     return {"connected-sockets",
-            "I/O on sockets already open, descriptors passed with SCM_RIGHTS; their addresses and options",
+            "I/O on sockets already open, descriptors passed with SCM_RIGHTS; their addresses and options; "
+            "setsockopt only for what the session sets on its control connection (urgent data inline, no Nagle)",
             {allow("recvfrom"), allow("sendto"), allow("recvmsg"), allow("sendmsg"), allow("shutdown"),
-             allow("getsockname"), allow("getpeername"), allow("getsockopt"), allow("setsockopt")}};
+             allow("getsockname"), allow("getpeername"), allow("getsockopt"),
+             allow("setsockopt", {arg::eq32(1, WARD_SYM(SOL_SOCKET)), arg::eq32(2, WARD_SYM(SO_OOBINLINE))}),
+             allow("setsockopt", {arg::eq32(1, WARD_SYM(IPPROTO_TCP)), arg::eq32(2, WARD_SYM(TCP_NODELAY))})}};
 }
 
 SyscallGroup file_reads() {
@@ -110,6 +114,8 @@ SyscallGroup tcp_sockets(std::initializer_list<Family> families) {
     for (const char* name : {"bind", "listen", "accept", "accept4", "connect"}) {
         group.rules.push_back(allow(name));
     }
+    // Passive data ports reuse ports of earlier transfers still in TIME_WAIT.
+    group.rules.push_back(allow("setsockopt", {arg::eq32(1, WARD_SYM(SOL_SOCKET)), arg::eq32(2, WARD_SYM(SO_REUSEADDR))}));
     return group;
 }
 
@@ -158,15 +164,19 @@ SyscallGroup process_inspection() {
 
 SyscallGroup kernel_attack_surface() {
     SyscallGroup group{"kernel-attack-surface",
-                       "interfaces that kernel exploits reach for; io_uring_setup answers ENOSYS because "
+                       "interfaces that kernel exploits reach for, and socket families no role or hook of ours "
+                       "uses (kernel crypto, VM sockets, TIPC); io_uring_setup answers ENOSYS because "
                        "libuv and liburing probe it and fall back",
                        {}};
     for (const char* name : {"bpf", "perf_event_open", "userfaultfd", "keyctl", "add_key", "request_key",
-                             "io_uring_enter", "io_uring_register", "open_by_handle_at"}) {
+                             "io_uring_enter", "io_uring_register", "open_by_handle_at", "modify_ldt"}) {
         group.rules.push_back(kill(name));
     }
     group.rules.push_back(fail(ENOSYS, "io_uring_setup"));
     group.rules.push_back(kill("personality", {arg::ne32(0, WARD_SYM(PER_LINUX))}));
+    group.rules.push_back(kill("socket", {arg::eq32(0, WARD_SYM(AF_ALG))}));
+    group.rules.push_back(kill("socket", {arg::eq32(0, WARD_SYM(AF_VSOCK))}));
+    group.rules.push_back(kill("socket", {arg::eq32(0, WARD_SYM(AF_TIPC))}));
     return group;
 }
 
@@ -191,6 +201,9 @@ SyscallGroup raw_sockets(SocketAllowance allowed) {
     }
     if (!allowed.packet) {
         group.rules.push_back(kill("socket", {arg::eq32(0, WARD_SYM(AF_PACKET))}));
+        // SOCK_PACKET: the obsolete packet interface, reached through AF_INET
+        group.rules.push_back(kill("socket", {arg::eq32(0, WARD_SYM(AF_INET)),
+                                              arg::masked32(1, kSockTypeMask, "SOCK_TYPE_MASK", WARD_SYM(SOCK_PACKET))}));
     }
     if (!allowed.netlink) {
         group.rules.push_back(fail(EAFNOSUPPORT, "socket", {arg::eq32(0, WARD_SYM(AF_NETLINK))}));

@@ -11,16 +11,17 @@ namespace ward::ftp {
 namespace {
 
 constexpr std::array<MlstFactName, 10> kFactNames{{
-    {"type", kFactType},
-    {"size", kFactSize},
+    // ProFTPD's mod_facts order (FEAT, OPTS MLST and every MLSD/MLST line): clients and its test suite match it.
     {"modify", kFactModify},
     {"perm", kFactPerm},
+    {"size", kFactSize},
+    {"type", kFactType},
     {"unique", kFactUnique},
+    {"UNIX.group", kFactUnixGroup},
+    {"UNIX.groupname", kFactUnixGroupName},
     {"UNIX.mode", kFactUnixMode},
     {"UNIX.owner", kFactUnixOwner},
     {"UNIX.ownername", kFactUnixOwnerName},
-    {"UNIX.group", kFactUnixGroup},
-    {"UNIX.groupname", kFactUnixGroupName},
 }};
 
 // A decimal 0..255 of one to three digits, no sign, no spaces.

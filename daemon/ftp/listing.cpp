@@ -254,14 +254,7 @@ std::string_view mlsx_type(std::uint32_t mode) noexcept {
 }
 
 void append_mlsx_facts(std::string& out, const FileFacts& facts, unsigned selected, const MlsxNames& names) {
-    if ((selected & kFactType) != 0) {
-        out += "type=";
-        out += names.type;
-        out += ';';
-    }
-    if ((selected & kFactSize) != 0) {
-        out += str_cat("size=", facts.size, ';');
-    }
+    // The order of mlst_fact_names(): ProFTPD's mod_facts writes the facts alphabetically.
     if ((selected & kFactModify) != 0) {
         out += "modify=";
         out += format_mdtm(facts.mtime);
@@ -272,6 +265,14 @@ void append_mlsx_facts(std::string& out, const FileFacts& facts, unsigned select
         out += names.perm;
         out += ';';
     }
+    if ((selected & kFactSize) != 0) {
+        out += str_cat("size=", facts.size, ';');
+    }
+    if ((selected & kFactType) != 0) {
+        out += "type=";
+        out += names.type;
+        out += ';';
+    }
     if ((selected & kFactUnique) != 0) {
         // ProFTPD's form: device and inode in hex, joined by 'U'.
         out += "unique=";
@@ -280,10 +281,19 @@ void append_mlsx_facts(std::string& out, const FileFacts& facts, unsigned select
         append_hex(out, facts.ino);
         out += ';';
     }
+    if ((selected & kFactUnixGroup) != 0) {
+        out += str_cat("UNIX.group=", facts.gid, ';');
+    }
+    if ((selected & kFactUnixGroupName) != 0 && !names.group.empty()) {
+        out += str_cat("UNIX.groupname=", names.group, ';');
+    }
     if ((selected & kFactUnixMode) != 0) {
+        // ProFTPD's "0%o": a leading zero, then the permission bits in octal (0644, 04755).
         const unsigned perms = facts.mode & 07777U;
-        out += "UNIX.mode=";  // four octal digits, e.g. 0644 or 4755
-        out += static_cast<char>('0' + ((perms >> 9U) & 7U));
+        out += "UNIX.mode=0";
+        if (perms >= 01000U) {
+            out += static_cast<char>('0' + ((perms >> 9U) & 7U));
+        }
         out += static_cast<char>('0' + ((perms >> 6U) & 7U));
         out += static_cast<char>('0' + ((perms >> 3U) & 7U));
         out += static_cast<char>('0' + (perms & 7U));
@@ -294,12 +304,6 @@ void append_mlsx_facts(std::string& out, const FileFacts& facts, unsigned select
     }
     if ((selected & kFactUnixOwnerName) != 0 && !names.owner.empty()) {
         out += str_cat("UNIX.ownername=", names.owner, ';');
-    }
-    if ((selected & kFactUnixGroup) != 0) {
-        out += str_cat("UNIX.group=", facts.gid, ';');
-    }
-    if ((selected & kFactUnixGroupName) != 0 && !names.group.empty()) {
-        out += str_cat("UNIX.groupname=", names.group, ';');
     }
     out += ' ';
 }

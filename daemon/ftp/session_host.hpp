@@ -96,6 +96,10 @@ public:
     virtual Result<UniqueFd> privileged_data_connection(std::uint16_t local_port, const std::string& target_address,
                                                         std::uint16_t target_port) = 0;
 
+    // TransferLog: one finished transfer's xferlog line (with its line end). wardftpd's worker holds no log
+    // descriptor and sends it to its monitor, which writes it.
+    virtual void log_transfer(std::string_view line) = 0;
+
     // The session is over (QUIT, timeout, error); `reason` is %E.
     virtual void session_ended(std::string_view reason) = 0;
 };

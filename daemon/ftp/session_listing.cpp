@@ -324,9 +324,9 @@ void SessionImpl::list_command(CommandContext& ctx, ListKind kind) {
     std::string vpath;
     if (const int err = build_listing(kind, ctx.argument, listing, shown, vpath); err != 0) {
         if (kind == ListKind::mlsd && err == ENOTDIR) {
-            finish(ctx, 501, str_cat(shown, ": Not a directory"));
+            finish(ctx, 550, str_cat("'", shown, "' is not a directory"));  // ProFTPD's code and text
         } else {
-            fail_errno(ctx, kind == ListKind::stat || kind == ListKind::mlsd ? 550 : 450, shown, err);
+            fail_errno(ctx, kind == ListKind::mlsd ? 550 : 450, shown, err);  // ProFTPD: STAT like LIST
         }
         return;
     }
@@ -341,7 +341,10 @@ void SessionImpl::list_command(CommandContext& ctx, ListKind kind) {
             }
         }
         lines.emplace_back("End of status");
-        finish(ctx, 213, std::move(lines));
+        // ProFTPD's codes: 212 for a directory's status, 213 for a file's (RFC 959's "directory status").
+        struct stat st {};
+        const bool directory = !options.directory && fs_.stat(vpath, st) == 0 && S_ISDIR(st.st_mode);
+        finish(ctx, directory ? 212 : 213, std::move(lines));
         return;
     }
     DataTransfer::Spec spec;

@@ -37,7 +37,7 @@ struct SessionSettings {
     std::string deny_filter;       // DenyFilter: POSIX extended regex on the command line; empty = none
     std::string path_deny_filter;  // PathDenyFilter: POSIX extended regex on path names; empty = none
     std::string display_login;     // DisplayLogin file, read after login as the user; empty = none
-    int transfer_log_fd = -1;      // TransferLog (xferlog format), opened by the master; -1 = none
+    bool transfer_log = false;     // TransferLog (xferlog format): SessionHost::log_transfer gets each line
     bool show_symlinks = true;     // ShowSymlinks
     unsigned max_login_attempts = 3;  // MaxLoginAttempts (enforced by the host; the worker words replies)
     std::vector<std::string> disabled_commands;      // verbs of built-in modules removed by rmmod/ModuleOrder
@@ -68,6 +68,7 @@ struct PathRules {
     bool allow_retrieve_restart = true;   // AllowRetrieveRestart
     bool hidden_stores = false;           // HiddenStores
     std::string hidden_stores_prefix = ".in.";
+    std::string hidden_stores_suffix = ".";
     mode_t umask = 022;                   // Umask's first argument: files
     mode_t dir_umask = 022;               // Umask's second argument (the first when absent): directories
     ListRules list;                       // ListOptions

@@ -86,7 +86,7 @@ void SessionImpl::finish_transfer(CommandContext& ctx, const TransferResult& res
 
 void SessionImpl::log_transfer(const std::string& vpath, const TransferResult& result, bool incoming,
                                Clock::time_point started) {
-    if (settings_.transfer_log_fd < 0 || !result.connected) {
+    if (!settings_.transfer_log || !result.connected) {
         return;
     }
     const auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started).count();
@@ -104,10 +104,7 @@ void SessionImpl::log_transfer(const std::string& vpath, const TransferResult& r
     const time_t now = ::time(nullptr);
     tm local{};
     ::localtime_r(&now, &local);
-    const std::string line = format_xferlog_line(record, local);
-    if (auto written = sys::write_all(settings_.transfer_log_fd, line); !written) {
-        log::warning("TransferLog: ", written.error().message);
-    }
+    host_.log_transfer(format_xferlog_line(record, local));
 }
 
 void SessionImpl::cmd_retr(CommandContext& ctx) {
@@ -189,12 +186,12 @@ void SessionImpl::cmd_store(CommandContext& ctx, StoreMode mode) {
         finish(ctx, 550, str_cat(shown, ": Overwrite permission denied"));
         return;
     }
-    // HiddenStores: plain uploads go to ".in.<name>." beside the target and replace it only when complete.
+    // HiddenStores: plain uploads go to "<prefix><name><suffix>" (".in.<name>.") beside the target and replace it only when complete.
     const bool hidden = rules.hidden_stores && mode == StoreMode::stor && offset == 0;
     std::string write_vpath = vpath;
     if (hidden) {
         write_vpath = str_cat(virtual_parent(vpath) == "/" ? std::string() : std::string(virtual_parent(vpath)), '/',
-                              rules.hidden_stores_prefix, virtual_basename(vpath), '.');
+                              rules.hidden_stores_prefix, virtual_basename(vpath), rules.hidden_stores_suffix);
     }
     int flags = O_WRONLY | O_CREAT | O_NONBLOCK | O_NOCTTY;
     if (hidden || mode == StoreMode::stou) {

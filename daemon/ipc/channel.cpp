@@ -71,24 +71,30 @@ Result<void> Channel::send(const Message& message, int fd_to_pass) {
         cmsg->cmsg_len = CMSG_LEN(sizeof(int));
         std::memcpy(CMSG_DATA(cmsg), &fd_to_pass, sizeof(int));
     }
-    const auto deadline = std::chrono::steady_clock::now() + send_timeout_.value_or(std::chrono::milliseconds(0));
-    while (true) {
-        const ssize_t sent = ::sendmsg(socket_.get(), &msg, MSG_NOSIGNAL | (send_timeout_ ? MSG_DONTWAIT : 0));
-        if (sent >= 0) {
-            return {};
-        }
-        if (errno == EAGAIN) {
-            std::optional<std::chrono::milliseconds> left;
-            if (send_timeout_) {
-                left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto send_all = [&]() -> Result<void> {
+        const auto deadline = std::chrono::steady_clock::now() + send_timeout_.value_or(std::chrono::milliseconds(0));
+        while (true) {
+            const ssize_t sent = ::sendmsg(socket_.get(), &msg, MSG_NOSIGNAL | (send_timeout_ ? MSG_DONTWAIT : 0));
+            if (sent >= 0) {
+                return {};
             }
-            if (const Wait wait = wait_for(socket_.get(), POLLOUT, left); wait != Wait::ready) {
-                return wait_error(wait, str_cat("send ", type_name(type_of(message))));
+            if (errno == EAGAIN) {
+                std::optional<std::chrono::milliseconds> left;
+                if (send_timeout_) {
+                    left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+                }
+                if (const Wait wait = wait_for(socket_.get(), POLLOUT, left); wait != Wait::ready) {
+                    return wait_error(wait, str_cat("send ", type_name(type_of(message))));
+                }
+            } else if (errno != EINTR) {
+                return sys::errno_error(str_cat("send ", type_name(type_of(message))));
             }
-        } else if (errno != EINTR) {
-            return sys::errno_error(str_cat("send ", type_name(type_of(message))));
         }
-    }
+    };
+    auto sent = send_all();
+    // The encoded bytes may hold a password (auth_request): wiped whatever became of the send.
+    ::explicit_bzero(bytes->data(), bytes->size());
+    return sent;
 }
 
 Result<Received> Channel::fail(Failure kind, Error error) {
@@ -146,6 +152,8 @@ Result<Received> Channel::receive(std::optional<std::chrono::milliseconds> timeo
                     Error{str_cat("message carried ", fd_count, " fds; at most ", kMaxFdsPerMessage, " allowed")});
     }
     auto message = decode(std::string_view(buffer_.get(), static_cast<std::size_t>(got)));
+    // The buffer is reused for the channel's life: what it held (a password, in an auth_request) does not stay.
+    ::explicit_bzero(buffer_.get(), static_cast<std::size_t>(got));
     if (!message) {
         return fail(Failure::malformed, std::move(message).error());
     }

@@ -315,6 +315,24 @@ Result<Message> decode_body(MessageType type, std::string_view body) {
             out = std::move(m);
             break;
         }
+        case MessageType::log_record: {
+            LogRecord m;
+            std::uint8_t kind = 0;
+            std::uint8_t level = 0;
+            d.number(kind, "kind");
+            d.number(level, "level");
+            if (kind > static_cast<std::uint8_t>(LogRecord::Kind::transfer)) {
+                d.fail("kind");
+            }
+            if (level > static_cast<std::uint8_t>(log::Level::debug)) {
+                d.fail("level");
+            }
+            m.kind = static_cast<LogRecord::Kind>(kind);
+            m.level = static_cast<log::Level>(level);
+            d.text(m.text, Limits::log_text, "text");
+            out = std::move(m);
+            break;
+        }
         default:
             return Error{str_cat("unknown message type ", static_cast<unsigned>(type))};
     }
@@ -354,6 +372,7 @@ MessageType type_of(const Message& message) noexcept {
         MessageType::login_count_answer, MessageType::proxied_client, MessageType::proxied_client_answer,
         MessageType::signature_request, MessageType::signature_answer, MessageType::key_client,
         MessageType::key_status,
+        MessageType::log_record,
     };
     static_assert(std::size(kTypes) == std::variant_size_v<Message>);
     // A valueless variant (only after a throwing assignment) has no type; it can never be sent.
@@ -379,6 +398,7 @@ const char* type_name(MessageType type) noexcept {
         case MessageType::signature_answer: return "signature_answer";
         case MessageType::key_client: return "key_client";
         case MessageType::key_status: return "key_status";
+        case MessageType::log_record: return "log_record";
     }
     return "unknown";
 }
@@ -445,6 +465,11 @@ Result<std::string> encode(const Message& message) {
                        [&](const KeyStatus& m) {
                            w.boolean(m.loaded);
                            put(w, m.error, Limits::reason, "error");
+                       },
+                       [&](const LogRecord& m) {
+                           w.u8(static_cast<std::uint8_t>(m.kind));
+                           w.u8(static_cast<std::uint8_t>(m.level));
+                           put(w, m.text, Limits::log_text, "text");
                        },
                    },
                    message);

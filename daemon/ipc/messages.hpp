@@ -9,6 +9,7 @@
 
 #include "base/result.hpp"
 #include "daemon/ftp/session_host.hpp"
+#include "daemon/ipc/log_record.hpp"
 #include "daemon/tls/sign_request.hpp"
 #include "exec/hook_event.hpp"
 
@@ -21,7 +22,8 @@ enum class MessageType : std::uint8_t {
     hook_request = 3,
     data_socket_request = 4,
     session_end = 5,
-    signature_request = 6,
+    log_record = 6,  // no answer: the monitor writes it (daemon/ipc/log_record.hpp)
+    signature_request = 7,
     // monitor -> worker
     auth_answer = 64,
     hook_answer = 65,
@@ -49,6 +51,7 @@ struct Limits {
     static constexpr std::size_t reason = 256;
     static constexpr std::size_t hook_lines = 64;
     static constexpr std::size_t hook_line = 512;
+    static constexpr std::size_t log_text = std::size_t{8} * 1024;
     static constexpr std::size_t address = 64;  // an IPv4 or IPv6 address as text
 };
 
@@ -144,7 +147,8 @@ struct KeyStatus {
 
 using Message = std::variant<AuthRequest, HandoverRequest, HookRequest, DataSocketRequest, SessionEnd, AuthAnswer,
                              HookAnswer, DataSocketAnswer, LoginCountRequest, LoginCountAnswer, ProxiedClient,
-                             ProxiedClientAnswer, SignatureRequest, SignatureAnswer, KeyClient, KeyStatus>;
+                             ProxiedClientAnswer, SignatureRequest, SignatureAnswer, KeyClient, KeyStatus,
+                             LogRecord>;
 
 [[nodiscard]] MessageType type_of(const Message& message) noexcept;
 [[nodiscard]] const char* type_name(MessageType type) noexcept;

@@ -123,6 +123,15 @@ std::vector<BindPoint> Master::listening() const {
     return points;
 }
 
+Result<void> Master::confine() {
+    auto held = confine_master(*context_);
+    if (!held) {
+        return std::move(held).error();
+    }
+    confinement_ = *held;
+    return {};
+}
+
 void Master::start() {
     for (auto& listener : listeners_) {
         accept_next(*listener);
@@ -387,6 +396,10 @@ void Master::reload() {
     auto fresh = options_.reload();
     if (!fresh) {
         log::error("reload failed, the current configuration stays in force: ", fresh.error().message);
+        return;
+    }
+    if (auto fits = reload_fits(confinement_, **fresh); !fits) {
+        log::error("reload failed, the current configuration stays in force: ", fits.error().message);
         return;
     }
     // Open what the new configuration adds before anything is swapped: a port that cannot be bound

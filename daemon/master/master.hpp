@@ -22,6 +22,7 @@
 #include "daemon/master/connection_limits.hpp"
 #include "daemon/master/control_socket.hpp"
 #include "daemon/master/listeners.hpp"
+#include "daemon/master/self_confine.hpp"
 #include "daemon/master/session_registry.hpp"
 
 namespace ward::master {
@@ -41,6 +42,9 @@ public:
     // Starts accepting and handling signals; io.run() returns after a shutdown.
     void start();
     [[nodiscard]] std::vector<BindPoint> listening() const;
+    // Once the ports and files are open: capabilities cut, no_new_privs, the master seccomp policy.
+    [[nodiscard]] Result<void> confine();
+    [[nodiscard]] const SelfConfinement& confinement() const noexcept { return confinement_; }
     [[nodiscard]] const daemon::DaemonContext& context() const noexcept { return *context_; }
 
 private:
@@ -82,6 +86,7 @@ private:
     boost::asio::signal_set signals_;
     boost::asio::steady_timer shutdown_timer_;
     std::unique_ptr<ControlSocket> control_;  // ControlsEngine on: wardctl lsmod/insmod/rmmod
+    SelfConfinement confinement_;
     bool shutting_down_ = false;
 };
 

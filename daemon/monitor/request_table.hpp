@@ -30,6 +30,11 @@ inline constexpr std::uint32_t kPrivilegedDataConnections = 8192;
 // connection may be a full handshake, so the bound is the data-connection bound.
 inline constexpr std::uint32_t kPreauthSignatures = 2;
 inline constexpr std::uint32_t kPostauthSignatures = kPrivilegedDataConnections;
+// Log lines (ipc::LogRecord, never answered) a pre-auth worker may send: a few per command, and the
+// commands before login are bounded by TimeoutLogin; a flood beyond this is a worker out of control.
+inline constexpr std::uint32_t kPreauthLogRecords = 65536;
+// Between a successful login and the hand-over the pre-auth worker logs the login and little else.
+inline constexpr std::uint32_t kAuthenticatedLogRecords = 64;
 
 class SessionMonitor;
 enum class Next : std::uint8_t { carry_on, end };
@@ -43,6 +48,7 @@ struct Answers {
     static Next privileged_data_connection(SessionMonitor& monitor, ipc::Received& request);
     static Next session_end(SessionMonitor& monitor, ipc::Received& request);
     static Next signature(SessionMonitor& monitor, ipc::Received& request);
+    static Next log_record(SessionMonitor& monitor, ipc::Received& request);
 };
 
 using Handler = Next (*)(SessionMonitor&, ipc::Received&);
@@ -65,6 +71,11 @@ inline constexpr std::array kRequestTable = {
     // The control connection's TLS handshake: the monitor signs with the key the worker never holds, only
     // inputs shaped like a handshake signature (tls::SignRequest's checks), and only when TLS is configured.
     Permission{ipc::MessageType::signature_request, Phase::preauth, kPreauthSignatures, &Answers::signature},
+    // The worker's log lines (it holds no log descriptor): written by the monitor (worker_log.hpp), system
+    // lines in every phase, TransferLog lines only after login. A logged-in session logs as long as it runs.
+    Permission{ipc::MessageType::log_record, Phase::preauth, kPreauthLogRecords, &Answers::log_record},
+    Permission{ipc::MessageType::log_record, Phase::authenticated, kAuthenticatedLogRecords, &Answers::log_record},
+    Permission{ipc::MessageType::log_record, Phase::postauth, kUnlimited, &Answers::log_record},
     // After a successful login: PASS's own ExecOnCommand hooks (at most once; the handler checks it is
     // on_command PASS), then the pre-auth worker's state, once.
     Permission{ipc::MessageType::hook_request, Phase::authenticated, 1, &Answers::hooks},

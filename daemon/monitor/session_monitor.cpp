@@ -134,19 +134,31 @@ std::string SessionMonitor::run() {
             end_session("server shutting down", true);
             break;
         }
-        if (fds[0].revents != 0) {
+        // What the worker has sent is read before its exit is handled: its last log records and its session_end
+        // come just before it ends. Bounded per wake-up, so a flood cannot hold off signals and deadlines.
+        constexpr int kMessagesPerWakeup = 64;
+        bool stop = false;
+        for (int n = 0; fds[0].revents != 0 && !stop && channel_.valid() && n < kMessagesPerWakeup; ++n) {
             auto received = channel_.receive();
             if (!received) {
                 if (channel_.last_failure() != ipc::Failure::peer_closed) {
                     log::error("worker sent a malformed message (", received.error().message,
                                "); ending the session");
                     end_session("protocol violation", true);
+                    stop = true;
                     break;
                 }
                 channel_.close();  // the worker is ending; its exit arrives through the pidfd
-            } else if (handle(std::move(*received)) == Next::end) {
                 break;
             }
+            stop = handle(std::move(*received)) == Next::end;
+            pollfd more{channel_.valid() ? channel_.fd() : -1, POLLIN, 0};
+            if (::poll(&more, 1, 0) <= 0) {
+                break;
+            }
+        }
+        if (stop) {
+            break;
         }
         if (fds[1].revents != 0 && worker_exited() == Next::end) {
             break;
@@ -199,6 +211,18 @@ Next Answers::session_end(SessionMonitor& monitor, ipc::Received& request) {
 }
 Next Answers::signature(SessionMonitor& monitor, ipc::Received& request) {
     return monitor.answer_signature(std::get<ipc::SignatureRequest>(request.message));
+}
+Next Answers::log_record(SessionMonitor& monitor, ipc::Received& request) {
+    return monitor.write_worker_log(std::get<ipc::LogRecord>(request.message));
+}
+
+// Never answered; WorkerLog refuses what a phase may not send (a TransferLog line before login).
+Next SessionMonitor::write_worker_log(const ipc::LogRecord& record) {
+    if (auto written = setup_.worker_log.write(record, setup_.facts, worker_.pid, phase_ == Phase::postauth);
+        !written) {
+        return violation(str_cat("sent ", written.error().message));
+    }
+    return Next::carry_on;
 }
 
 Next SessionMonitor::handle(ipc::Received received) {

@@ -15,6 +15,7 @@
 #include "daemon/monitor/login_rules.hpp"
 #include "daemon/monitor/request_table.hpp"
 #include "daemon/monitor/session_facts.hpp"
+#include "daemon/monitor/worker_log.hpp"
 #include "daemon/monitor/worker_launcher.hpp"
 
 namespace ward::monitor {
@@ -25,6 +26,7 @@ struct MonitorSetup {
     const LoginRules* rules = nullptr;
     WorkerLauncher* launcher = nullptr;
     HookDispatcher* hooks = nullptr;  // nullptr: the configuration has no hooks
+    WorkerLog worker_log;             // writes the workers' log and TransferLog records
     LoginAdmission* admission = nullptr;  // the master's MaxClients/PerUser/HostsPerUser; nullptr: no limits
     // Signs with the certificate's key (mod_tls): a request to the key process (daemon/master/key_process.hpp)
     // over this session's channel, so the key is never in the monitor's memory nor in a worker forked from
@@ -73,6 +75,7 @@ private:
     Next answer_privileged_data_connection(const ipc::DataSocketRequest& request);
     Next answer_session_end(const ipc::SessionEnd& request);
     Next answer_signature(const ipc::SignatureRequest& request);
+    Next write_worker_log(const ipc::LogRecord& record);
     Next answer(const ipc::Message& message, int fd = -1);
     Next violation(const std::string& what);
     Next deadline_passed();

@@ -71,6 +71,10 @@ void run_session_process(const daemon::DaemonContext& context, const daemon::Ser
     setup.facts.local_port = connection.local_port;
     setup.facts.session_pid = ::getpid();
     setup.rules = runtime.login_rules.get();
+    setup.worker_log = WorkerLog([&runtime](const SessionFacts& facts) {
+        const config::Context* anon = facts.anonymous ? runtime.server->anonymous_for(facts.login_name) : nullptr;
+        return runtime.transfer_log_for(anon);
+    });
     // TimeoutLogin as the worker reads it (session_directive), enforced again by the monitor.
     if (const config::Directive* timeout = daemon::session_directive(*runtime.server, nullptr, "TimeoutLogin")) {
         setup.login_timeout = config::as_seconds(*timeout);

@@ -8,11 +8,17 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <string_view>
+
 #include "base/log.hpp"
 #include "base/signals.hpp"
 #include "base/strings.hpp"
 #include "base/sys.hpp"
 #include "daemon/ftp/session.hpp"
+#include "daemon/ipc/log_record.hpp"
 #include "daemon/name_table.hpp"
 #include "daemon/session_config.hpp"
 #include "daemon/worker/module_loader.hpp"
@@ -26,15 +32,17 @@ constexpr rlim_t kPreauthFiles = 32;
 constexpr rlim_t kPostauthFiles = 1024;
 constexpr int kSetupFailed = 3;
 
-// stdin and stdout point at /dev/null in every worker, so no library write can reach a socket.
+// stdin, stdout and stderr point at /dev/null in every worker, so no library write can reach a socket and no
+// worker holds the daemon's log (in the foreground stderr is the log). Log lines go to the monitor
+// (forward_logs_to). Sanitizer builds keep stderr for the sanitizers' own reports.
 void null_stdio() {
     const int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
     if (null >= 0) {
         ::dup2(null, 0);
         ::dup2(null, 1);
-        if (log::sink().kind != log::Sink::Kind::stderr_stream) {
-            ::dup2(null, 2);
-        }
+#ifndef WARD_SANITIZER_BUILD
+        ::dup2(null, 2);
+#endif
         if (null > 2) {
             ::close(null);
         }
@@ -69,6 +77,53 @@ void run_session(ftp::Session& session, boost::asio::io_context& io) {
     io.run();
 }
 
+// The directives that name the daemon's own files: its logs, password files, control socket, pid file, modules.
+constexpr std::array<std::string_view, 9> kDaemonFileDirectives{
+    "SystemLog", "TransferLog", "ExecLog", "AuthUserFile", "AuthGroupFile", "ControlsSocket", "PidFile",
+    "ModulePath", "ModuleTrustedKey"};
+
+void collect_daemon_files(const config::Context& context, std::vector<std::string>& out) {
+    for (const auto& d : context.directives) {
+        const bool named = std::any_of(kDaemonFileDirectives.begin(), kDaemonFileDirectives.end(),
+                                       [&d](std::string_view name) { return iequals(d.name, name); });
+        if (named && !d.args.empty() && d.args.front().starts_with('/')) {
+            out.push_back(std::filesystem::path(d.args.front()).lexically_normal().string());
+        }
+    }
+    for (const auto& child : context.children) {
+        collect_daemon_files(child, out);
+    }
+}
+
+// True when path is home or lies beneath it.
+bool within(const std::string& path, const std::string& home) {
+    return !home.empty() && home != "/" &&
+           (path == home || (path.starts_with(home) && path.size() > home.size() && path[home.size()] == '/'));
+}
+
+// What a logged-in worker without DefaultRoot must not reach, whatever its uid may: /proc (the
+// /proc/<pid>/mem of hooks running as the same user, other processes' environments), /sys, and the
+// daemon's own files (its configuration, logs, password files, sockets, modules). A daemon file inside the
+// user's own home stays reachable: Landlock can only grant, so fencing it would mean granting that home's
+// entries one by one, and the user could then create nothing new in their own home.
+std::vector<std::string> fenced_off(const config::Config& config, std::string home) {
+    while (home.size() > 1 && home.ends_with('/')) {
+        home.pop_back();
+    }
+    std::vector<std::string> out{"/proc", "/sys", "/run/wardftpd"};
+    if (config.source.starts_with('/')) {
+        out.push_back(std::filesystem::path(config.source).lexically_normal().string());
+    }
+    collect_daemon_files(config.root, out);
+    for (auto& path : out) {
+        while (path.size() > 1 && path.ends_with('/')) {
+            path.pop_back();
+        }
+    }
+    std::erase_if(out, [&home](const std::string& path) { return within(path, home); });
+    return out;
+}
+
 }  // namespace
 
 void reset_signals() {
@@ -82,15 +137,9 @@ SandboxedLauncher::SandboxedLauncher(const daemon::DaemonContext& context, const
                                      Connection connection, std::vector<std::string> connect_lines)
     : context_(context), runtime_(runtime), connection_(std::move(connection)), connect_lines_(std::move(connect_lines)) {}
 
-std::vector<int> SandboxedLauncher::kept_fds(int channel_fd, int transfer_log_fd) const {
-    std::vector<int> keep{0, 1, 2, connection_.control_fd, channel_fd};
-    if (log::sink().fd > 2) {
-        keep.push_back(log::sink().fd);
-    }
-    if (transfer_log_fd >= 0) {
-        keep.push_back(transfer_log_fd);
-    }
-    return keep;
+// No log descriptor: SystemLog, syslog and TransferLog lines travel over the channel (forward_logs_to).
+std::vector<int> SandboxedLauncher::kept_fds(int channel_fd) const {
+    return {0, 1, 2, connection_.control_fd, channel_fd};
 }
 
 Result<monitor::StartedWorker> SandboxedLauncher::start_preauth(ipc::Channel worker_end) {
@@ -121,6 +170,7 @@ void SandboxedLauncher::name_proxied_client(ftp::SessionSettings& settings) cons
 void SandboxedLauncher::run_preauth(ipc::Channel channel) {
     reset_signals();
     log::set_role(str_cat("worker ", connection_.client_address));
+    ipc::forward_logs_to(channel.fd());
     null_stdio();
     ftp::SessionSettings settings =
         daemon::session_settings(*runtime_.server, nullptr, connection_.local_address, -1);
@@ -130,7 +180,7 @@ void SandboxedLauncher::run_preauth(ipc::Channel channel) {
 
     sandbox::ChildSpec spec;
     spec.role = "pre-auth worker";
-    spec.keep_fds = kept_fds(channel.fd(), -1);
+    spec.keep_fds = kept_fds(channel.fd());
     spec.rlimits = {{RLIMIT_NOFILE, kPreauthFiles, kPreauthFiles}, {RLIMIT_CORE, 0, 0}};
     spec.parent_death_signal = SIGKILL;  // a worker never outlives its monitor
     if (context_.privileged) {
@@ -162,6 +212,7 @@ void SandboxedLauncher::run_postauth(ipc::Channel channel, const monitor::PostAu
                                      const ftp::HandoverState& state) {
     reset_signals();
     log::set_role(str_cat("worker ", connection_.client_address, " ", plan.identity.user));
+    ipc::forward_logs_to(channel.fd());
     null_stdio();
     const config::Server& server = *runtime_.server;
     const config::Context* anon = plan.anonymous ? server.anonymous_for(plan.identity.login_name) : nullptr;
@@ -169,7 +220,7 @@ void SandboxedLauncher::run_postauth(ipc::Channel channel, const monitor::PostAu
 
     ftp::PostAuthSession post;
     post.identity = plan.identity;
-    post.settings = daemon::session_settings(server, anon, connection_.local_address, transfer_log);
+    post.settings = daemon::session_settings(server, anon, connection_.local_address, transfer_log >= 0);
     name_proxied_client(post.settings);
     post.policy = daemon::access_policy(server, anon, plan.identity, plan.account.group_names,
                                         connection_.client_address);
@@ -181,7 +232,7 @@ void SandboxedLauncher::run_postauth(ipc::Channel channel, const monitor::PostAu
     if (!modules) {
         setup_failed("post-auth worker", modules.error());
     }
-    spec.keep_fds = kept_fds(channel.fd(), transfer_log);
+    spec.keep_fds = kept_fds(channel.fd());
     for (const int fd : modules->fds()) {
         spec.keep_fds.push_back(fd);
     }
@@ -202,6 +253,14 @@ void SandboxedLauncher::run_postauth(ipc::Channel channel, const monitor::PostAu
         sandbox::LandlockRules tree;
         tree.read_write = {post.identity.chrooted ? std::string("/") : plan.chroot};
         spec.landlock = tree;
+    } else {
+        // No DefaultRoot: the user's uid decides as in ProFTPD, but /proc, /sys and the daemon's own files
+        // stay out of reach (listed now, by this worker, so the list is what it could reach today).
+        sandbox::LandlockRules fence;
+        fence.read_write = sandbox::everything_but(
+            fenced_off(context_.servers->config(), std::filesystem::path(plan.account.home).lexically_normal().string()));
+        fence.skip_missing = true;
+        spec.landlock = fence;
     }
     spec.seccomp = context_.policies.worker_postauth;
     const auto report = sandbox::apply(spec);

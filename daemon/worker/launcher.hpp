@@ -33,7 +33,7 @@ private:
     [[noreturn]] void run_preauth(ipc::Channel channel);
     [[noreturn]] void run_postauth(ipc::Channel channel, const monitor::PostAuthPlan& plan,
                                    const ftp::HandoverState& state);
-    [[nodiscard]] std::vector<int> kept_fds(int channel_fd, int transfer_log_fd) const;
+    [[nodiscard]] std::vector<int> kept_fds(int channel_fd) const;
 
     const daemon::DaemonContext& context_;
     const daemon::ServerRuntime& runtime_;

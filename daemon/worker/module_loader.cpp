@@ -10,6 +10,7 @@
 #include "base/log.hpp"
 #include "base/strings.hpp"
 #include "base/sys.hpp"
+#include "daemon/worker/elf_dependencies.hpp"
 #include "wardftpd/module.h"
 
 // The C ABI's opaque call handle: what one handler call may reach.
@@ -212,6 +213,34 @@ std::vector<int> ModuleLoading::fds() const {
     return fds;
 }
 
+// The dynamic linker runs after chroot: a DT_NEEDED name it does not find among the loaded objects would be
+// searched for in the user's tree. Every one must be loaded already, or be a verified LoadFile library
+// (loaded first, RTLD_GLOBAL, matched by its DT_SONAME).
+Result<void> ModuleLoading::dependencies_present() const {
+    std::vector<std::string> present = loaded_object_names();
+    std::vector<ElfDependencies> wanted;
+    for (const auto& object : objects_) {
+        auto deps = read_elf_dependencies(object.memfd);
+        if (!deps) {
+            return Error{str_cat(object.name, ": ", deps.error().message)};
+        }
+        if (object.library && !deps->soname.empty()) {
+            present.push_back(deps->soname);
+        }
+        wanted.push_back(std::move(*deps));
+    }
+    for (std::size_t i = 0; i < objects_.size(); ++i) {
+        for (const auto& name : wanted[i].needed) {
+            if (std::find(present.begin(), present.end(), name) == present.end()) {
+                return Error{str_cat(objects_[i].name, ": needs ", name,
+                                     ", which the daemon has not loaded; it would be looked up inside the user's "
+                                     "root (refused): LoadFile it, signed, or link it into the daemon")};
+            }
+        }
+    }
+    return {};
+}
+
 Result<void> ModuleLoading::load() {
     if (objects_.empty()) {
         return {};
@@ -222,8 +251,11 @@ Result<void> ModuleLoading::load() {
         return sys::errno_error("entering /proc/self/fd to load modules");
     }
     auto modules = std::make_shared<LoadedModules>();
-    Result<void> outcome;
+    Result<void> outcome = dependencies_present();
     for (const auto& object : objects_) {
+        if (!outcome) {
+            break;
+        }
         const std::string relative = str_cat("./", object.memfd);
         void* handle = ::dlopen(relative.c_str(), RTLD_NOW | (object.library ? RTLD_GLOBAL : RTLD_LOCAL));
         if (handle == nullptr) {

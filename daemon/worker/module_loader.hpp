@@ -30,6 +30,8 @@ public:
     [[nodiscard]] bool empty() const noexcept { return objects_.empty(); }
 
 private:
+    [[nodiscard]] Result<void> dependencies_present() const;
+
     struct Object {
         int memfd = -1;  // owned by the ModuleSet the session process holds
         std::string name;  // module name, or the library's path for LoadFile

@@ -91,6 +91,12 @@ Result<std::string> MonitorClient::sign_handshake(const tls::SignRequest& reques
     return std::move(signed_->signature);
 }
 
+void MonitorClient::log_transfer(std::string_view line) {
+    if (!ipc::forward_transfer_line(line)) {
+        log::warning("TransferLog: the line could not be sent to the session monitor");
+    }
+}
+
 void MonitorClient::session_ended(std::string_view reason) {
     if (ended_) {
         return;

@@ -25,6 +25,7 @@ public:
     std::vector<std::string> run_hooks(exec::HookPoint point, const exec::CommandEvent& event) override;
     Result<UniqueFd> privileged_data_connection(std::uint16_t local_port, const std::string& target_address,
                                                 std::uint16_t target_port) override;
+    void log_transfer(std::string_view line) override;
     void session_ended(std::string_view reason) override;
 
     // A TLS handshake's signature, made by the monitor with the key this process never holds (the

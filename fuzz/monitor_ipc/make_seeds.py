@@ -34,11 +34,13 @@ seeds = {
     "auth_answer": message(64, b"\x00" + text("")),
     "hook_answer": message(65, struct.pack("<H", 2) + text("one") + text("two")),
     "data_socket_answer": message(66, b"\x00" + text("bind: Address already in use")),
-    "signature_request_ecdsa": message(6, b"\x01" + text("d" * 32)),
-    "signature_request_pss": message(6, b"\x02" + struct.pack("<I", 256) + b"\x00" + b"\x5a" * 254 + b"\xbc"),
+    "signature_request_ecdsa": message(7, b"\x01" + text("d" * 32)),
+    "signature_request_pss": message(7, b"\x02" + struct.pack("<I", 256) + b"\x00" + b"\x5a" * 254 + b"\xbc"),
     "signature_answer": message(67, text("0" * 72)),
     "key_client": message(112, b""),
     "key_status": message(113, b"\x00" + text("certificate /etc/c.pem has expired")),
+    "log_record": message(6, b"\x00\x02" + text("RETR /a.txt: 12 bytes\nforged line\x1b[2J")),
+    "log_record_transfer": message(6, b"\x01\x03" + text("Thu Jan  1 00:00:01 2026 1 127.0.0.1 12 /a.txt b _ o r alice ftp 0 * c")),
     "login_count_request": message(96, text("ftp") + text("anonymous")),
     "login_count_answer": message(97, b"\x00" + text("MaxClientsPerUser")
                                   + text("Sorry, the maximum number of clients (1) for this user are already connected.")),
@@ -60,9 +62,12 @@ seeds.update({
     "bad_hook_point": message(3, b"\x7f" + event()),
     "bad_login_status": message(64, b"\x09" + text("")),
     "short_header": b"\x01\x01\x00",
-    "bad_sign_scheme": message(6, b"\x09" + text("d" * 32)),
-    "sign_input_too_long": message(6, b"\x02" + text("x" * 2049)),
+    "bad_sign_scheme": message(7, b"\x09" + text("d" * 32)),
+    "sign_input_too_long": message(7, b"\x02" + text("x" * 2049)),
     "too_many_hook_lines": message(65, struct.pack("<H", 65) + text("x") * 65),
+    "bad_log_kind": message(6, b"\x02\x02" + text("x")),
+    "bad_log_level": message(6, b"\x00\x05" + text("x")),
+    "log_text_too_long": message(6, b"\x00\x02" + text("x" * 8193)),
 })
 os.makedirs(os.path.join(HERE, "corpus"), exist_ok=True)
 for name, data in seeds.items():

@@ -35,15 +35,26 @@ TEST(ConfigErrors, ForeignSectionNamesItsModule) {
 
 TEST(ConfigErrors, DirectiveInTheWrongContext) {
     EXPECT_EQ(parse_error("<Anonymous /srv/ftp>\n  Port 21\n</Anonymous>\n"),
-              "t.conf:2:3: Port is not allowed in <Anonymous> (allowed in: server config, <VirtualHost>)");
+              "t.conf:2:3: Port is not allowed in <Anonymous /srv/ftp> opened at t.conf:1:1; is its </Anonymous> "
+              "missing before this line? (allowed in: server config, <Global>, <VirtualHost>)");
     EXPECT_EQ(parse_error("AllowUser bob\n"),
               "t.conf:1:1: AllowUser is not allowed in the server config (allowed in: <Limit>)");
 }
 
 TEST(ConfigErrors, SectionInTheWrongContext) {
     EXPECT_EQ(parse_error("<Directory /a>\n  <Directory /a/b>\n  </Directory>\n</Directory>\n"),
-              "t.conf:2:3: <Directory> is not allowed in <Directory> (allowed in: server config, <Global>, "
-              "<VirtualHost>, <Anonymous>)");
+              "t.conf:2:3: <Directory> is not allowed in <Directory /a> opened at t.conf:1:1; is its </Directory> "
+              "missing before this line? (allowed in: server config, <Global>, <VirtualHost>, <Anonymous>)");
+}
+
+TEST(ConfigErrors, UnclosedSectionIsNamedWithTheLineThatOpenedIt) {
+    // A forgotten </Directory>: the server-level directive after it is reported against the section still open.
+    EXPECT_EQ(parse_error("Port 21\n<Directory /srv>\n  Umask 022\n\nExecEngine on\n"),
+              "t.conf:5:1: ExecEngine is not allowed in <Directory /srv> opened at t.conf:2:1; is its </Directory> "
+              "missing before this line? (allowed in: server config, <Global>, <VirtualHost>)");
+    // Allowed in no section around it: no question about a closing tag.
+    EXPECT_EQ(parse_error("<Directory /srv>\n  AllowUser bob\n</Directory>\n"),
+              "t.conf:2:3: AllowUser is not allowed in <Directory /srv> opened at t.conf:1:1 (allowed in: <Limit>)");
 }
 
 TEST(ConfigErrors, WrongNumberOfArguments) {
@@ -171,11 +182,16 @@ TEST(ConfigErrors, UnterminatedQuote) {
     EXPECT_EQ(parse_error("ServerName \"abc\n"), "t.conf:1:12: unterminated quoted string");
 }
 
-TEST(ConfigErrors, UnsetEnvironmentVariable) {
+// ProFTPD replaces an unset %{env:NAME} by nothing; so do we, and say so at -t and start-up.
+TEST(ConfigErrors, UnsetEnvironmentVariableIsReplacedByNothingWithAWarning) {
     LoadOptions options;
     options.env = [](std::string_view) -> std::optional<std::string> { return std::nullopt; };
-    EXPECT_EQ(parse_error("ServerName %{env:NOPE}\n", options),
-              "t.conf:1:12: %{env:NOPE}: the environment variable NOPE is not set");
+    const Config config = testing::parse_ok("ServerName a%{env:NOPE}b\n", options);
+    EXPECT_EQ(config.root.find("ServerName")->args.at(0), "ab");
+    ASSERT_EQ(config.warnings.size(), 1U);
+    EXPECT_EQ(config.warnings[0],
+              "t.conf:1:12: %{env:NOPE}: the environment variable NOPE is not set; it is replaced by nothing, as in "
+              "ProFTPD");
 }
 
 TEST(ConfigErrors, UnclosedSection) {
@@ -210,6 +226,13 @@ TEST(ConfigErrors, LoaderFailureIsReportedWithTheDirective) {
 
 TEST(ConfigErrors, VirtualHostNeedsAnAddress) {
     EXPECT_EQ(parse_error("<VirtualHost>\n</VirtualHost>\n"), "t.conf:1:1: <VirtualHost>: needs at least one address");
+}
+
+TEST(ConfigErrors, HiddenStoresNamesStayInTheUploadsFolder) {
+    EXPECT_EQ(parse_error("HiddenStores ../up\n"),
+              "t.conf:1:14: HiddenStores: expected on, off or a file name prefix without '/', not '../up'");
+    EXPECT_EQ(parse_error("HiddenStores .in. .%U\n"),
+              "t.conf:1:19: HiddenStores: '.%U': the only variable a HiddenStores suffix may hold is %P");
 }
 
 TEST(ConfigErrors, NulByteInTheText) {

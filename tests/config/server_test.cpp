@@ -44,6 +44,15 @@ TEST(ServerSet, PortDefaultsTo21) {
     EXPECT_EQ(set.servers()[0].port(), 21);
 }
 
+// ProFTPD issue 1418: a Port in <Global> applies to every server that does not set its own.
+TEST(ServerSet, PortInGlobalAppliesWhereAServerSetsNone) {
+    const auto set = build("Port 0\n<Global>\n  Port 2121\n</Global>\n<VirtualHost 10.0.0.5>\n</VirtualHost>\n"
+                           "<VirtualHost 10.0.0.6>\n  Port 2122\n</VirtualHost>\n");
+    EXPECT_EQ(set.servers()[0].port(), 0);
+    EXPECT_EQ(set.servers()[1].port(), 2121);
+    EXPECT_EQ(set.servers()[2].port(), 2122);
+}
+
 TEST(ServerSet, MatchPicksTheVirtualHostBoundToTheAddressAndPort) {
     const auto set = build(kTwoServers);
     EXPECT_EQ(set.match("10.0.0.6", 21), &set.servers()[1]);

@@ -106,7 +106,8 @@ TEST(TomlConfig, ValidationErrorsPointAtTheValue) {
 
 TEST(TomlConfig, WrongContextIsTheSameErrorAsInProftpdConf) {
     EXPECT_EQ(toml_error("[[Anonymous]]\npath = \"/srv\"\nPort = 21\n"),
-              "t.toml:3:1: Port is not allowed in <Anonymous> (allowed in: server config, <VirtualHost>)");
+              "t.toml:3:1: Port is not allowed in <Anonymous /srv> opened at t.toml:1:1 (allowed in: server config, "
+              "<Global>, <VirtualHost>)");
 }
 
 TEST(TomlConfig, SectionWithoutItsArgumentKey) {

@@ -39,6 +39,22 @@ TEST(Values, UmaskWithOneValueAppliesToDirectoriesToo) {
     EXPECT_EQ(two.directories, 077U);
 }
 
+TEST(Values, HiddenStoresPrefixAndSuffixAsProftpdBuildsThem) {
+    const auto on = as_hidden_stores(make({"on"}), 42);
+    EXPECT_TRUE(on.enabled);
+    EXPECT_EQ(on.prefix + "f" + on.suffix, ".in.f.");
+    EXPECT_FALSE(as_hidden_stores(make({"off"}), 42).enabled);
+    const auto bare = as_hidden_stores(make({"foobar"}), 42);
+    EXPECT_TRUE(bare.enabled);
+    EXPECT_EQ(bare.prefix + "f" + bare.suffix, ".foobar.f.");
+    const auto dotted = as_hidden_stores(make({".off."}), 42);
+    EXPECT_TRUE(dotted.enabled);
+    EXPECT_EQ(dotted.prefix, ".off.");
+    const auto suffix = as_hidden_stores(make({"foobar-", "-quxx"}), 42);
+    EXPECT_EQ(suffix.prefix + "f" + suffix.suffix, "foobar-f-quxx");
+    EXPECT_EQ(as_hidden_stores(make({".in.", ".%P"}), 4062).suffix, ".4062");
+}
+
 TEST(Values, AccessorsOnAnAbsentArgumentReturnZero) {
     EXPECT_EQ(as_unsigned(make({})), 0U);
     EXPECT_FALSE(as_bool(make({})));

@@ -46,8 +46,10 @@ TEST(IpcMessages, EveryTypeRoundTrips) {
         ProxiedClient{"2001:db8::7", 50123},
         ProxiedClientAnswer{false, "MaxClientsPerHost", "Sorry, the maximum number of clients (1) from your host "
                                                         "are already connected."},
+        LogRecord{LogRecord::Kind::system, log::Level::notice, "RETR /a: 1 byte\nforged\x1b"},
+        LogRecord{LogRecord::Kind::transfer, log::Level::info, "Thu Jan  1 00:00:01 2026 1 127.0.0.1 1 /a b _ o r a ftp 0 * c"},
     };
-    static_assert(std::variant_size_v<Message> == 16, "a new message type belongs in this list");
+    static_assert(std::variant_size_v<Message> == 17, "a new message type belongs in this list");
     for (const auto& m : all) {
         EXPECT_TRUE(round_trip(m) == m) << type_name(type_of(m));
     }
@@ -111,6 +113,20 @@ TEST(IpcMessages, LengthPrefixPastTheEndIsRefused) {
     MessageWriter w(static_cast<std::uint8_t>(MessageType::session_end));
     w.u32(0xfffffff0U);  // claims a huge field
     EXPECT_EQ(decode(std::move(w).finish()).error().message, "session_end: bad field 'reason'");
+}
+
+TEST(IpcMessages, LogRecordKindLevelAndLengthAreChecked) {
+    const auto with = [](std::uint8_t kind, std::uint8_t level, std::size_t length) {
+        MessageWriter w(static_cast<std::uint8_t>(MessageType::log_record));
+        w.u8(kind);
+        w.u8(level);
+        w.bytes(std::string(length, 'x'));
+        return decode(std::move(w).finish());
+    };
+    EXPECT_TRUE(with(1, 4, Limits::log_text));
+    EXPECT_EQ(with(2, 2, 1).error().message, "log_record: bad field 'kind'");
+    EXPECT_EQ(with(0, 5, 1).error().message, "log_record: bad field 'level'");
+    EXPECT_EQ(with(0, 2, Limits::log_text + 1).error().message, "log_record: bad field 'text'");
 }
 
 }  // namespace

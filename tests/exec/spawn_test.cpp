@@ -7,6 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <fstream>
+#include <string>
+#include <thread>
 
 #include "sandbox/policies.hpp"
 
@@ -97,6 +100,36 @@ TEST(Spawn, ExecTimeout_SendsTermThenKill) {
     EXPECT_EQ(out.kind, SpawnOutcome::Kind::signalled);
     EXPECT_EQ(out.signal, SIGKILL);
     EXPECT_LT(took, 5s);
+}
+
+// ExecTimeout ends what the hook started too: a grandchild that ignores SIGTERM, in the hook's process group.
+TEST(Spawn, ExecTimeout_KillsTheHooksWholeProcessGroup) {
+    SpawnSpec spec;
+    spec.argv = {"/bin/sh", "-c", "trap '' TERM; /bin/sleep 60 & echo $!; wait"};
+    spec.timeout = 500ms;
+    spec.kill_grace = 200ms;
+    const auto out = run(spec);
+    EXPECT_TRUE(out.timed_out);
+    EXPECT_TRUE(out.killed);
+    const pid_t grandchild = static_cast<pid_t>(std::stol(out.out));
+    ASSERT_GT(grandchild, 0);
+    // Killed: gone, or a zombie waiting for whoever reaps orphans.
+    const auto dead = [grandchild] {
+        std::ifstream stat("/proc/" + std::to_string(grandchild) + "/stat");
+        std::string line;
+        if (!std::getline(stat, line)) {
+            return true;
+        }
+        return line.substr(line.rfind(')') + 2, 1) == "Z";
+    };
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (!dead() && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(20ms);
+    }
+    EXPECT_TRUE(dead()) << "the hook's background sleep " << grandchild << " outlived ExecTimeout";
+    if (!dead()) {
+        (void)::kill(grandchild, SIGKILL);
+    }
 }
 
 TEST(Spawn, ExecTimeout_TermIsEnoughForAPoliteProgram) {

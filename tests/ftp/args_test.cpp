@@ -64,8 +64,8 @@ TEST(MlstFacts, ParseIsCaseInsensitiveAndIgnoresUnknown) {
     EXPECT_EQ(parse_mlst_facts("Type;SIZE;bogus;"), kFactType | kFactSize);
     EXPECT_EQ(parse_mlst_facts(""), 0U);
     EXPECT_EQ(parse_mlst_facts("unix.mode"), kFactUnixMode);
-    EXPECT_EQ(format_mlst_facts(kFactType | kFactSize, false), "type;size;");
-    EXPECT_EQ(format_mlst_facts(kFactSize, true).substr(0, 17), "type;size*;modify");
+    EXPECT_EQ(format_mlst_facts(kFactType | kFactSize, false), "size;type;");  // ProFTPD's order
+    EXPECT_EQ(format_mlst_facts(kFactSize, true).substr(0, 17), "modify;perm;size*");
     EXPECT_EQ(parse_mlst_facts(format_mlst_facts(kAllMlstFacts, false)), kAllMlstFacts);
 }
 

@@ -52,7 +52,7 @@ TEST(CommandTable, KnowsEveryRequiredVerbAndItsRules) {
     for (const auto& spec : command_table()) {
         const bool pre = spec.verb == "USER" || spec.verb == "PASS" || spec.verb == "QUIT" || spec.verb == "NOOP" ||
                          spec.verb == "FEAT" || spec.verb == "SYST" || spec.verb == "HELP" || spec.verb == "OPTS" ||
-                         spec.verb == "HOST" || spec.verb == "CLNT" || spec.verb == "LANG";
+                         spec.verb == "HOST" || spec.verb == "CLNT" || spec.verb == "LANG" || spec.verb == "TYPE";
         EXPECT_EQ(spec.before_login, pre) << spec.verb;
     }
 }

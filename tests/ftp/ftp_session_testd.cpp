@@ -51,7 +51,8 @@ int main(int argc, char** argv) {
             return 1;
         }
         transfer_log = std::move(*fd);
-        options.settings.transfer_log_fd = transfer_log.get();
+        options.transfer_log_fd = transfer_log.get();
+        options.settings.transfer_log = true;
     }
     UniqueFd listener(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
     const int on = 1;

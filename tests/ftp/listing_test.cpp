@@ -94,11 +94,14 @@ TEST(MlsxFacts, SelectedFactsInOrder) {
     MlsxNames names{"file", "r", "alice", "users"};
     append_mlsx_facts(out, file(S_IFREG | 0640, 5, k2010), kAllMlstFacts, names);
     EXPECT_EQ(out,
-              "type=file;size=5;modify=20100101000000;perm=r;unique=FE00U1234;UNIX.mode=0640;UNIX.owner=1000;"
-              "UNIX.ownername=alice;UNIX.group=100;UNIX.groupname=users; ");
+              "modify=20100101000000;perm=r;size=5;type=file;unique=FE00U1234;UNIX.group=100;UNIX.groupname=users;"
+              "UNIX.mode=0640;UNIX.owner=1000;UNIX.ownername=alice; ");
     out.clear();
     append_mlsx_facts(out, file(S_IFREG | 0640, 5, k2010), kFactSize | kFactType, names);
-    EXPECT_EQ(out, "type=file;size=5; ");
+    EXPECT_EQ(out, "size=5;type=file; ");
+    out.clear();
+    append_mlsx_facts(out, file(S_IFREG | 04755, 5, k2010), kFactUnixMode, names);
+    EXPECT_EQ(out, "UNIX.mode=04755; ");
     EXPECT_EQ(mlsx_type(S_IFDIR), "dir");
     EXPECT_EQ(mlsx_type(S_IFLNK), "OS.unix=symlink");
 }

@@ -74,6 +74,7 @@ public:
     Result<UniqueFd> privileged_data_connection(std::uint16_t, const std::string&, std::uint16_t) override {
         return Error{"not in this test"};
     }
+    void log_transfer(std::string_view) override {}
     void session_ended(std::string_view why) override { reason = std::string(why); }
 
     static PostAuthSession post_auth() {

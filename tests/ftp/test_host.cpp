@@ -319,6 +319,14 @@ Result<UniqueFd> TestHost::privileged_data_connection(std::uint16_t local_port, 
     return fd;
 }
 
+void TestHost::log_transfer(std::string_view line) {
+    if (options_.transfer_log_fd >= 0) {
+        if (auto written = sys::write_all(options_.transfer_log_fd, line); !written) {
+            log::warning("TransferLog: ", written.error().message);
+        }
+    }
+}
+
 void TestHost::session_ended(std::string_view reason) {
     if (!options_.hook_log.empty()) {
         auto fd = sys::open(options_.hook_log, O_WRONLY | O_APPEND | O_CREAT, 0644);

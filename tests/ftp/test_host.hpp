@@ -20,6 +20,7 @@ struct Options {
     std::string hook_log;         // JSON lines, one per run_hooks call; empty: no hooks
     std::vector<std::string> hook_output;  // lines every on_command/on_connect hook "prints" (sendStdout)
     std::string transfer_log;
+    int transfer_log_fd = -1;  // opened from transfer_log by main()
     SessionSettings settings;
     PathRules rules;
 };
@@ -37,6 +38,7 @@ public:
     std::vector<std::string> run_hooks(exec::HookPoint point, const exec::CommandEvent& event) override;
     Result<UniqueFd> privileged_data_connection(std::uint16_t local_port, const std::string& target_address,
                                                 std::uint16_t target_port) override;
+    void log_transfer(std::string_view line) override;
     void session_ended(std::string_view reason) override;
 
 private:

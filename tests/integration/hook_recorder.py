@@ -5,7 +5,8 @@ named by its first argument, then prints WARD_HOOK_OUTPUT (JSON list of lines), 
     hook_recorder.py OUTFILE POINT [key=value ...]
 
 Recorded: point, each key=value (numbers converted, "-" kept), argv, the environment, and the uid, gid,
-groups, CapEff, NoNewPrivs and Seccomp fields of /proc/self/status. If WARD_HOOK_ACTION is set it is one
+groups, CapEff, NoNewPrivs and Seccomp fields of /proc/self/status, and the same of its parent (the process that
+spawned it: a session monitor, or the master's mod_exec helper). If WARD_HOOK_ACTION is set it is one
 of "ptrace", "mount", "ignore_term_and_sleep", "sleep" (the hook misbehaves after recording)."""
 import json
 import os
@@ -14,9 +15,9 @@ import sys
 NUMBERS = ("reply_code", "bytes", "file_offset", "file_size", "transfer_port", "uid_var", "gid_var")
 
 
-def status_fields():
+def status_fields(pid="self"):
     fields = {}
-    with open("/proc/self/status") as f:
+    with open("/proc/%s/status" % pid) as f:
         for line in f:
             key, _, value = line.partition(":")
             if key in ("Uid", "Gid", "Groups", "CapEff", "CapPrm", "CapBnd", "NoNewPrivs", "Seccomp"):
@@ -27,6 +28,7 @@ def status_fields():
 def main():
     out, point = sys.argv[1], sys.argv[2]
     event = {"point": point, "argv": sys.argv[3:], "env": dict(os.environ), "proc": status_fields(),
+             "parent_proc": status_fields(os.getppid()),
              "stdin": sys.stdin.read()}
     for arg in sys.argv[3:]:
         key, sep, value = arg.partition("=")

@@ -37,22 +37,47 @@ class ConfigFile:
 class ConfigTest(unittest.TestCase):
     def test_every_example_is_syntax_ok(self):
         # -t checks the log directories as start-up does: the examples' /var/log/wardftpd is made by a package's
-        # install, so the check runs on a copy whose log directory is a temporary one.
+        # install, so the check runs on a copy whose log directory is a temporary one ...
         self.assertTrue(EXAMPLES)
         for example in EXAMPLES:
             with self.subTest(path=example), tempfile.TemporaryDirectory(prefix="wardtest-logs-") as logs:
+                # and opens the account files, which an admin creates (ftpasswd): empty ones here.
+                for name in ("ftpd.passwd", "ftpd.group"):
+                    open(os.path.join(logs, name), "w", encoding="utf-8").close()
                 with open(example, encoding="utf-8") as f:
                     text = f.read().replace("/var/log/wardftpd/", logs + "/")
+                    text = text.replace("/etc/wardftpd/ftpd.", logs + "/ftpd.")
                 with ConfigFile(text, suffix=os.path.splitext(example)[1]) as path:
                     result = run("-t", "-c", path)
                     self.assertEqual(result.returncode, 0, result.stderr)
-                    self.assertEqual(result.stdout,
-                                     "Checking syntax of configuration file %s\nSyntax OK\n" % path)
+                    self.assertTrue(result.stdout.startswith(
+                                     "Checking syntax of configuration file %s\nSyntax OK\nVerified: " % path),
+                                    result.stdout)
 
     def test_embedded_default_is_syntax_ok(self):
         result = run("-t")
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertTrue(result.stdout.endswith("Syntax OK\n"), result.stdout)
+        self.assertIn("\nSyntax OK\n", result.stdout)
+
+    def test_check_ends_with_what_it_verified(self):
+        with tempfile.TemporaryDirectory(prefix="wardtest-summary-") as tmp:
+            os.chmod(tmp, 0o755)
+            passwd = os.path.join(tmp, "ftpd.passwd")
+            with open(passwd, "w", encoding="utf-8") as f:
+                f.write("alice:x:1000:1000::/srv:/bin/sh\n")
+            os.chmod(passwd, 0o600)
+            hook = os.path.join(tmp, "hook.sh")
+            with open(hook, "w", encoding="utf-8") as f:
+                f.write("#!/bin/sh\n")
+            os.chmod(hook, 0o755)
+            text = "AuthUserFile %s\nExecEngine on\nExecOnCommand STOR %s\nExecOnConnect %s\n" % (passwd, hook, hook)
+            with ConfigFile(text) as path:
+                result = run("-t", "-c", path)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        last = result.stdout.splitlines()[-1]
+        self.assertEqual(last, "Verified: 1 server(s) and their User/Group; 0 module(s) and 0 library(ies) against "
+                               "0 trusted key(s); 2 hook program(s) for the identity each runs as; 1 account file(s); "
+                               "log and socket directories")
 
     def test_error_exits_1_with_file_line_column(self):
         with ConfigFile("ServerName test\nPort 70000\n") as path:

@@ -95,7 +95,7 @@ class FtpFiles(unittest.TestCase):
                 ftp.delete("docs/renamed.txt")
             self.assertEqual(str(caught.exception), "550 docs/renamed.txt: No such file or directory")
             status = ftp.sendcmd("STAT docs")
-            self.assertTrue(status.startswith("213-Status of docs:"), status)
+            self.assertTrue(status.startswith("212-Status of docs:"), status)
             ftp.quit()
 
     def test_umask_applies_to_files_and_directories(self):

@@ -82,25 +82,30 @@ class FtpListing(unittest.TestCase):
             reply = ftp.sendcmd("MLST a.txt")
             lines = reply.splitlines()
             self.assertEqual(lines[0], "250-Start of list for a.txt")
-            self.assertTrue(lines[1].startswith(" type=file;size=5;modify=20100101000000;"), lines[1])
+            self.assertTrue(lines[1].startswith(" modify=20100101000000;perm="), lines[1])
             self.assertTrue(lines[1].endswith(" /a.txt"))
             self.assertEqual(lines[2], "250 End of list")
-            self.assertEqual(ftp.sendcmd("OPTS MLST size;Type;bogus;"), "200 OPTS MLST type;size;")
-            self.assertIn("MLST type*;size*;modify;", ftp.sendcmd("FEAT"))
-            self.assertEqual(ftp.sendcmd("MLST a.txt").splitlines()[1], " type=file;size=5; /a.txt")
+            self.assertEqual(ftp.sendcmd("OPTS MLST size;Type;bogus;"), "200 OPTS MLST size;type;")
+            self.assertIn("MLST modify;perm;size*;type*;", ftp.sendcmd("FEAT"))
+            self.assertEqual(ftp.sendcmd("MLST a.txt").splitlines()[1], " size=5;type=file; /a.txt")
             self.assertEqual(dict(ftp.mlsd())["a.txt"], {"type": "file", "size": "5"})
             with self.assertRaises(ftplib.error_perm) as caught:
                 list(ftp.mlsd("a.txt"))
-            self.assertEqual(str(caught.exception), "501 a.txt: Not a directory")
+            self.assertEqual(str(caught.exception), "550 'a.txt' is not a directory")
             ftp.quit()
 
     def test_stat_of_a_path_lists_over_the_control_connection(self):
         with wardtest.ftp_server(self.root, users={"alice": "pw"}) as server:
             ftp = self.session(server)
             lines = ftp.sendcmd("STAT .").splitlines()
-            self.assertEqual(lines[0], "213-Status of .:")
-            self.assertEqual(lines[-1], "213 End of status")
+            self.assertEqual(lines[0], "212-Status of .:")
+            self.assertEqual(lines[-1], "212 End of status")
             self.assertTrue(any(line.endswith(" a.txt") for line in lines[1:-1]))
+            lines = ftp.sendcmd("STAT a.txt").splitlines()  # a file's status is 213, as ProFTPD answers
+            self.assertEqual(lines[0], "213-Status of a.txt:")
+            with self.assertRaises(ftplib.error_temp) as caught:
+                ftp.sendcmd("STAT missing.txt")
+            self.assertEqual(str(caught.exception), "450 missing.txt: No such file or directory")
             ftp.quit()
 
     def test_ten_thousand_entries(self):

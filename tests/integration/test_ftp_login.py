@@ -73,6 +73,7 @@ class FtpLogin(unittest.TestCase):
             self.assertTrue(ftp.sendcmd("FEAT").startswith("211-"))
             self.assertTrue(ftp.sendcmd("HELP").startswith("214-"))
             self.assertTrue(ftp.sendcmd("OPTS UTF8 ON").startswith("200"))
+            self.assertEqual(ftp.sendcmd("TYPE I"), "200 Type set to I")  # ProFTPD's mod_xfer allows it too
             with self.assertRaises(ftplib.error_perm) as caught:
                 ftp.voidcmd("PASS nouser")
             self.assertTrue(str(caught.exception).startswith("503"))

@@ -173,6 +173,26 @@ class Modules(unittest.TestCase):
                 ftp.sendcmd("SITE HELLO")  # the new file's command: never loaded
             ftp.quit()
 
+    def test_a_module_whose_dependency_would_resolve_in_the_users_root_is_refused(self):
+        # mod_needs_lib.so names libutil.so.1, which the daemon never loads. Modules load after chroot, so the
+        # dynamic linker would take the library the user planted in their own tree: the worker refuses first.
+        self.install("mod_needs_lib", HOSTILE_DIR)
+        planted = os.path.join(self.root, "lib", "x86_64-linux-gnu")
+        os.makedirs(planted)
+        shutil.copy("/lib/x86_64-linux-gnu/libutil.so.1", os.path.join(planted, "libutil.so.1"))
+        daemon, port = self.daemon(["mod_needs_lib.c"])
+        with daemon:
+            ftp = ftplib.FTP()
+            ftp.connect(wardtest.LOOPBACK, port, timeout=10)
+            with self.assertRaises((ftplib.error_temp, ftplib.error_perm, EOFError)):
+                ftp.login("alice", "pw")
+                ftp.sendcmd("SITE NEEDS")
+            ftp.close()
+            wardtest.wait_for(lambda: "mod_needs_lib.c: needs libutil.so.1, which the daemon has not loaded; it "
+                                      "would be looked up inside the user's root (refused)" in daemon.log(),
+                              10, "the refusal")
+            self.assertNotIn("loaded with an unverified dependency", daemon.log())
+
     def test_hostile_module_is_killed_by_seccomp_and_the_daemon_keeps_serving(self):
         self.install("mod_hostile", HOSTILE_DIR)
         daemon, port = self.daemon(["mod_hostile.c"])
@@ -181,8 +201,9 @@ class Modules(unittest.TestCase):
             self.assertEqual(bystander.sendcmd("SITE HELLO"), "200 hostile module loaded")
             bystander.sendcmd("NOOP")
             # Its listeners heard the session start and each command's reply.
-            self.assertIn("mod_hostile.c: core.session-start for alice in /", daemon.log())
-            self.assertIn("mod_hostile.c: core.command-done NOOP 200", daemon.log())
+            # A worker's lines reach the log through its monitor, a moment after the reply.
+            for line in ("mod_hostile.c: core.session-start for alice in /", "mod_hostile.c: core.command-done NOOP 200"):
+                wardtest.wait_for(lambda: line in daemon.log(), 10, line)
             # A sanitizer build's worker policy allows ptrace (LeakSanitizer's tracer needs it; see
             # sanitizer_runtime() in sandbox/syscall_groups.cpp), so there only execve and the raw socket are tried.
             commands = ["SITE EXEC", "SITE RAWSOCK"] if sanitizer_build() else ["SITE EXEC", "SITE PTRACE", "SITE RAWSOCK"]
@@ -222,6 +243,37 @@ class Modules(unittest.TestCase):
             ftp.quit()
         verified = run([wardtest.WARDCTL, "verify", "-p", pub, "-m", os.path.join(self.lib, "mod_site_misc.so")])
         self.assertEqual(verified.returncode, 0, verified.stderr)
+
+    def test_proftpd_module_signed_with_a_trusted_key_is_refused_at_check_and_start(self):
+        # A ProFTPD module (it uses ProFTPD's main_server, and has no wardftpd entry point) that passes the
+        # signature check: refused when the configuration is verified, never in a post-login worker's dlopen.
+        self.assertIsNotNone(shutil.which("minisign"), "scripts/setup installs minisign")
+        source = os.path.join(self.tmp, "mod_proftpd.c")
+        with open(source, "w") as f:
+            f.write("extern void *main_server;\nvoid *mod_proftpd_server(void) { return main_server; }\n")
+        so = os.path.join(self.lib, "mod_proftpd.so")
+        built = run(["cc", "-shared", "-fPIC", "-o", so, source])
+        self.assertEqual(built.returncode, 0, built.stderr)
+        os.chmod(so, 0o644)
+        keys = os.path.join(self.tmp, "pkeys")
+        os.mkdir(keys, 0o755)
+        pub, sec = os.path.join(keys, "p.pub"), os.path.join(keys, "p.key")
+        self.assertEqual(run(["minisign", "-G", "-W", "-p", pub, "-s", sec]).returncode, 0)
+        signed = run(["minisign", "-S", "-s", sec, "-m", so])
+        self.assertEqual(signed.returncode, 0, signed.stderr)
+        os.chmod(so + ".minisig", 0o644)
+        shutil.copy(pub, self.key)
+        path = os.path.join(self.tmp, "check.conf")
+        with open(path, "w") as f:
+            f.write(self.config(wardtest.free_port(), ["mod_proftpd.c"]))
+        expected = "%s is a ProFTPD module: it has no wardftpd entry point" % so
+        checked = run([wardtest.WARDFTPD, "-t", "-c", path])
+        self.assertEqual(checked.returncode, 1, checked.stdout + checked.stderr)
+        self.assertIn(":3:1: LoadModule mod_proftpd.c: " + expected, checked.stderr)
+        self.assertNotIn("Syntax OK", checked.stdout)
+        started = run([wardtest.WARDFTPD, "-n", "-c", path])
+        self.assertEqual(started.returncode, 1, started.stderr)
+        self.assertIn(expected, started.stderr)
 
     def test_world_writable_module_path_is_fatal_at_start_up(self):
         os.chmod(self.lib, 0o777)

@@ -108,6 +108,30 @@ TEST_F(Landlock, ConfinedChildOpensInsideItsTreesOnly) {
         << result.describe();
 }
 
+// everything_but: the rest of the file system stays reachable, the excluded paths and what is under them do not.
+TEST_F(Landlock, EverythingButKeepsTheExcludedPathsOut) {
+    const int abi = landlock_abi();
+    const auto result = run_in_child([&](int fd) {
+        LandlockRules rules;
+        rules.read_write = everything_but({"/proc", base_ + "/ro"});
+        rules.skip_missing = true;
+        if (const int rc = nnp_and_restrict(fd, rules); rc != 0) {
+            return rc;
+        }
+        report(fd, str_cat("proc ", try_open("/proc/self/status", O_RDONLY), ", excluded ",
+                           try_open(base_ + "/ro/file", O_RDONLY), ", sibling ", try_open(base_ + "/rw/new", O_CREAT | O_WRONLY),
+                           ", outside ", try_open(base_ + "/outside/file", O_RDONLY), ", /etc/passwd ",
+                           try_open("/etc/passwd", O_RDONLY)));
+        return 0;
+    });
+    if (abi == 0) {
+        GTEST_SKIP() << "no Landlock on this kernel";
+    }
+    EXPECT_NE(result.output.find("proc EACCES, excluded EACCES, sibling ok, outside ok, /etc/passwd ok"),
+              std::string::npos)
+        << result.describe();
+}
+
 TEST_F(Landlock, NoTreeMeansNoFilesystemAtAll) {
     const auto result = run_in_child([&](int fd) {
         if (const int rc = nnp_and_restrict(fd, {}); rc != 0) {

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -107,6 +108,13 @@ std::vector<Attempt> refused_to_workers() {
         {"fchown", [] { return raw(SYS_fchown, 0, 0, 0); }},
         {"chdir", [] { return raw(SYS_chdir, reinterpret_cast<long>("/")); }},
         {"uname", [] { return raw(SYS_uname, 0); }},
+        // setsockopt: only the options the session sets; these would bind, filter or re-layer its sockets.
+        {"setsockopt(SO_BINDTODEVICE)", [] { return raw(SYS_setsockopt, 0, SOL_SOCKET, SO_BINDTODEVICE, 0, 0); }},
+        {"setsockopt(SO_ATTACH_FILTER)", [] { return raw(SYS_setsockopt, 0, SOL_SOCKET, SO_ATTACH_FILTER, 0, 0); }},
+        {"setsockopt(TCP_ULP)", [] { return raw(SYS_setsockopt, 0, IPPROTO_TCP, TCP_ULP, 0, 0); }},
+        {"setsockopt(SO_DEBUG)", [] { return raw(SYS_setsockopt, 0, SOL_SOCKET, SO_DEBUG, 0, 0); }},
+        {"setsockopt(SO_OOBINLINE with upper bits)",
+         [] { return raw(SYS_setsockopt, 0, static_cast<long>((1UL << 32U) | SOL_SOCKET), SO_OOBINLINE, 0, 0); }},
     };
 }
 
@@ -127,6 +135,7 @@ std::vector<Attempt> refused_before_login() {
         {"accept4", [] { return raw(SYS_accept4, 0, 0, 0, 0); }},
         {"connect", [] { return raw(SYS_connect, 0, 0, 0); }},
         {"sendfile", [] { return raw(SYS_sendfile, 1, 0, 0, 1); }},
+        {"setsockopt(SO_REUSEADDR)", [] { return raw(SYS_setsockopt, 0, SOL_SOCKET, SO_REUSEADDR, 0, 0); }},
     };
 }
 
@@ -331,6 +340,33 @@ TEST(WorkerPolicies, NormalExitRunsUnderThePolicy) {
         });
         EXPECT_TRUE(result.exited_with(0)) << policy.name() << ": " << result.describe();
     }
+}
+
+// The options the session does set still pass (on a socket made before the policy, as the worker's are).
+TEST(WorkerPolicies, SetsockoptPassesForTheOptionsTheSessionSets) {
+    const int sock = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(sock, 0);
+    const int on = 1;
+    const auto set = [sock, &on](int level, int name) {
+        return static_cast<long>(::setsockopt(sock, level, name, &on, sizeof on));
+    };
+    struct Case {
+        const char* name;
+        int level;
+        int option;
+        bool preauth;
+    };
+    for (const Case c : {Case{"SO_OOBINLINE", SOL_SOCKET, SO_OOBINLINE, true}, Case{"TCP_NODELAY", IPPROTO_TCP, TCP_NODELAY, true},
+                         Case{"SO_REUSEADDR", SOL_SOCKET, SO_REUSEADDR, false}}) {
+        for (const auto& builder : {policies::worker_preauth(), policies::worker_postauth()}) {
+            if (builder.name() == "worker_preauth" && !c.preauth) {
+                continue;
+            }
+            const auto result = testing::attempt_under(compile(builder), {c.name, [&] { return set(c.level, c.option); }});
+            EXPECT_EQ(result.output, str_cat(c.name, " returned 0 errno 0")) << builder.name() << ": " << result.describe();
+        }
+    }
+    ::close(sock);
 }
 
 TEST(WorkerPolicies, PostauthKillsEveryRefusedCall) {

@@ -13,7 +13,7 @@ from servicetest import wardtest
 
 BUILD_DIR = os.environ.get("WARD_BUILD_DIR", os.path.join(wardtest.SOURCE_DIR, "build", "release"))
 # README.md quotes this score; a change to the unit that moves it must update both.
-README_SCORE = "3.4"
+README_SCORE = "3.2"
 
 
 def unit_settings(text):
