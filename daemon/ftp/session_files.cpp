@@ -342,6 +342,11 @@ void SessionImpl::site_chmod(CommandContext& ctx, const ParsedCommand& sub) {
     if (!permitted(ctx, "SITE_CHMOD", vpath, client_path)) {
         return;
     }
+    // A set-id file made over FTP would run as its owner for whoever executes it on this host.
+    if ((*mode & (S_ISUID | S_ISGID)) != 0) {
+        finish(ctx, 550, str_cat(client_path, ": setuid and setgid bits cannot be set over FTP"));
+        return;
+    }
     if (const int err = fs_.chmod(vpath, static_cast<mode_t>(*mode)); err != 0) {
         fail_errno(ctx, 550, client_path, err);
         return;

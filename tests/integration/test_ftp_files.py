@@ -86,6 +86,14 @@ class FtpFiles(unittest.TestCase):
             self.assertEqual(str(caught.exception), "550 nothing-here: No such file or directory")
             self.assertEqual(ftp.sendcmd("SITE CHMOD 600 docs/renamed.txt"), "200 SITE CHMOD command successful")
             self.assertEqual(stat.S_IMODE(os.stat(os.path.join(self.root, "docs", "renamed.txt")).st_mode), 0o600)
+            for setid in ("4755", "2755", "6777"):
+                with self.assertRaises(ftplib.error_perm) as caught:
+                    ftp.sendcmd("SITE CHMOD %s docs/renamed.txt" % setid)
+                self.assertEqual(str(caught.exception),
+                                 "550 docs/renamed.txt: setuid and setgid bits cannot be set over FTP")
+            self.assertEqual(stat.S_IMODE(os.stat(os.path.join(self.root, "docs", "renamed.txt")).st_mode), 0o600)
+            self.assertEqual(ftp.sendcmd("SITE CHMOD 1700 docs/renamed.txt"), "200 SITE CHMOD command successful")
+            self.assertEqual(ftp.sendcmd("SITE CHMOD 600 docs/renamed.txt"), "200 SITE CHMOD command successful")
             with self.assertRaises(ftplib.error_perm):
                 ftp.sendcmd("SITE CHMOD 99x docs/renamed.txt")
             self.assertTrue(ftp.sendcmd("SITE HELP").startswith("214-"))
