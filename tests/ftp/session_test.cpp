@@ -124,9 +124,10 @@ TEST(Session, PreAuthLoginHandsOverPendingInputAndState) {
     EXPECT_TRUE(session.finished());
     ASSERT_TRUE(host.handed_over);
     EXPECT_EQ(host.handed_over->pending_input, "NOOP\r\nQUIT\r\nPW");
+    EXPECT_TRUE(host.handed_over->binary_type);  // TYPE I before login (as ProFTPD) carries over
     EXPECT_EQ(host.seen_password, "pw");
     EXPECT_EQ(read_all(conn.client.get()),
-              "220 hello\r\n530 Please login with USER and PASS\r\n331 Password required for bob\r\n"
+              "220 hello\r\n200 Type set to I\r\n331 Password required for bob\r\n"
               "421 Service not available, closing control connection\r\n");
     EXPECT_EQ(host.reason, "hand-over failed");
 }

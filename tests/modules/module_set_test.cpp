@@ -8,6 +8,7 @@
 
 #include "base/strings.hpp"
 #include "helpers.hpp"
+#include "wardftpd/module.h"
 
 namespace ward::modules {
 namespace {
@@ -24,7 +25,9 @@ protected:
         tree.mkdir("keys");
         tree.write_key("keys/trusted.pub", key);
         for (const char* name : {"mod_a", "mod_b"}) {
-            tree.write(str_cat("lib/", name, ".so"), str_cat("bytes of ", name));
+            // A wardftpd module: from_config refuses an object without the entry point as a ProFTPD module.
+            tree.write(str_cat("lib/", name, ".so"),
+                       str_cat("bytes of ", name, ", with the entry point ", WARD_MODULE_ENTRY_SYMBOL));
             tree.sign(str_cat("lib/", name, ".so"), key, str_cat(name, ".c"));
         }
     }
