@@ -503,14 +503,13 @@ void SessionMonitor::end_session(const std::string& reason, bool tell) {
     setup_.facts.end_reason = reason;
     stop_worker();
     if (tell) {
-        tell_client(reason == "server shutting down" ? std::string_view("421 Server is going offline\r\n")
-                                                     : std::string_view("421 Service not available, closing control "
-                                                                        "connection\r\n"));
+        tell_client(reason == "server shutting down" ? "421 Server is going offline\r\n"
+                                                     : "421 Service not available, closing control connection\r\n");
     }
 }
 
 // Never blocks: a client that does not read loses the line, not the monitor its time.
-void SessionMonitor::tell_client(std::string_view line) {
+void SessionMonitor::tell_client(const std::string& line) {
     if (setup_.control_fd >= 0) {
         (void)::send(setup_.control_fd, line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
     }

@@ -82,7 +82,7 @@ private:
     Next refuse_login(const LoginRefusal& refusal);
     Next worker_exited();
     void end_session(const std::string& reason, bool tell);
-    void tell_client(std::string_view line);
+    void tell_client(const std::string& line);
     void stop_worker();
 
     MonitorSetup setup_;
