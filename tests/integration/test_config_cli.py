@@ -41,9 +41,10 @@ class ConfigTest(unittest.TestCase):
         self.assertTrue(EXAMPLES)
         for example in EXAMPLES:
             with self.subTest(path=example), tempfile.TemporaryDirectory(prefix="wardtest-logs-") as logs:
-                # and opens the account files, which an admin creates (ftpasswd): empty ones here.
+                # and opens the account files, which an admin creates (ftpasswd, mode 0600): empty ones here.
                 for name in ("ftpd.passwd", "ftpd.group"):
                     open(os.path.join(logs, name), "w", encoding="utf-8").close()
+                    os.chmod(os.path.join(logs, name), 0o600)
                 with open(example, encoding="utf-8") as f:
                     text = f.read().replace("/var/log/wardftpd/", logs + "/")
                     text = text.replace("/etc/wardftpd/ftpd.", logs + "/ftpd.")

@@ -25,9 +25,8 @@ protected:
         tree.mkdir("keys");
         tree.write_key("keys/trusted.pub", key);
         for (const char* name : {"mod_a", "mod_b"}) {
-            // A wardftpd module: from_config refuses an object without the entry point as a ProFTPD module.
-            tree.write(str_cat("lib/", name, ".so"),
-                       str_cat("bytes of ", name, ", with the entry point ", WARD_MODULE_ENTRY_SYMBOL));
+            // The loader refuses an object without wardftpd's entry point (a ProFTPD module) before dlopen.
+            tree.write(str_cat("lib/", name, ".so"), str_cat("bytes of ", name, " ", WARD_MODULE_ENTRY_SYMBOL));
             tree.sign(str_cat("lib/", name, ".so"), key, str_cat(name, ".c"));
         }
     }
