@@ -3,6 +3,8 @@ find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)
 find_package(Boost 1.74 REQUIRED)
 find_package(GTest REQUIRED)
+# FTPS (mod_tls): Boost.Asio's SSL layer over Debian 12's OpenSSL 3.0.
+find_package(OpenSSL 3.0 REQUIRED)
 pkg_check_modules(SECCOMP REQUIRED IMPORTED_TARGET libseccomp)
 pkg_check_modules(LIBCAP REQUIRED IMPORTED_TARGET libcap)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)

@@ -259,6 +259,32 @@ Result<Message> decode_body(MessageType type, std::string_view body) {
             out = std::move(m);
             break;
         }
+        case MessageType::signature_request: {
+            SignatureRequest m;
+            std::uint8_t scheme = 0;
+            d.number(scheme, "scheme");
+            if (!tls::valid_scheme(scheme)) {
+                d.fail("scheme");
+            }
+            m.request.scheme = static_cast<tls::SignScheme>(scheme);
+            d.text(m.request.input, tls::kMaxSignInput, "input");
+            out = std::move(m);
+            break;
+        }
+        case MessageType::signature_answer: {
+            SignatureAnswer m;
+            d.text(m.signature, tls::kMaxSignInput, "signature");
+            out = std::move(m);
+            break;
+        }
+        case MessageType::key_client: out = KeyClient{}; break;
+        case MessageType::key_status: {
+            KeyStatus m;
+            d.flag(m.loaded, "loaded");
+            d.text(m.error, Limits::reason, "error");
+            out = std::move(m);
+            break;
+        }
         case MessageType::login_count_request: {
             LoginCountRequest m;
             d.text(m.account, Limits::user, "account");
@@ -344,6 +370,8 @@ MessageType type_of(const Message& message) noexcept {
         MessageType::data_socket_request, MessageType::session_end, MessageType::auth_answer,
         MessageType::hook_answer, MessageType::data_socket_answer, MessageType::login_count_request,
         MessageType::login_count_answer, MessageType::proxied_client, MessageType::proxied_client_answer,
+        MessageType::signature_request, MessageType::signature_answer, MessageType::key_client,
+        MessageType::key_status,
         MessageType::log_record,
     };
     static_assert(std::size(kTypes) == std::variant_size_v<Message>);
@@ -366,6 +394,10 @@ const char* type_name(MessageType type) noexcept {
         case MessageType::login_count_answer: return "login_count_answer";
         case MessageType::proxied_client: return "proxied_client";
         case MessageType::proxied_client_answer: return "proxied_client_answer";
+        case MessageType::signature_request: return "signature_request";
+        case MessageType::signature_answer: return "signature_answer";
+        case MessageType::key_client: return "key_client";
+        case MessageType::key_status: return "key_status";
         case MessageType::log_record: return "log_record";
     }
     return "unknown";
@@ -423,6 +455,16 @@ Result<std::string> encode(const Message& message) {
                            w.boolean(m.admitted);
                            put(w, m.limit, Limits::verb, "limit");
                            put(w, m.reply, Limits::reply_text, "reply");
+                       },
+                       [&](const SignatureRequest& m) {
+                           w.u8(static_cast<std::uint8_t>(m.request.scheme));
+                           put(w, m.request.input, tls::kMaxSignInput, "input");
+                       },
+                       [&](const SignatureAnswer& m) { put(w, m.signature, tls::kMaxSignInput, "signature"); },
+                       [&](const KeyClient&) {},
+                       [&](const KeyStatus& m) {
+                           w.boolean(m.loaded);
+                           put(w, m.error, Limits::reason, "error");
                        },
                        [&](const LogRecord& m) {
                            w.u8(static_cast<std::uint8_t>(m.kind));

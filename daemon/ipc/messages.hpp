@@ -10,6 +10,7 @@
 #include "base/result.hpp"
 #include "daemon/ftp/session_host.hpp"
 #include "daemon/ipc/log_record.hpp"
+#include "daemon/tls/sign_request.hpp"
 #include "exec/hook_event.hpp"
 
 namespace ward::ipc {
@@ -22,15 +23,20 @@ enum class MessageType : std::uint8_t {
     data_socket_request = 4,
     session_end = 5,
     log_record = 6,  // no answer: the monitor writes it (daemon/ipc/log_record.hpp)
+    signature_request = 7,
     // monitor -> worker
     auth_answer = 64,
     hook_answer = 65,
     data_socket_answer = 66,
+    signature_answer = 67,
     // monitor <-> master (the session process's link to the master; no worker holds it)
     login_count_request = 96,
     login_count_answer = 97,
     proxied_client = 98,
     proxied_client_answer = 99,
+    // master <-> key process (daemon/master/key_process.hpp; no worker or monitor holds that channel)
+    key_client = 112,
+    key_status = 113,
 };
 
 // Field limits: every variable-length field has one, and together they keep a message < 64 KiB.
@@ -74,6 +80,15 @@ struct DataSocketRequest {
 struct SessionEnd {
     std::string reason;
     bool operator==(const SessionEnd&) const = default;
+};
+// A TLS handshake's signature (key isolation: the worker's key object has the public half only).
+struct SignatureRequest {
+    tls::SignRequest request;
+    bool operator==(const SignatureRequest&) const = default;
+};
+struct SignatureAnswer {
+    std::string signature;  // empty: refused (the monitor then ends the session, so this is rare)
+    bool operator==(const SignatureAnswer&) const = default;
 };
 struct AuthAnswer {
     ftp::LoginResult::Status status = ftp::LoginResult::Status::denied;
@@ -119,9 +134,21 @@ struct ProxiedClientAnswer {
     bool operator==(const ProxiedClientAnswer&) const = default;
 };
 
+// Master -> key process: a new session's end of a signing channel travels with this (SCM_RIGHTS).
+struct KeyClient {
+    bool operator==(const KeyClient&) const = default;
+};
+// Key process -> master, once at start: the key loaded, or why not.
+struct KeyStatus {
+    bool loaded = false;
+    std::string error;
+    bool operator==(const KeyStatus&) const = default;
+};
+
 using Message = std::variant<AuthRequest, HandoverRequest, HookRequest, DataSocketRequest, SessionEnd, AuthAnswer,
                              HookAnswer, DataSocketAnswer, LoginCountRequest, LoginCountAnswer, ProxiedClient,
-                             ProxiedClientAnswer, LogRecord>;
+                             ProxiedClientAnswer, SignatureRequest, SignatureAnswer, KeyClient, KeyStatus,
+                             LogRecord>;
 
 [[nodiscard]] MessageType type_of(const Message& message) noexcept;
 [[nodiscard]] const char* type_name(MessageType type) noexcept;

@@ -23,6 +23,13 @@ inline constexpr std::uint32_t kUnlimited = std::numeric_limits<std::uint32_t>::
 inline constexpr std::uint32_t kPreauthHookRequests = 64;
 // Privileged (port L-1) active-mode data connections one logged-in session may ask the monitor for.
 inline constexpr std::uint32_t kPrivilegedDataConnections = 8192;
+// TLS handshake signatures (key isolation): a pre-auth worker signs the control connection's one full
+// handshake (AUTH TLS or implicit FTPS; a TLS 1.3 HelloRetryRequest still means one signature); 2 leaves room
+// for nothing else. After login only data connections handshake, and with session reuse required (the
+// default) those resume the control session and sign nothing; under NoSessionReuseRequired each data
+// connection may be a full handshake, so the bound is the data-connection bound.
+inline constexpr std::uint32_t kPreauthSignatures = 2;
+inline constexpr std::uint32_t kPostauthSignatures = kPrivilegedDataConnections;
 // Log lines (ipc::LogRecord, never answered) a pre-auth worker may send: a few per command, and the
 // commands before login are bounded by TimeoutLogin; a flood beyond this is a worker out of control.
 inline constexpr std::uint32_t kPreauthLogRecords = 65536;
@@ -40,6 +47,7 @@ struct Answers {
     static Next hooks(SessionMonitor& monitor, ipc::Received& request);
     static Next privileged_data_connection(SessionMonitor& monitor, ipc::Received& request);
     static Next session_end(SessionMonitor& monitor, ipc::Received& request);
+    static Next signature(SessionMonitor& monitor, ipc::Received& request);
     static Next log_record(SessionMonitor& monitor, ipc::Received& request);
 };
 
@@ -60,6 +68,9 @@ inline constexpr std::array kRequestTable = {
     // or the 530 refusal of one that cannot, never with a path (hook_gate.hpp).
     Permission{ipc::MessageType::hook_request, Phase::preauth, kPreauthHookRequests, &Answers::hooks},
     Permission{ipc::MessageType::session_end, Phase::preauth, 1, &Answers::session_end},
+    // The control connection's TLS handshake: the monitor signs with the key the worker never holds, only
+    // inputs shaped like a handshake signature (tls::SignRequest's checks), and only when TLS is configured.
+    Permission{ipc::MessageType::signature_request, Phase::preauth, kPreauthSignatures, &Answers::signature},
     // The worker's log lines (it holds no log descriptor): written by the monitor (worker_log.hpp), system
     // lines in every phase, TransferLog lines only after login. A logged-in session logs as long as it runs.
     Permission{ipc::MessageType::log_record, Phase::preauth, kPreauthLogRecords, &Answers::log_record},
@@ -74,6 +85,7 @@ inline constexpr std::array kRequestTable = {
     // to the client's own address, port >= 1024, and hands over the connected socket.
     Permission{ipc::MessageType::data_socket_request, Phase::postauth, kPrivilegedDataConnections,
                &Answers::privileged_data_connection},
+    Permission{ipc::MessageType::signature_request, Phase::postauth, kPostauthSignatures, &Answers::signature},
     Permission{ipc::MessageType::session_end, Phase::postauth, 1, &Answers::session_end},
 };
 

@@ -209,6 +209,9 @@ Next Answers::privileged_data_connection(SessionMonitor& monitor, ipc::Received&
 Next Answers::session_end(SessionMonitor& monitor, ipc::Received& request) {
     return monitor.answer_session_end(std::get<ipc::SessionEnd>(request.message));
 }
+Next Answers::signature(SessionMonitor& monitor, ipc::Received& request) {
+    return monitor.answer_signature(std::get<ipc::SignatureRequest>(request.message));
+}
 Next Answers::log_record(SessionMonitor& monitor, ipc::Received& request) {
     return monitor.write_worker_log(std::get<ipc::LogRecord>(request.message));
 }
@@ -430,6 +433,22 @@ Next SessionMonitor::answer_privileged_data_connection(const ipc::DataSocketRequ
 Next SessionMonitor::answer_session_end(const ipc::SessionEnd& request) {
     setup_.facts.end_reason = request.reason;
     return Next::carry_on;  // the session ends when the worker exits
+}
+
+Next SessionMonitor::answer_signature(const ipc::SignatureRequest& request) {
+    if (!setup_.sign) {
+        return violation("asked for a TLS signature, but this server has no TLS key");
+    }
+    auto signature = setup_.sign(request.request);
+    if (!signature) {
+        // An honest worker's OpenSSL asks only for handshake-shaped inputs; anything else is an attempt to use
+        // the key for something other than this session's handshake.
+        return violation(signature.error().message);
+    }
+    if (phase_ == Phase::preauth) {
+        ++preauth_signatures_;
+    }
+    return answer(ipc::SignatureAnswer{std::move(*signature)});
 }
 
 Next SessionMonitor::worker_exited() {

@@ -5,10 +5,12 @@
 // limits are its own: MaxLoginAttempts, TimeoutLogin, the master's per-user counts, a bound on every send.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "daemon/ipc/channel.hpp"
 #include "daemon/monitor/hook_dispatcher.hpp"
+#include "daemon/tls/sign_request.hpp"
 #include "daemon/monitor/login_admission.hpp"
 #include "daemon/monitor/login_rules.hpp"
 #include "daemon/monitor/request_table.hpp"
@@ -26,6 +28,10 @@ struct MonitorSetup {
     HookDispatcher* hooks = nullptr;  // nullptr: the configuration has no hooks
     WorkerLog worker_log;             // writes the workers' log and TransferLog records
     LoginAdmission* admission = nullptr;  // the master's MaxClients/PerUser/HostsPerUser; nullptr: no limits
+    // Signs with the certificate's key (mod_tls): a request to the key process (daemon/master/key_process.hpp)
+    // over this session's channel, so the key is never in the monitor's memory nor in a worker forked from
+    // it. Empty: no TLS, and a signature request is a protocol violation.
+    std::function<Result<std::string>(const tls::SignRequest&)> sign;
     // TimeoutLogin: the monitor ends a session that has not logged in after this long (0: never). The worker
     // keeps its own timer, which answers first; this one is the backstop a compromised worker cannot stop.
     std::chrono::seconds login_timeout{300};
@@ -55,6 +61,8 @@ public:
 
     [[nodiscard]] const SessionFacts& facts() const noexcept { return setup_.facts; }
     [[nodiscard]] unsigned failed_logins() const noexcept { return failed_logins_; }
+    // Handshake signatures this monitor made for the pre-auth worker (the control connection's TLS).
+    [[nodiscard]] unsigned preauth_signatures() const noexcept { return preauth_signatures_; }
 
 private:
     friend struct Answers;  // the request handlers of kRequestTable
@@ -66,6 +74,7 @@ private:
     Next answer_hooks(const ipc::HookRequest& request);
     Next answer_privileged_data_connection(const ipc::DataSocketRequest& request);
     Next answer_session_end(const ipc::SessionEnd& request);
+    Next answer_signature(const ipc::SignatureRequest& request);
     Next write_worker_log(const ipc::LogRecord& record);
     Next answer(const ipc::Message& message, int fd = -1);
     Next violation(const std::string& what);
@@ -82,6 +91,7 @@ private:
     ipc::Channel channel_;
     StartedWorker worker_;
     unsigned failed_logins_ = 0;
+    unsigned preauth_signatures_ = 0;
     bool closing_after_auth_ = false;
     PostAuthPlan plan_;
     bool handover_pending_ = false;

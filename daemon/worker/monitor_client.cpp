@@ -79,6 +79,18 @@ Result<UniqueFd> MonitorClient::privileged_data_connection(std::uint16_t local_p
     return std::move(answer.fd);
 }
 
+Result<std::string> MonitorClient::sign_handshake(const tls::SignRequest& request) {
+    auto answer = this->request(ipc::SignatureRequest{request});
+    auto* signed_ = std::get_if<ipc::SignatureAnswer>(&answer.message);
+    if (signed_ == nullptr || answer.fd.valid()) {
+        monitor_lost("unexpected answer to a signature request");
+    }
+    if (signed_->signature.empty()) {
+        return Error{"the monitor refused to sign"};
+    }
+    return std::move(signed_->signature);
+}
+
 void MonitorClient::log_transfer(std::string_view line) {
     if (!ipc::forward_transfer_line(line)) {
         log::warning("TransferLog: the line could not be sent to the session monitor");

@@ -9,6 +9,7 @@
 
 #include "daemon/ftp/session_host.hpp"
 #include "daemon/ipc/channel.hpp"
+#include "daemon/tls/sign_request.hpp"
 #include "daemon/worker/hook_interest.hpp"
 
 namespace ward::worker {
@@ -26,6 +27,11 @@ public:
                                                 std::uint16_t target_port) override;
     void log_transfer(std::string_view line) override;
     void session_ended(std::string_view reason) override;
+
+    // A TLS handshake's signature, made by the monitor with the key this process never holds (the
+    // daemon/tls/remote_key.hpp key object calls this). An Error only if the monitor refused; it then ends
+    // the session.
+    Result<std::string> sign_handshake(const tls::SignRequest& request);
 
     [[nodiscard]] int monitor_fd() const noexcept { return channel_.fd(); }
 

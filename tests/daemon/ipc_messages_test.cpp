@@ -39,16 +39,30 @@ TEST(IpcMessages, EveryTypeRoundTrips) {
         LoginCountRequest{"ftp", "anonymous"},
         LoginCountAnswer{false, "MaxClientsPerUser", "Sorry, the maximum number of clients (1) for this user are "
                                                      "already connected."},
+        SignatureRequest{tls::SignRequest{tls::SignScheme::rsa_pss_block, std::string(256, '\xbc')}},
+        SignatureAnswer{std::string(72, '\x30')},
+        KeyClient{},
+        KeyStatus{false, "key /etc/k.pem does not belong to certificate /etc/c.pem"},
         ProxiedClient{"2001:db8::7", 50123},
         ProxiedClientAnswer{false, "MaxClientsPerHost", "Sorry, the maximum number of clients (1) from your host "
                                                         "are already connected."},
         LogRecord{LogRecord::Kind::system, log::Level::notice, "RETR /a: 1 byte\nforged\x1b"},
         LogRecord{LogRecord::Kind::transfer, log::Level::info, "Thu Jan  1 00:00:01 2026 1 127.0.0.1 1 /a b _ o r a ftp 0 * c"},
     };
-    static_assert(std::variant_size_v<Message> == 13, "a new message type belongs in this list");
+    static_assert(std::variant_size_v<Message> == 17, "a new message type belongs in this list");
     for (const auto& m : all) {
         EXPECT_TRUE(round_trip(m) == m) << type_name(type_of(m));
     }
+}
+
+TEST(IpcMessages, SignatureRequestsOfAnUnknownSchemeOrTooLargeAreRefused) {
+    auto bytes = *encode(SignatureRequest{tls::SignRequest{tls::SignScheme::ecdsa_digest, std::string(32, 'd')}});
+    bytes[kHeaderBytes] = 9;  // the scheme byte
+    const auto decoded = decode(bytes);
+    ASSERT_FALSE(decoded);
+    EXPECT_EQ(decoded.error().message, "signature_request: bad field 'scheme'");
+    EXPECT_FALSE(encode(SignatureRequest{tls::SignRequest{tls::SignScheme::ecdsa_digest,
+                                                          std::string(tls::kMaxSignInput + 1, 'd')}}));
 }
 
 TEST(IpcMessages, RejectsWrongVersion) {

@@ -17,6 +17,8 @@
 #include "base/log.hpp"
 #include "base/sys.hpp"
 #include "daemon/auth/password.hpp"
+#include "daemon/monitor/key_signer.hpp"
+#include "tests/daemon/tls_test_keys.hpp"
 
 namespace ward::monitor {
 namespace {
@@ -125,6 +127,9 @@ protected:
         setup.handover_timeout = 2s;
         setup.login_timeout = login_timeout_;
         setup.admission = admission_;
+        if (signer_.has_value()) {
+            setup.sign = [this](const tls::SignRequest& request) { return signer_->sign(request); };
+        }
         monitor_ = std::make_unique<SessionMonitor>(std::move(setup));
         return monitor_->run();
     }
@@ -141,6 +146,7 @@ protected:
     std::unique_ptr<SessionMonitor> monitor_;
     std::chrono::seconds login_timeout_{300};
     LoginAdmission* admission_ = nullptr;
+    std::optional<KeySigner> signer_;
 };
 
 TEST_F(Monitor, GoodLoginHandsOverAndStartsPostAuthWorker) {
@@ -244,12 +250,64 @@ INSTANTIATE_TEST_SUITE_P(
                       (void)::send(c.fd(), huge.data(), huge.size(), 0);
                       return block_forever(c);
                   }},
+        Violation{"signature_without_a_tls_key",
+                  [](ipc::Channel& c) {
+                      (void)send(c, ipc::SignatureRequest{tls::SignRequest{tls::SignScheme::ecdsa_digest,
+                                                                           std::string(32, 'd')}});
+                      return block_forever(c);
+                  }},
         Violation{"request_with_an_fd",
                   [](ipc::Channel& c) {
                       (void)c.send(ipc::SessionEnd{"x"}, 0);
                       return block_forever(c);
                   }}),
     [](const ::testing::TestParamInfo<Violation>& param_info) { return param_info.param.name; });
+
+// Key isolation: the monitor signs a pre-auth worker's handshake digest with a key the worker does not have,
+// at most kPreauthSignatures times, and never an input that is not shaped like a handshake signature.
+TEST_F(Monitor, TlsHandshakeSignaturesAreMadeByTheMonitorAndBoundedPerPhase) {
+    const auto files = testing::write_cert_and_key(dir_, "EC", "server");
+    auto loaded = KeySigner::load(files.certificate, files.key);
+    ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
+    signer_.emplace(std::move(*loaded));
+    EVP_PKEY* public_key = X509_get0_pubkey(signer_->certificate());
+    launcher_.scripts.push_back([public_key](ipc::Channel& c) {
+        const std::string digest(32, 'd');
+        for (std::uint32_t i = 0; i < kPreauthSignatures; ++i) {
+            if (!send(c, ipc::SignatureRequest{tls::SignRequest{tls::SignScheme::ecdsa_digest, digest}})) return 40;
+            const auto answer = expect<ipc::SignatureAnswer>(c);
+            if (!answer) return 41;
+            tls::KeyCtxPtr verify(EVP_PKEY_CTX_new(public_key, nullptr));
+            if (EVP_PKEY_verify_init(verify.get()) != 1 ||
+                EVP_PKEY_verify(verify.get(), reinterpret_cast<const unsigned char*>(answer->signature.data()),
+                                answer->signature.size(), reinterpret_cast<const unsigned char*>(digest.data()),
+                                digest.size()) != 1) {
+                return 42;
+            }
+        }
+        (void)send(c, ipc::SignatureRequest{tls::SignRequest{tls::SignScheme::ecdsa_digest, digest}});
+        return block_forever(c);
+    });
+    EXPECT_EQ(run_monitor(), "protocol violation");
+    EXPECT_EQ(monitor_->preauth_signatures(), kPreauthSignatures);
+    EXPECT_EQ(client_reads(), "421 Service not available, closing control connection\r\n");
+}
+
+TEST_F(Monitor, AnInputThatIsNotAHandshakeSignatureEndsTheSession) {
+    const auto files = testing::write_cert_and_key(dir_, "RSA", "server");
+    auto loaded = KeySigner::load(files.certificate, files.key);
+    ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
+    signer_.emplace(std::move(*loaded));
+    launcher_.scripts.push_back([](ipc::Channel& c) {
+        // A raw RSA private operation on chosen bytes would decrypt or forge anything; it is not a PSS block.
+        std::string chosen(256, '\x42');
+        chosen[0] = '\0';
+        (void)send(c, ipc::SignatureRequest{tls::SignRequest{tls::SignScheme::rsa_pss_block, chosen}});
+        return expect<ipc::SignatureAnswer>(c) ? 50 : 0;
+    });
+    EXPECT_EQ(run_monitor(), "protocol violation");
+    EXPECT_EQ(monitor_->preauth_signatures(), 0U);
+}
 
 TEST_F(Monitor, WorkerKilledBySignalIsReportedToTheClient) {
     launcher_.scripts.push_back([](ipc::Channel&) {

@@ -124,6 +124,7 @@ TEST(Session, PreAuthLoginHandsOverPendingInputAndState) {
     EXPECT_TRUE(session.finished());
     ASSERT_TRUE(host.handed_over);
     EXPECT_EQ(host.handed_over->pending_input, "NOOP\r\nQUIT\r\nPW");
+    EXPECT_TRUE(host.handed_over->binary_type);  // TYPE I before login (as ProFTPD) carries over
     EXPECT_EQ(host.seen_password, "pw");
     EXPECT_EQ(read_all(conn.client.get()),
               "220 hello\r\n200 Type set to I\r\n331 Password required for bob\r\n"
