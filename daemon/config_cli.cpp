@@ -11,6 +11,7 @@
 #include "config/load.hpp"
 #include "config/server.hpp"
 #include "daemon/config_check.hpp"
+#include "daemon/tls/ktls.hpp"
 #include "daemon/daemon_context.hpp"
 #include "modules/module_set.hpp"
 #include "sandbox/capabilities.hpp"
@@ -136,6 +137,7 @@ std::optional<int> run_config_mode(const CommandLine& cli, std::string_view embe
     for (const auto& line : checked->confinement) {
         err(str_cat("wardftpd: confinement: ", line, "\n"));
     }
+    err(str_cat("wardftpd: ", tls::ktls_report(tls::detect_ktls()), "\n"));  // start-up logs it too
     out(summary(*servers, *checked, *verified));
     if (cli.debug_level >= 5) {
         print_roles(*servers);

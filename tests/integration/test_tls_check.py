@@ -2,7 +2,8 @@
 certificate, a key that does not belong to it, or a key other users can read fails -t with the directive's
 file:line and what to do, and the "Verified" line lists the certificates checked. Debian 12's stock tls.conf
 (tests/config/data/debian/tls.conf), its lines uncommented as its comments tell an admin and its paths pointed at
-a test certificate, passes -t and serves an FTPS login. Certificates are made here with the openssl command."""
+a test certificate, passes -t and serves an FTPS login. Certificates are made here with the openssl command.
+-V, -t and start-up report kernel TLS (daemon/tls/ktls.hpp) alike."""
 import os
 import re
 import shutil
@@ -163,6 +164,36 @@ class DebianStockTls(StockInstall):
             plain = subprocess.run(["curl", "-sS", "--max-time", "20", "--user", "alice:s3cret", url],
                                    capture_output=True, text=True, timeout=30)
             self.assertNotEqual(plain.returncode, 0, plain.stdout)
+
+
+class KernelTlsReport(unittest.TestCase):
+    """-V, -t and the start-up log say, in the same words, whether the kernel's tls ULP and OpenSSL's kTLS are
+    there and which path RETR under PROT P takes; the answer follows this kernel's tcp_available_ulp."""
+
+    def test_v_t_and_start_up_say_the_same(self):
+        with open("/proc/sys/net/ipv4/tcp_available_ulp", encoding="utf-8") as f:
+            listed = "tls" in f.read().split()
+        settings = subprocess.run([wardtest.WARDFTPD, "-V"], capture_output=True, text=True, timeout=30)
+        lines = [line[len("  + "):] for line in settings.stdout.splitlines() if line.startswith("  + kernel TLS: ")]
+        self.assertEqual(len(lines), 1, settings.stdout)
+        report = lines[0]
+        self.assertIn("; OpenSSL with kTLS; ", report)
+        if listed:
+            self.assertTrue(report.startswith("kernel TLS: kernel tls ULP available; "), report)
+            self.assertTrue(report.endswith("RETR under PROT P uses kTLS + sendfile"), report)
+        else:
+            self.assertTrue(report.startswith("kernel TLS: kernel tls ULP not available (tls is not in "
+                                              "tcp_available_ulp ("), report)
+            self.assertTrue(report.endswith("RETR under PROT P uses userspace TLS (read + SSL_write)"), report)
+
+        port = wardtest.free_port()
+        text = 'ServerName "ktls"\nDefaultAddress 127.0.0.1\nSocketBindTight on\nPort %d\n' % port
+        with ConfigFile(text) as path:
+            checked = run("-t", "-c", path)
+        self.assertEqual(checked.returncode, 0, checked.stderr)
+        self.assertIn("wardftpd: %s\n" % report, checked.stderr)
+        with wardtest.Daemon(text, port=port) as daemon:
+            wardtest.wait_for(lambda: report in daemon.log(), what="the kernel TLS line in the start-up log")
 
 
 if __name__ == "__main__":
