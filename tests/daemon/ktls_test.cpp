@@ -25,7 +25,7 @@ protected:
     void TearDown() override { fs::remove_all(dir_); }
 
     std::string list_file(const std::string& text) {
-        const auto path = (dir_ / "tcp_available_ulp").string();
+        auto path = (dir_ / "tcp_available_ulp").string();
         std::ofstream(path) << text;
         return path;
     }

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -201,7 +202,7 @@ TEST_F(TlsFilesTest, ChainAndCaFiles) {
         << checked->warnings[0];
 
     const auto empty = (dir_ / "empty.pem").string();
-    std::fclose(std::fopen(empty.c_str(), "w"));
+    { std::ofstream created(empty); }
     lines = pair;
     lines.emplace_back("TLSCACertificateFile", empty);
     checked = check(lines);
