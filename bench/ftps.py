@@ -55,7 +55,7 @@ def _mod_tls_lines(crt, key, extra=()):
                           "TLSProtocol TLSv1.2 TLSv1.3", "TLSRequired on"]
 
 
-def make_ftps(name, plain, work, crt, key):
+def make_ftps(name, plain, crt, key):
     """The FTPS variant of a servers.make_* Server (its own configuration file or arguments)."""
     if name in ("wardftpd", "proftpd"):
         extra = ["LoadModule mod_tls.c", "TLSLog none"] if name == "proftpd" else []
@@ -170,7 +170,7 @@ def measure(setup, chosen, makers, results, quick, run):
     seconds = 1.5 if quick else 4
     for name in chosen:
         r = results.setdefault(name, {})
-        server = make_ftps(name, makers[name](), setup.work, crt, key)
+        server = make_ftps(name, makers[name](), crt, key)
         why = unavailable(name, server, binary)
         if why is None:
             log("%s: FTPS, starting on 127.0.0.1:%d" % (name, server.port))
