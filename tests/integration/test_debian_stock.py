@@ -38,7 +38,10 @@ def warnings_of(text):
 
 
 @unittest.skipUnless(os.geteuid() == 0, "the stock configuration names User nobody and Group nogroup: run as root")
-class DebianStockConfiguration(unittest.TestCase):
+class StockInstall(unittest.TestCase):
+    """The stock files installed in a temporary /etc/proftpd/ with a login; no test of its own (test_tls_check.py
+    adds tls.conf to it)."""
+
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="wardtest-debian-")
         os.chmod(self.tmp, 0o755)
@@ -77,6 +80,8 @@ class DebianStockConfiguration(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
+
+class DebianStockConfiguration(StockInstall):
     def test_check_start_and_login(self):
         check = run("-t", "-c", self.conf)
         self.assertEqual(check.returncode, 0, check.stderr)
