@@ -326,18 +326,18 @@ namespace {
 // front ends, naming the line.
 TEST(ConfigRoundTrip, SkippedSecuritySectionsAreLoudInBothFrontEnds) {
     const Config conf = testing::parse_ok(
-        "<IfModule mod_tls.c>\n  TLSEngine on\n  TLSRequired on\n  TLSLog /var/log/tls.log\n</IfModule>\n"
         "<IfModule mod_wrap2.c>\n  WrapUserTables * file:/etc/ftpd.allow file:/etc/ftpd.deny\n</IfModule>\n"
-        "<IfModule mod_ban.c>\n  BanEngine off\n</IfModule>\n");
-    ASSERT_EQ(conf.warnings.size(), 3U);
-    EXPECT_EQ(conf.warnings[0], "t.conf:2:1: SECURITY: 'TLSEngine on' is skipped because <IfModule mod_tls.c> does "
-                                "not hold here: wardftpd has no TLS: logins and data go in clear text");
-    EXPECT_EQ(conf.warnings[1].substr(0, 46), "t.conf:3:1: SECURITY: 'TLSRequired on' is skip");
-    EXPECT_EQ(conf.warnings[2].substr(0, 33), "t.conf:7:1: SECURITY: 'WrapUserTa");
-    const Config toml = testing::toml_ok("[IfModule.\"mod_tls.c\"]\nTLSEngine = true\nTLSLog = \"/var/log/tls.log\"\n");
+        "<IfModule mod_ban.c>\n  BanEngine on\n  BanLog /var/log/ban.log\n</IfModule>\n");
+    ASSERT_EQ(conf.warnings.size(), 2U);
+    EXPECT_EQ(conf.warnings[0].substr(0, 33), "t.conf:2:1: SECURITY: 'WrapUserTa");
+    EXPECT_EQ(conf.warnings[1], "t.conf:5:1: SECURITY: 'BanEngine on' is skipped because <IfModule mod_ban.c> does "
+                                "not hold here: mod_ban's bans are not enforced; MaxLoginAttempts and "
+                                "MaxConnectionRate apply");
+    const Config toml = testing::toml_ok("[IfModule.\"mod_ban.c\"]\nBanEngine = true\nBanLog = \"/var/log/ban.log\"\n");
     ASSERT_EQ(toml.warnings.size(), 1U);
-    EXPECT_EQ(toml.warnings[0], "t.toml:2:1: SECURITY: 'TLSEngine on' is skipped because <IfModule mod_tls.c> does "
-                                "not hold here: wardftpd has no TLS: logins and data go in clear text");
+    EXPECT_EQ(toml.warnings[0], "t.toml:2:1: SECURITY: 'BanEngine on' is skipped because <IfModule mod_ban.c> does "
+                                "not hold here: mod_ban's bans are not enforced; MaxLoginAttempts and "
+                                "MaxConnectionRate apply");
 }
 
 }  // namespace
