@@ -86,21 +86,12 @@ std::optional<ArgProblem> options(std::span<const std::string> args) {
     return std::nullopt;
 }
 
-// TLSControlsACLs actions|all allow|deny user|group list
-std::optional<ArgProblem> controls_acls(std::span<const std::string> args) {
-    for (const auto action : split(args[0], ',')) {
+// TLSControlsACLs' first word: mod_tls's control actions, or all.
+Problem control_actions(std::string_view v) {
+    for (const auto action : split(v, ',')) {
         if (auto problem = one_of(action, {"all", "clear", "info", "sesscache"})) {
-            return ArgProblem{0, str_cat("unknown TLS control action: ", *problem)};
+            return str_cat("unknown TLS control action: ", *problem);
         }
-    }
-    if (auto problem = one_of(args[1], {"allow", "deny"})) {
-        return ArgProblem{1, *problem};
-    }
-    if (auto problem = one_of(args[2], {"user", "group"})) {
-        return ArgProblem{2, *problem};
-    }
-    if (auto problem = name_list(args[3])) {
-        return ArgProblem{3, *problem};
     }
     return std::nullopt;
 }
@@ -176,7 +167,10 @@ void add_tls(std::vector<DirectiveSpec>& out) {
     out.push_back(unserved(make("TLSUserName", kModule, cx::servers, 1, 1,
                                 "TLSUserName CommonName|EmailSubjAltName|oid")));
     out.push_back(unserved(make("TLSControlsACLs", kModule, cx::server, 4, 4,
-                                "TLSControlsACLs actions|all allow|deny user|group list", controls_acls, true)));
+                                "TLSControlsACLs actions|all allow|deny user|group list",
+                                positional({control_actions, words_check({"allow", "deny"}),
+                                            words_check({"user", "group"}), name_list}),
+                                true)));
     out.push_back(unserved(make("TLSCryptoDevice", kModule, cx::server, 1, 1, "TLSCryptoDevice name|ALL|off")));
     out.push_back(file("TLSDHParamFile", cx::servers));
     out.push_back(flag("TLSNextProtocol"));

@@ -134,6 +134,13 @@ protected:
         monitor_ = std::make_unique<SessionMonitor>(std::move(setup));
         return monitor_->run();
     }
+    // The monitor's signer, with a fresh certificate and key of this type ("EC" or "RSA").
+    void load_signer(const char* type) {
+        const auto files = testing::write_cert_and_key(dir_, type, "server");
+        auto loaded = KeySigner::load(files.certificate, files.key);
+        ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
+        signer_.emplace(std::move(*loaded));
+    }
     std::string client_reads() {
         char buf[256];
         const ssize_t n = ::recv(client_.get(), buf, sizeof buf, MSG_DONTWAIT);
@@ -298,10 +305,7 @@ TEST_F(Monitor, TlsHandshakeSignaturesAreMadeByTheMonitorAndBoundedPerPhase) {
 // TLSRequired for logins is the monitor's rule, not only the worker's: a login in a session whose control
 // connection's handshake the monitor did not sign ends the session; after a signed handshake it is answered.
 TEST_F(Monitor, TlsRequiredLoginWithoutASignedHandshakeEndsTheSession) {
-    const auto files = testing::write_cert_and_key(dir_, "EC", "server");
-    auto loaded = KeySigner::load(files.certificate, files.key);
-    ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
-    signer_.emplace(std::move(*loaded));
+    ASSERT_NO_FATAL_FAILURE(load_signer("EC"));
     tls_required_for_login_ = true;
     launcher_.scripts.push_back([](ipc::Channel& c) {
         (void)send(c, ipc::AuthRequest{"alice", "pw"});
@@ -315,10 +319,7 @@ TEST_F(Monitor, TlsRequiredLoginWithoutASignedHandshakeEndsTheSession) {
 
 TEST_F(Monitor, TlsRequiredLoginAfterASignedHandshakeIsAnswered) {
     rules_.default_root = dir_.string();
-    const auto files = testing::write_cert_and_key(dir_, "EC", "server");
-    auto loaded = KeySigner::load(files.certificate, files.key);
-    ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
-    signer_.emplace(std::move(*loaded));
+    ASSERT_NO_FATAL_FAILURE(load_signer("EC"));
     tls_required_for_login_ = true;
     launcher_.scripts.push_back([](ipc::Channel& c) {
         const std::string digest(32, 'd');
