@@ -137,8 +137,9 @@ void add_tls(std::vector<DirectiveSpec>& out) {
     out.push_back(file("TLSCARevocationFile", cx::servers));
     out.push_back(unserved(make("TLSCARevocationPath", kModule, cx::servers, 1, 1, "TLSCARevocationPath /path/to/dir",
                                 each(path()))));
-    out.push_back(unserved(make("TLSCipherSuite", kModule, cx::servers, 1, 2,
-                                "TLSCipherSuite [TLSv1.3] cipher-list")));
+    // Given once for TLS 1.2's list and once more with TLSv1.3 for its suites.
+    out.push_back(unserved(make("TLSCipherSuite", kModule, cx::servers, 1, 2, "TLSCipherSuite [TLSv1.3] cipher-list",
+                                {}, true)));
     out.push_back(flag("TLSServerCipherPreference"));
     out.push_back(unserved(make("TLSOptions", kModule, cx::servers, 1, kAnyNumber,
                                 "TLSOptions NoSessionReuseRequired|UseImplicitSSL|AllowPerUser|... [...]", options,
