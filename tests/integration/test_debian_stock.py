@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 import unittest
 
 import wardtest
@@ -120,6 +121,14 @@ class DebianStockConfiguration(StockInstall):
                                  capture_output=True, text=True, timeout=30)
             self.assertEqual(got.returncode, 0, got.stderr)
             self.assertEqual(got.stdout, "served from Debian's stock configuration\n")
+            # The monitor writes the xferlog line from the worker's log record, after the client has its 226:
+            # wait for it before stopping the daemon, which ends the session's processes.
+            xferlog = os.path.join(self.tmp, "log", "xferlog")
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                if os.path.exists(xferlog) and "/hello.txt" in open(xferlog, encoding="utf-8").read():
+                    break
+                time.sleep(0.05)
         finally:
             daemon.send_signal(signal.SIGTERM)
             try:
