@@ -11,12 +11,11 @@
 namespace ward::config {
 namespace {
 
-// Debian's proftpd -l order, without mod_auth_pam (wardftpd reads NSS and AuthUserFile), with mod_exec and
-// mod_proxy_protocol built in.
-constexpr std::array<std::string_view, 17> kBuiltinModules = {
-    "mod_core.c", "mod_xfer.c",  "mod_rlimit.c", "mod_auth_unix.c", "mod_auth_file.c", "mod_auth.c",
-    "mod_ls.c",   "mod_log.c",   "mod_site.c",   "mod_delay.c",     "mod_facts.c",     "mod_dso.c",
-    "mod_cap.c",  "mod_ctrls.c", "mod_lang.c",   "mod_exec.c", "mod_proxy_protocol.c"};
+// Debian's proftpd -l order, with mod_exec and mod_proxy_protocol built in.
+constexpr std::array<std::string_view, 18> kBuiltinModules = {
+    "mod_core.c", "mod_xfer.c",     "mod_rlimit.c", "mod_auth_unix.c", "mod_auth_file.c", "mod_auth.c",
+    "mod_ls.c",   "mod_log.c",      "mod_site.c",   "mod_delay.c",     "mod_facts.c",     "mod_dso.c",
+    "mod_auth_pam.c", "mod_cap.c",  "mod_ctrls.c",  "mod_lang.c",      "mod_exec.c",      "mod_proxy_protocol.c"};
 
 // Well-known ProFTPD directives of modules wardftpd does not have: exact names first, then prefixes.
 constexpr std::array<std::pair<std::string_view, std::string_view>, 29> kForeignNames = {{
@@ -33,14 +32,14 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 29> kForeign
     {"IfAuthenticated", "mod_ifsession.c"},
 }};
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 21> kForeignPrefixes = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 20> kForeignPrefixes = {{
     {"TLS", "mod_tls.c"},         {"SQL", "mod_sql.c"},           {"LDAP", "mod_ldap.c"},
     {"Quota", "mod_quotatab.c"},  {"Rewrite", "mod_rewrite.c"},   {"Ban", "mod_ban.c"},
     {"SFTP", "mod_sftp.c"},         {"Radius", "mod_radius.c"},
     {"Wrap", "mod_wrap2.c"},      {"GeoIP", "mod_geoip.c"},       {"Memcache", "mod_memcache.c"},
     {"Redis", "mod_redis.c"},     {"SNMP", "mod_snmp.c"},         {"Copy", "mod_copy.c"},
     {"Deflate", "mod_deflate.c"}, {"Shaper", "mod_shaper.c"},     {"SiteMisc", "mod_site_misc.c"},
-    {"AuthPAM", "mod_auth_pam.c"}, {"StatCache", "mod_statcache.c"}, {"DNSBL", "mod_dnsbl.c"},
+    {"StatCache", "mod_statcache.c"}, {"DNSBL", "mod_dnsbl.c"},
     {"Digest", "mod_digest.c"},
 }};
 

@@ -11,13 +11,14 @@ namespace {
 
 TEST(Registry, BuiltInModulesInLoadOrder) {
     const auto modules = builtin_modules();
-    ASSERT_EQ(modules.size(), 17U);
+    ASSERT_EQ(modules.size(), 18U);
     EXPECT_EQ(modules.front(), "mod_core.c");
     EXPECT_EQ(modules.back(), "mod_proxy_protocol.c");
     EXPECT_TRUE(is_builtin_module("mod_rlimit.c"));
     EXPECT_TRUE(is_builtin_module("mod_delay.c"));
     EXPECT_TRUE(is_builtin_module("mod_exec.c"));
     EXPECT_TRUE(is_builtin_module("mod_exec"));
+    EXPECT_TRUE(is_builtin_module("mod_auth_pam.c"));
     EXPECT_FALSE(is_builtin_module("mod_tls.c"));
 }
 
