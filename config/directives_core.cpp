@@ -320,6 +320,10 @@ void add_core(std::vector<DirectiveSpec>& out) {
                                  each(pam_service))));
     out.push_back(make("AuthPAMOptions", "mod_auth_pam.c", cx::servers, 1, kAnyNumber, "AuthPAMOptions NoTTY",
                        each(pam_option)));
+    // wardftpd's own: how long the per-attempt PAM helper may take before it is killed (ProFTPD runs PAM
+    // in the session process and has no such bound).
+    out.push_back(last_wins(make("AuthPAMTimeout", "mod_auth_pam.c", cx::servers, 1, 1, "AuthPAMTimeout seconds",
+                                 each(number_check(1, 300)))));
 
     // mod_auth.c
     out.push_back(make("DefaultRoot", "mod_auth.c", cx::servers, 1, 2, "DefaultRoot ~|/path [group-expression]",

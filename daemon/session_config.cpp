@@ -200,6 +200,7 @@ auth::AuthSettings auth_settings(const config::Server& server) {
     if (const Directive* service = server.get("AuthPAMConfig")) {
         settings.pam_service = service->args.at(0);
     }
+    settings.pam_timeout = seconds(server.get("AuthPAMTimeout"), settings.pam_timeout);
     if (const Directive* options = server.get("AuthPAMOptions")) {
         // NoTTY is the only option the registry accepts.
         settings.pam_tty = std::none_of(options->args.begin(), options->args.end(),

@@ -14,6 +14,7 @@
 //   - A backend error (helper crashed or timed out, database gone) always ends the attempt: failing closed.
 // PAM authenticates a name but has no account database; the account of a PAM login comes from the other
 // account sources of the order (as ProFTPD's getpwnam goes to mod_auth_unix and friends).
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +41,7 @@ struct AuthSettings {
     bool pam = true;                  // AuthPAM: off makes mod_auth_pam.c decline every name, as in ProFTPD
     std::string pam_service = "ftp";  // AuthPAMConfig
     bool pam_tty = true;              // PAM_TTY is set unless AuthPAMOptions NoTTY
+    std::chrono::seconds pam_timeout{30};  // AuthPAMTimeout: the PAM helper is killed after this long
 };
 
 // ---- The backend interface (what a source plugged into the chain implements) ----

@@ -304,7 +304,8 @@ Next SessionMonitor::answer_authentication(ipc::AuthRequest& request) {
         }
         chroot = anonymous->root;
     } else {
-        auto outcome = auth::authenticate(rules.auth_settings(), rules.resolve_alias(request.user), request.password);
+        auto outcome = auth::authenticate(rules.auth_settings(), rules.resolve_alias(request.user), request.password,
+                                           auth::Backends{.pam = setup_.pam});
         reason = outcome.reason;
         account = std::move(outcome.account);
         if (account) {
