@@ -101,6 +101,18 @@ class Pam(unittest.TestCase):
         self.assertIn("wardftpd: confinement: PAM helper (mod_auth_pam.c, one per login attempt): root's uid, "
                       "no capabilities; no_new_privs; one descriptor", checked.stderr)
 
+    def test_t_warns_when_the_pam_service_has_no_file(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".conf", dir=self.tmp.name, delete=False) as f:
+            f.write("AuthOrder mod_auth_pam.c* mod_auth_unix.c\nAuthPAMConfig wardtest-absent-%d\n" % os.getpid())
+        checked = subprocess.run([wardtest.WARDFTPD, "-t", "-c", f.name], capture_output=True, text=True)
+        self.assertEqual(checked.returncode, 0, checked.stderr)
+        self.assertIn("%s:2:1: mod_auth_pam.c: the PAM service 'wardtest-absent-%d' has no file" % (f.name, os.getpid()),
+                      checked.stderr)
+        with open(f.name, "w") as g:
+            g.write("AuthOrder mod_auth_pam.c* mod_auth_unix.c\nAuthPAMConfig %s\n" % self.service)
+        checked = subprocess.run([wardtest.WARDFTPD, "-t", "-c", f.name], capture_output=True, text=True)
+        self.assertNotIn("has no file", checked.stderr)
+
     def test_login_through_pam_and_expiry_refused(self):
         with self.daemon("AuthOrder mod_auth_pam.c* mod_auth_unix.c") as daemon:
             ftp = self.connect()
