@@ -10,6 +10,7 @@ pkg_check_modules(LIBCAP REQUIRED IMPORTED_TARGET libcap)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
 pkg_check_modules(LIBCRYPT REQUIRED IMPORTED_TARGET libcrypt)
+pkg_check_modules(PAM REQUIRED IMPORTED_TARGET pam)  # mod_auth_pam.c (libpam0g-dev)
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
 
 # Boost.Asio is compiled once (daemon/asio_impl.cpp) instead of in every translation unit, and

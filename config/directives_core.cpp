@@ -1,6 +1,9 @@
 // Directives of ProFTPD's core modules that wardftpd supports, with ProFTPD's contexts and grammar
 // (doc/modules/mod_core.html, mod_auth.html, mod_xfer.html, mod_ls.html, mod_log.html, mod_ctrls.html).
+#include <algorithm>
+
 #include "base/strings.hpp"
+#include "config/auth_modules.hpp"
 #include "config/directive_tables.hpp"
 #include "config/validators.hpp"
 #include "config/values.hpp"
@@ -44,15 +47,32 @@ Problem count_or_none(std::string_view v) {
     return number(v, 1, kMaxCount);
 }
 
+// An AuthOrder entry: a module wardftpd serves, optionally with ProFTPD's authoritative '*'.
 Problem auth_module(std::string_view v) {
-    std::string_view name = v;
-    if (name.ends_with('*')) {
-        name.remove_suffix(1);
-    }
-    if (module_name(name)) {
-        return str_cat("'", v, "' is not a module name (mod_[a-z0-9_]+.c, optionally followed by *)");
+    if (auto entry = parse_auth_order_entry(v); !entry) {
+        return std::move(entry).error().message;
     }
     return std::nullopt;
+}
+
+// A PAM service: the name of a file in /etc/pam.d.
+Problem pam_service(std::string_view v) {
+    const bool plain = std::all_of(v.begin(), v.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+               c == '.';
+    });
+    if (v.empty() || v.size() > 64 || !plain || v.front() == '.') {
+        return str_cat("'", v, "' is not a PAM service name (a file name in /etc/pam.d: letters, digits, - _ .)");
+    }
+    return std::nullopt;
+}
+
+// AuthPAMOptions: ProFTPD 1.3.8 knows NoTTY only, and refuses any other word.
+Problem pam_option(std::string_view v) {
+    if (iequals(v, "NoTTY")) {
+        return std::nullopt;
+    }
+    return str_cat("unknown AuthPAMOption: '", v, "' (the only option is NoTTY)");
 }
 
 // Trace channel:level, level N or N-M.
@@ -293,6 +313,17 @@ void add_core(std::vector<DirectiveSpec>& out) {
     out.push_back(flag("UseFtpUsers", "mod_auth.c", cx::servers_anon));
     out.push_back(path("AuthUserFile", "mod_auth_file.c", cx::servers));
     out.push_back(path("AuthGroupFile", "mod_auth_file.c", cx::servers));
+
+    // mod_auth_pam.c (ProFTPD reads all three from the server's own context)
+    out.push_back(flag("AuthPAM", "mod_auth_pam.c", cx::servers));
+    out.push_back(last_wins(make("AuthPAMConfig", "mod_auth_pam.c", cx::servers, 1, 1, "AuthPAMConfig service",
+                                 each(pam_service))));
+    out.push_back(make("AuthPAMOptions", "mod_auth_pam.c", cx::servers, 1, kAnyNumber, "AuthPAMOptions NoTTY",
+                       each(pam_option)));
+    // wardftpd's own: how long the per-attempt PAM helper may take before it is killed (ProFTPD runs PAM
+    // in the session process and has no such bound).
+    out.push_back(last_wins(make("AuthPAMTimeout", "mod_auth_pam.c", cx::servers, 1, 1, "AuthPAMTimeout seconds",
+                                 each(number_check(1, 300)))));
 
     // mod_auth.c
     out.push_back(make("DefaultRoot", "mod_auth.c", cx::servers, 1, 2, "DefaultRoot ~|/path [group-expression]",

@@ -8,6 +8,7 @@
 
 #include "base/strings.hpp"
 #include "base/sys.hpp"
+#include "config/auth_modules.hpp"
 #include "daemon/auth/auth_file_check.hpp"
 #include "daemon/auth/system_users.hpp"
 #include "config/values.hpp"
@@ -185,6 +186,29 @@ Result<void> create_runtime_dirs(const std::vector<std::string>& dirs) {
     return {};
 }
 
+// mod_auth_pam.c in AuthOrder (and AuthPAM not off): without the service's file, libpam falls back to
+// /etc/pam.d/other, whose rules were not written for FTP. ProFTPD says nothing; -t and start-up warn.
+void check_pam_service(const config::Server& server, std::vector<std::string>& warnings) {
+    const config::Directive* order = server.get("AuthOrder");
+    const config::Directive* enabled = server.get("AuthPAM");
+    if (order == nullptr || (enabled != nullptr && !config::as_bool(*enabled))) {
+        return;
+    }
+    const bool uses_pam = std::any_of(order->args.begin(), order->args.end(), [](const std::string& module) {
+        const auto entry = config::parse_auth_order_entry(module);
+        return entry && entry->module == config::AuthModule::pam;
+    });
+    const config::Directive* service = server.get("AuthPAMConfig");
+    const std::string name = service != nullptr ? service->args.at(0) : std::string("ftp");
+    const std::string path = str_cat("/etc/pam.d/", name);
+    struct stat st{};
+    if (uses_pam && ::stat(path.c_str(), &st) != 0) {
+        warnings.push_back(str_cat(at(service != nullptr ? service : order), "mod_auth_pam.c: the PAM service '", name,
+                                   "' has no file ", path, ", so PAM uses /etc/pam.d/other; write ", path,
+                                   " (Debian's proftpd package ships one) or name another with AuthPAMConfig"));
+    }
+}
+
 Result<CheckedConfig> check_configuration(const config::ServerSet& servers, std::string_view made_at_start) {
     CheckedConfig checked;
     checked.warnings = servers.config().warnings;
@@ -212,6 +236,7 @@ Result<CheckedConfig> check_configuration(const config::ServerSet& servers, std:
                 return std::move(file).error();
             }
         }
+        check_pam_service(server, checked.warnings);
         if (auto hooks = check_hook_identities(server, servers.config().root, {identity->uid, identity->gid},
                                                checked.hooks_checked);
             !hooks) {

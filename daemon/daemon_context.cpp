@@ -125,7 +125,8 @@ Result<std::shared_ptr<DaemonContext>> prepare_context(std::shared_ptr<const con
     auto postauth = compile(sandbox::policies::worker_postauth());
     auto hook = compile(sandbox::policies::hook());
     auto hook_strict = compile(sandbox::policies::hook({.strict = true}));
-    for (auto* compiled : {&master, &monitor, &preauth, &postauth, &hook, &hook_strict}) {
+    auto pam_helper = compile(sandbox::policies::pam_helper());
+    for (auto* compiled : {&master, &monitor, &preauth, &postauth, &hook, &hook_strict, &pam_helper}) {
         if (!*compiled) {
             return std::move(*compiled).error();
         }
@@ -134,7 +135,7 @@ Result<std::shared_ptr<DaemonContext>> prepare_context(std::shared_ptr<const con
     if (!checked) {
         return std::move(checked).error();
     }
-    auto context = std::make_shared<DaemonContext>(Policies{*master, *monitor, *preauth, *postauth, *hook, *hook_strict});
+    auto context = std::make_shared<DaemonContext>(Policies{*master, *monitor, *preauth, *postauth, *hook, *hook_strict, *pam_helper});
     context->servers = std::make_shared<const config::ServerSet>(std::move(*servers));
     context->privileged = ::geteuid() == 0;
     context->warnings = checked->warnings;

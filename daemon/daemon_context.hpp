@@ -47,6 +47,7 @@ struct Policies {
     sandbox::CompiledPolicy worker_postauth;
     sandbox::CompiledPolicy hook;
     sandbox::CompiledPolicy hook_strict;  // ExecSandbox strict
+    sandbox::CompiledPolicy pam_helper;   // mod_auth_pam.c's per-attempt helper
 };
 
 struct DaemonContext {

@@ -3,9 +3,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "base/strings.hpp"
 #include "base/version.hpp"
+#include "config/auth_modules.hpp"
 #include "config/command_groups.hpp"
 #include "config/values.hpp"
 #include "daemon/auth/system_users.hpp"
@@ -118,6 +120,16 @@ std::vector<const Directive*> everywhere(const config::Context& root, const conf
     return out;
 }
 
+auth::AuthSource auth_source(config::AuthModule module) {
+    switch (module) {
+        case config::AuthModule::file: return auth::AuthSource::file;
+        case config::AuthModule::system: return auth::AuthSource::system;
+        case config::AuthModule::pam: return auth::AuthSource::pam;
+        case config::AuthModule::sql: return auth::AuthSource::sql;
+    }
+    return auth::AuthSource::system;
+}
+
 }  // namespace
 
 const Directive* session_directive(const config::Server& server, const config::Context* anon, std::string_view name) {
@@ -175,12 +187,24 @@ auth::AuthSettings auth_settings(const config::Server& server) {
     if (const Directive* order = server.get("AuthOrder")) {
         settings.order.clear();
         for (const auto& module : order->args) {
-            if (iequals(module, "mod_auth_file.c")) {
-                settings.order.push_back(auth::AuthSource::file);
-            } else if (iequals(module, "mod_auth_unix.c")) {
-                settings.order.push_back(auth::AuthSource::system);
+            // -t refused every argument this cannot parse; a failure here would be a registry bug, and an
+            // unparsed entry must not vanish (dropping a '*' entry would let the next module answer).
+            const auto entry = config::parse_auth_order_entry(module);
+            if (!entry) {
+                throw std::logic_error(str_cat("AuthOrder ", module, ": ", entry.error().message));
             }
+            settings.order.push_back(auth::AuthStep{auth_source(entry->module), entry->authoritative});
         }
+    }
+    settings.pam = flag(server.get("AuthPAM"), true);
+    if (const Directive* service = server.get("AuthPAMConfig")) {
+        settings.pam_service = service->args.at(0);
+    }
+    settings.pam_timeout = seconds(server.get("AuthPAMTimeout"), settings.pam_timeout);
+    if (const Directive* options = server.get("AuthPAMOptions")) {
+        // NoTTY is the only option the registry accepts.
+        settings.pam_tty = std::none_of(options->args.begin(), options->args.end(),
+                                        [](const std::string& o) { return iequals(o, "NoTTY"); });
     }
     if (const Directive* file = server.get("AuthUserFile")) {
         settings.user_file = file->args.at(0);

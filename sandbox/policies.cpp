@@ -62,6 +62,12 @@ PolicyBuilder hook(const HookOptions& options) {
     return policy;
 }
 
+PolicyBuilder pam_helper() {
+    PolicyBuilder policy = deny_list("pam_helper", {});
+    policy.add(groups::signals_to_others()).add(groups::listening_sockets());
+    return policy;
+}
+
 std::vector<PolicyBuilder> reviewed() {
     std::vector<PolicyBuilder> all;
     all.push_back(master());
@@ -70,6 +76,7 @@ std::vector<PolicyBuilder> reviewed() {
     all.push_back(worker_postauth());
     all.push_back(hook());
     all.push_back(hook({.strict = true}));
+    all.push_back(pam_helper());
     return all;
 }
 

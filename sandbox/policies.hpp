@@ -25,6 +25,10 @@ struct HookOptions {
 [[nodiscard]] PolicyBuilder worker_preauth();
 [[nodiscard]] PolicyBuilder worker_postauth();
 [[nodiscard]] PolicyBuilder hook(const HookOptions& options = {});
+// The per-attempt PAM helper (mod_auth_pam.c): arbitrary PAM modules run there, with uid 0 and no
+// capabilities. A deny-list, since PAM modules may read files, talk to sssd/LDAP/RADIUS and run programs
+// (pam_exec); on top of the monitor's list it refuses signalling other processes and serving connections.
+[[nodiscard]] PolicyBuilder pam_helper();
 
 // Every named policy with the default configuration, in the order SECURITY.md reviews them.
 [[nodiscard]] std::vector<PolicyBuilder> reviewed();

@@ -189,6 +189,22 @@ SyscallGroup new_user_namespaces() {
              fail(ENOSYS, "clone3")}};
 }
 
+SyscallGroup signals_to_others() {
+    SyscallGroup group{"signals-to-others",
+                       "signal another process by pid or queue a signal to one (a helper that keeps uid 0 could "
+                       "otherwise signal the master and every monitor); tgkill and tkill stay, as raise and "
+                       "abort need them",
+                       {}};
+    for (const char* name : {"kill", "pidfd_send_signal", "rt_sigqueueinfo", "rt_tgsigqueueinfo"}) {
+        group.rules.push_back(kill(name));
+    }
+    return group;
+}
+
+SyscallGroup listening_sockets() {
+    return {"listening-sockets", "listen on a socket or accept a connection", {kill("listen"), kill("accept"), kill("accept4")}};
+}
+
 SyscallGroup raw_sockets(SocketAllowance allowed) {
     SyscallGroup group{"raw-sockets",
                        "raw IP, packet and netlink sockets; netlink answers EAFNOSUPPORT because glibc's "

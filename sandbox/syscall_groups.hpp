@@ -42,6 +42,8 @@ struct SocketAllowance {
     friend bool operator==(const SocketAllowance&, const SocketAllowance&) = default;
 };
 SyscallGroup raw_sockets(SocketAllowance allowed);  // empty when everything is allowed
+SyscallGroup signals_to_others();  // kill, pidfd_send_signal, rt_sigqueueinfo (the PAM helper)
+SyscallGroup listening_sockets();  // listen, accept (the PAM helper)
 SyscallGroup non_unix_sockets();                    // every socket family but AF_UNIX
 
 }  // namespace ward::sandbox::groups

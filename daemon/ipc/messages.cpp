@@ -398,6 +398,7 @@ const char* type_name(MessageType type) noexcept {
         case MessageType::signature_answer: return "signature_answer";
         case MessageType::key_client: return "key_client";
         case MessageType::key_status: return "key_status";
+        case MessageType::pam_answer: return "pam_answer";
         case MessageType::log_record: return "log_record";
     }
     return "unknown";

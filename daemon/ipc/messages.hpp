@@ -37,6 +37,8 @@ enum class MessageType : std::uint8_t {
     // master <-> key process (daemon/master/key_process.hpp; no worker or monitor holds that channel)
     key_client = 112,
     key_status = 113,
+    // PAM helper -> monitor (daemon/monitor/pam_answer.hpp; only the monitor and its per-attempt helper hold it)
+    pam_answer = 122,
 };
 
 // Field limits: every variable-length field has one, and together they keep a message < 64 KiB.

@@ -287,8 +287,10 @@ Next SessionMonitor::answer_authentication(ipc::AuthRequest& request) {
         // The anonymous User is the local account the session runs as: the system's database is always
         // consulted for it, after whatever AuthOrder names.
         auth::AuthSettings settings = rules.auth_settings();
-        if (std::find(settings.order.begin(), settings.order.end(), auth::AuthSource::system) == settings.order.end()) {
-            settings.order.push_back(auth::AuthSource::system);
+        const bool has_system = std::any_of(settings.order.begin(), settings.order.end(),
+                                            [](const auth::AuthStep& s) { return s.source == auth::AuthSource::system; });
+        if (!has_system) {
+            settings.order.push_back(auth::AuthStep{auth::AuthSource::system});
         }
         auto found = auth::find_account(settings, anonymous->account);
         reason = found.reason;
@@ -306,7 +308,8 @@ Next SessionMonitor::answer_authentication(ipc::AuthRequest& request) {
         }
         chroot = anonymous->root;
     } else {
-        auto outcome = auth::authenticate(rules.auth_settings(), rules.resolve_alias(request.user), request.password);
+        auto outcome = auth::authenticate(rules.auth_settings(), rules.resolve_alias(request.user), request.password,
+                                           auth::Backends{.pam = setup_.pam});
         reason = outcome.reason;
         account = std::move(outcome.account);
         if (account) {

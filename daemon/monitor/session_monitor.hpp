@@ -28,6 +28,7 @@ struct MonitorSetup {
     HookDispatcher* hooks = nullptr;  // nullptr: the configuration has no hooks
     WorkerLog worker_log;             // writes the workers' log and TransferLog records
     LoginAdmission* admission = nullptr;  // the master's MaxClients/PerUser/HostsPerUser; nullptr: no limits
+    auth::Backend* pam = nullptr;         // mod_auth_pam.c's helper runner (pam_helper.hpp); nullptr: no PAM
     // Signs with the certificate's key (mod_tls): a request to the key process (daemon/master/key_process.hpp)
     // over this session's channel, so the key is never in the monitor's memory nor in a worker forked from
     // it. Empty: no TLS, and a signature request is a protocol violation.

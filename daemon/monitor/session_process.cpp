@@ -8,6 +8,7 @@
 #include "base/sys.hpp"
 #include "config/values.hpp"
 #include "daemon/monitor/master_link.hpp"
+#include "daemon/monitor/pam_helper.hpp"
 #include "daemon/monitor/proxied_client.hpp"
 #include "daemon/monitor/session_monitor.hpp"
 #include "daemon/session_config.hpp"
@@ -81,6 +82,10 @@ void run_session_process(const daemon::DaemonContext& context, const daemon::Ser
     } else {
         setup.login_timeout = ftp::Timeouts{}.login;
     }
+    // mod_auth_pam.c: a confined helper per attempt (pam_helper.hpp), killed after AuthPAMTimeout.
+    PamHelper pam(PamHelperSetup{&setup.rules->auth_settings(), &context.policies.pam_helper,
+                                 connection.client_address, setup.rules->auth_settings().pam_timeout});
+    setup.pam = &pam;
     // ExecOnConnect runs here, before the pre-auth worker exists: its sendStdout lines precede the banner.
     daemon::SessionHooks hooks(context, runtime);
     std::vector<std::string> connect_lines;

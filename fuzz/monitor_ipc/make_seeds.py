@@ -68,6 +68,9 @@ seeds.update({
     "bad_log_kind": message(6, b"\x02\x02" + text("x")),
     "bad_log_level": message(6, b"\x00\x05" + text("x")),
     "log_text_too_long": message(6, b"\x00\x02" + text("x" * 8193)),
+    # the PAM helper's answer (daemon/monitor/pam_answer.hpp)
+    "pam_answer_account_disabled": message(122, b"\x03" + text("pam_acct_mgmt: User account has expired")),
+    "pam_answer_unknown_result": message(122, b"\x06" + text("")),
 })
 os.makedirs(os.path.join(HERE, "corpus"), exist_ok=True)
 for name, data in seeds.items():

@@ -11,7 +11,7 @@ namespace {
 
 TEST(Registry, BuiltInModulesInLoadOrder) {
     const auto modules = builtin_modules();
-    ASSERT_EQ(modules.size(), 18U);
+    ASSERT_EQ(modules.size(), 19U);
     EXPECT_EQ(modules.front(), "mod_core.c");
     EXPECT_EQ(modules.back(), "mod_tls.c");
     EXPECT_TRUE(is_builtin_module("mod_rlimit.c"));
@@ -19,6 +19,7 @@ TEST(Registry, BuiltInModulesInLoadOrder) {
     EXPECT_TRUE(is_builtin_module("mod_exec.c"));
     EXPECT_TRUE(is_builtin_module("mod_exec"));
     EXPECT_TRUE(is_builtin_module("mod_tls.c"));
+    EXPECT_TRUE(is_builtin_module("mod_auth_pam.c"));
     EXPECT_FALSE(is_builtin_module("mod_sftp.c"));
 }
 

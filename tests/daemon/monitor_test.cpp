@@ -99,7 +99,7 @@ protected:
         log::set_sink({log::Sink::Kind::none, -1});
         dir_ = std::filesystem::temp_directory_path() / ("ward-monitor-" + std::to_string(::getpid()));
         std::filesystem::create_directories(dir_ / "alice");
-        rules_.settings.order = {auth::AuthSource::file};
+        rules_.settings.order = {auth::AuthStep{auth::AuthSource::file}};
         rules_.settings.require_valid_shell = false;
         rules_.settings.use_ftpusers = false;
         rules_.settings.user_file = (dir_ / "passwd").string();
