@@ -59,7 +59,9 @@ class Lines {
 public:
     enum class Kind : std::uint8_t { comment, blank, content };
 
-    explicit Lines(std::string_view text) {
+    // headers: the lines of the document's [table] and [[array]] headers.
+    Lines(std::string_view text, std::vector<std::uint32_t> headers) : headers_(std::move(headers)) {
+        std::sort(headers_.begin(), headers_.end());
         bool in_multiline = false;
         for (const auto line : split(text, '\n')) {
             const std::string_view t = trim(line);
@@ -108,7 +110,7 @@ public:
             out.push_back(trimmed(k));
             ++k;
         }
-        const bool header_next = trimmed(n).starts_with('[');  // a key next: the same table goes on
+        const bool header_next = is_header(n);  // a key or an array element next: the same table goes on
         const bool closed = header_next && k <= size() && (kind(k) == Kind::blank || is_continue_header(k));
         if (!closed) {
             return {{}, end};
@@ -134,10 +136,13 @@ public:
         return out;
     }
 
+    [[nodiscard]] bool is_header(std::uint32_t n) const {
+        return std::binary_search(headers_.begin(), headers_.end(), n);
+    }
     [[nodiscard]] bool is_continue_header(std::uint32_t n) const {
         const std::string& t = trimmed(n);
-        return t.starts_with("[[") && (t.find(str_cat(".", kContinue, "]]")) != std::string::npos ||
-                                       t.starts_with(str_cat("[[", kContinue, "]]")));
+        return is_header(n) && (t.find(str_cat(".", kContinue, "]]")) != std::string::npos ||
+                                t.starts_with(str_cat("[[", kContinue, "]]")));
     }
 
 private:
@@ -155,7 +160,25 @@ private:
         Kind kind;
     };
     std::vector<Line> lines_;
+    std::vector<std::uint32_t> headers_;
 };
+
+// The header line of every table written as [name] or [[name]] (not inline, not implicit).
+void collect_headers(const toml::table& table, std::vector<std::uint32_t>& out) {
+    for (const auto& [key, node] : table) {
+        if (const auto* t = node.as_table(); t != nullptr && !t->is_inline()) {
+            out.push_back(clamp32(t->source().begin.line));
+            collect_headers(*t, out);
+        } else if (const auto* array = node.as_array(); array != nullptr && array->is_array_of_tables()) {
+            for (const auto& element : *array) {
+                if (const auto* e = element.as_table(); e != nullptr && !e->is_inline()) {
+                    out.push_back(clamp32(e->source().begin.line));
+                    collect_headers(*e, out);
+                }
+            }
+        }
+    }
+}
 
 class TomlReader {
 public:
@@ -279,7 +302,8 @@ Result<void> TomlReader::directive(const Entry& e, std::vector<SyntaxNode>& body
             }
             SyntaxNode one;
             one.name = node.name;
-            one.comments = std::exchange(node.comments, {});
+            one.comments = &occurrence == &array->front() ? std::exchange(node.comments, {})
+                                                           : lines_.leading(clamp32(occurrence.source().begin.line));
             one.args = std::move(*args);
             body.push_back(std::move(one));
         }
@@ -447,7 +471,9 @@ Result<void> TomlReader::walk(const toml::table& table, std::string_view skip_ke
 Result<SyntaxTree> parse_toml_syntax(std::string_view text, const std::string& name) {
     try {
         const toml::table document = toml::parse(text, name);
-        const Lines lines(text);
+        std::vector<std::uint32_t> headers;
+        collect_headers(document, headers);
+        const Lines lines(text, std::move(headers));
         SyntaxTree tree;
         tree.source = name;
         tree.root.kind = NodeKind::section;

@@ -205,6 +205,11 @@ private:
         } else {
             out_ += "[\n";
             for (const auto& n : run) {
+                if (&n != &run.front()) {
+                    for (const auto& line : n.comments) {
+                        out_ += line.empty() ? "\n" : str_cat("  ", line, "\n");
+                    }
+                }
                 out_ += str_cat("  ", array(texts(n.args)), ",\n");
             }
             out_ += "]";
@@ -239,7 +244,8 @@ private:
             }
             std::size_t end = i + 1;
             while (end < body.size() && body[end].kind == node.kind && iequals(body[end].name.text, node.name.text) &&
-                   body[end].comments.empty() && body[end - 1].line_comment.empty()) {
+                   (body[end].comments.empty() || node.kind == NodeKind::directive) &&
+                   body[end - 1].line_comment.empty()) {
                 ++end;
             }
             const std::string key = to_lower(node.name.text);
