@@ -95,8 +95,8 @@ std::optional<Conditional> conditional_kind(std::string_view name) noexcept {
     return std::nullopt;
 }
 
-ConfLexer::ConfLexer(std::string_view text, std::string file, const LoadOptions& options)
-    : text_(text), file_(std::move(file)), options_(options) {}
+ConfLexer::ConfLexer(std::string_view text, std::string file, const LoadOptions& options, bool keep_comments)
+    : text_(text), file_(std::move(file)), options_(options), keep_comments_(keep_comments) {}
 
 Location ConfLexer::locate(std::size_t offset) const {
     const Segment* seg = &segments_.front();
@@ -206,7 +206,7 @@ Result<bool> ConfLexer::next(ConfLine& out) {
         }
         if (i >= logical_.size() || logical_[i] == '#') {
             std::string kept(trim(logical_));
-            if (!kept.empty() || skipped_.empty() || !skipped_.back().empty()) {
+            if (keep_comments_ && (!kept.empty() || skipped_.empty() || !skipped_.back().empty())) {
                 skipped_.push_back(std::move(kept));
             }
             continue;

@@ -36,7 +36,8 @@ enum class Conditional : std::uint8_t { if_module, if_define };
 
 class ConfLexer {
 public:
-    ConfLexer(std::string_view text, std::string file, const LoadOptions& options);
+    // keep_comments: collect the comment and blank lines for take_comments() (the converter's reader).
+    ConfLexer(std::string_view text, std::string file, const LoadOptions& options, bool keep_comments = false);
 
     // The next line with words (comments and blank lines skipped); false at the end of the text.
     [[nodiscard]] Result<bool> next(ConfLine& out);
@@ -70,6 +71,7 @@ private:
     std::string logical_;
     std::vector<Segment> segments_;
     std::vector<std::pair<Location, std::string>> line_warnings_;
+    bool keep_comments_;
     std::vector<std::string> skipped_;
     std::string line_comment_;
 };

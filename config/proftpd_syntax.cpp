@@ -12,7 +12,7 @@ namespace {
 class SyntaxReader {
 public:
     SyntaxReader(std::string_view text, const std::string& name, const LoadOptions& options)
-        : lexer_(text, name, options), name_(name), limits_(options.limits) {}
+        : lexer_(text, name, options, true), name_(name), limits_(options.limits) {}
 
     Result<SyntaxTree> run() {
         SyntaxTree tree;
@@ -35,14 +35,17 @@ public:
             const Token& head = line.words.front();
             if (auto s = section_line(line)) {
                 if (s->closing) {
+                    if (!node.line_comment.empty()) {  // "</Directory> # note": kept, just before the tag
+                        node.comments.push_back(node.line_comment);
+                    }
                     if (auto closed = close(open, *s, head, std::move(node.comments)); !closed) {
                         return std::move(closed).error();
                     }
                     continue;
                 }
-                if (open.size() > lexer_limits().max_nesting_depth) {
+                if (open.size() > limits_.max_nesting_depth) {
                     return error_at(head.where, str_cat("sections nested too deeply (the limit is ",
-                                                        lexer_limits().max_nesting_depth, " levels)"));
+                                                        limits_.max_nesting_depth, " levels)"));
                 }
                 if (auto opened = opening(node, *s, head); !opened) {
                     return std::move(opened).error();
@@ -74,8 +77,6 @@ public:
     }
 
 private:
-    [[nodiscard]] const Limits& lexer_limits() const { return limits_; }
-
     static std::vector<std::string> drop_blanks(std::vector<std::string> lines) {
         std::erase(lines, std::string());
         return lines;

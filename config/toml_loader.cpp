@@ -136,6 +136,19 @@ public:
         return out;
     }
 
+    // "[[Directory]] # note": the comment after a header on its line, or empty.
+    [[nodiscard]] std::string header_comment(std::uint32_t n) const {
+        if (!is_header(n)) {
+            return {};
+        }
+        const std::string& t = trimmed(n);
+        const auto close = t.find(t.starts_with("[[") ? "]]" : "]");
+        if (close == std::string::npos) {
+            return {};
+        }
+        const std::string_view rest = trim(std::string_view(t).substr(close + (t.starts_with("[[") ? 2 : 1)));
+        return rest.starts_with('#') ? std::string(rest) : std::string();
+    }
     [[nodiscard]] bool is_header(std::uint32_t n) const {
         return std::binary_search(headers_.begin(), headers_.end(), n);
     }
@@ -340,6 +353,7 @@ Result<void> TomlReader::section(ContextKind kind, const Entry& e, std::vector<S
     node.section = kind;
     node.name = Token{std::string(context_name(kind)), e.where};
     node.comments = lines_.leading(e.where.line);
+    node.line_comment = lines_.header_comment(e.where.line);
     const std::string_view arg_key = argument_key(kind);
     if (!arg_key.empty()) {
         const toml::node* value = table->get(arg_key);
@@ -379,6 +393,7 @@ Result<void> TomlReader::conditional(const Entry& e, bool is_module, std::vector
     node.kind = is_module ? NodeKind::if_module : NodeKind::if_define;
     node.name = Token{is_module ? "IfModule" : "IfDefine", e.where};
     node.comments = lines_.leading(e.where.line);
+    node.line_comment = lines_.header_comment(e.where.line);
     node.args.push_back(Token{subject->as_string()->get(), location(file_, subject->source())});
     if (auto walked = walk(*table, subject_key, node.body, node.trailing, e.where.line); !walked) {
         return walked;
@@ -396,6 +411,7 @@ Result<void> TomlReader::legacy_conditional(const Entry& e, bool is_module, std:
     node.kind = is_module ? NodeKind::if_module : NodeKind::if_define;
     node.name = Token{is_module ? "IfModule" : "IfDefine", e.where};
     node.comments = lines_.leading(e.where.line);
+    node.line_comment = lines_.header_comment(e.where.line);
     node.args.push_back(Token{e.subject, e.key_where});
     if (auto walked = walk(*e.node->as_table(), {}, node.body, node.trailing, e.where.line); !walked) {
         return walked;

@@ -525,9 +525,9 @@ TEST(ConfigStructure, OrderThatMattersSurvives) {
 // and after a directive on its line, all come back where they were.
 TEST(ConfigStructure, CommentsKeepTheirPlace) {
     const std::string conf =
-        "# top\nPort 2121 # not 21\n<Directory /a>\n  # first\n  Umask 022\n  <Limit WRITE>\n    DenyAll\n"
+        "# top\nPort 2121 # not 21\n<Directory /a> # dir\n  # first\n  Umask 022\n  <Limit WRITE>\n    DenyAll\n"
         "    # end of limit\n  </Limit>\n  # end of directory, after its limit\n</Directory>\n"
-        "<IfModule mod_tls.c>\n  # TLSEngine on\n</IfModule>\n# the end\n";
+        "<IfModule mod_tls.c>\n  # TLSEngine on\n</IfModule> # closing\n# the end\n";
     auto tree = parse_proftpd_syntax(conf, "c.conf");
     ASSERT_TRUE(tree) << tree.error().message;
     const std::string toml = to_toml(*tree);
@@ -535,9 +535,9 @@ TEST(ConfigStructure, CommentsKeepTheirPlace) {
     ASSERT_TRUE(toml_tree) << toml_tree.error().message;
     EXPECT_EQ(structure_difference(*tree, *toml_tree), "") << toml;
     EXPECT_EQ(to_proftpd(*toml_tree),
-              "# top\nPort 2121 # not 21\n\n<Directory /a>\n  # first\n  Umask 022\n\n  <Limit WRITE>\n    DenyAll\n"
-              "    # end of limit\n  </Limit>\n  # end of directory, after its limit\n</Directory>\n\n"
-              "<IfModule mod_tls.c>\n  # TLSEngine on\n</IfModule>\n# the end\n")
+              "# top\nPort 2121 # not 21\n\n<Directory /a> # dir\n  # first\n  Umask 022\n\n  <Limit WRITE>\n"
+              "    DenyAll\n    # end of limit\n  </Limit>\n  # end of directory, after its limit\n</Directory>\n\n"
+              "<IfModule mod_tls.c>\n  # TLSEngine on\n  # closing\n</IfModule>\n# the end\n")
         << toml;
     // A different comment is a different structure.
     auto other = parse_proftpd_syntax("# top\nPort 2121 # 21\n", "o.conf");
