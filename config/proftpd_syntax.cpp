@@ -62,6 +62,10 @@ public:
                 }
                 node.kind = NodeKind::include;
                 node.name = Token{"Include", head.where};
+            } else if (section_kind(head.text) || conditional_kind(head.text) || iequals(head.text, "Continue")) {
+                // only possible inside a conditional that does not hold here, which ProFTPD skips unread
+                return error_at(head.where, str_cat("'", head.text, "' without <> names a section: this line has no "
+                                                                    "TOML form, so this file cannot be converted"));
             } else {
                 const DirectiveSpec* spec = registry_.find(head.text);
                 node.name = Token{spec != nullptr ? spec->name : head.text, head.where};

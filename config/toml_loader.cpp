@@ -71,7 +71,7 @@ public:
             } else if (!in_multiline && t.empty()) {
                 kind = Kind::blank;
             }
-            const auto quotes = count(t, "\"\"\"") + count(t, "'''");
+            const auto quotes = kind == Kind::content ? count(t, "\"\"\"") + count(t, "'''") : 0;
             if (quotes % 2 == 1) {
                 in_multiline = !in_multiline;
             }

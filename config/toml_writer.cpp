@@ -95,6 +95,18 @@ bool bare_key(std::string_view key) {
     return true;
 }
 
+// TOML allows no control character but tab in a comment: any other is written as a space.
+std::string comment_text(std::string_view line) {
+    std::string out(line);
+    for (char& c : out) {
+        const auto u = static_cast<unsigned char>(c);
+        if ((u < 0x20 && c != '\t') || u == 0x7f) {
+            c = ' ';
+        }
+    }
+    return out;
+}
+
 std::string key_of(std::string_view name) { return bare_key(name) ? std::string(name) : quote(name); }
 
 std::string array_of_strings(const std::vector<Token>& items) {
@@ -172,7 +184,7 @@ private:
                 continue;  // a header is always set off by one blank line
             }
             leading_blank = false;
-            out_ += line;
+            out_ += comment_text(line);
             out_ += '\n';
         }
     }
@@ -207,7 +219,7 @@ private:
             for (const auto& n : run) {
                 if (&n != &run.front()) {
                     for (const auto& line : n.comments) {
-                        out_ += line.empty() ? "\n" : str_cat("  ", line, "\n");
+                        out_ += line.empty() ? "\n" : str_cat("  ", comment_text(line), "\n");
                     }
                 }
                 out_ += str_cat("  ", array(texts(n.args)), ",\n");
@@ -215,7 +227,7 @@ private:
             out_ += "]";
         }
         if (!run.back().line_comment.empty()) {
-            out_ += str_cat(" ", run.back().line_comment);
+            out_ += str_cat(" ", comment_text(run.back().line_comment));
         }
         out_ += '\n';
     }
@@ -230,13 +242,16 @@ private:
                 comment_lines(node.comments, true);
                 const std::string child_path = join(path, node.name.text);
                 out_ += str_cat("[[", child_path, "]]");
-                out_ += node.line_comment.empty() ? "\n" : str_cat(" ", node.line_comment, "\n");
+                out_ += node.line_comment.empty() ? "\n" : str_cat(" ", comment_text(node.line_comment), "\n");
                 if (const auto arg_key = argument_key(node); !arg_key.empty()) {
                     const bool single = node.args.size() == 1 && node.section != ContextKind::limit;
                     out_ += str_cat(arg_key, " = ", single ? quote(node.args[0].text) : array_of_strings(node.args),
                                     "\n");
                 }
                 Table child;
+                if (const auto arg_key = argument_key(node); !arg_key.empty()) {
+                    child.used.emplace_back(arg_key);  // a directive of that name goes into a [[Continue]]
+                }
                 write_items(node, child_path, child);
                 table.keys_open = false;
                 ++i;

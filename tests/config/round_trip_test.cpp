@@ -545,6 +545,28 @@ TEST(ConfigStructure, CommentsKeepTheirPlace) {
     EXPECT_NE(structure_difference(*tree, *other), "");
 }
 
+// What a conditional that does not hold may hold (ProFTPD skips it unread) still converts, or is refused with
+// file:line where TOML has no form for it.
+TEST(ConfigStructure, SkippedTextConvertsOrIsRefusedClearly) {
+    const std::string conf = "<IfModule mod_x.c>\n  module other\n  <Directory /a>\n    path b\n  </Directory>\n"
+                             "</IfModule>\n# tab\there, bell \a there\n";
+    auto tree = parse_proftpd_syntax(conf, "s.conf");
+    ASSERT_TRUE(tree) << tree.error().message;
+    const std::string toml = to_toml(*tree);
+    EXPECT_EQ(toml,
+              "[[IfModule]]\nmodule = \"mod_x.c\"\n\n[[IfModule.Continue]]\nmodule = \"other\"\n\n"
+              "[[IfModule.Directory]]\npath = \"/a\"\n\n[[IfModule.Directory.Continue]]\npath = \"b\"\n\n"
+              "[[Continue]]\n# tab\there, bell   there\n");
+    auto again = parse_toml_syntax(toml, "s.toml");
+    ASSERT_TRUE(again) << again.error().message;
+    EXPECT_EQ(to_proftpd(*again), "<IfModule mod_x.c>\n  module other\n\n  <Directory /a>\n    path b\n  </Directory>\n"
+                                  "</IfModule>\n# tab\there, bell   there\n");
+    auto refused = parse_proftpd_syntax("<IfModule mod_x.c>\n  Directory /a\n</IfModule>\n", "r.conf");
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().message, "r.conf:2:3: 'Directory' without <> names a section: this line has no TOML "
+                                       "form, so this file cannot be converted");
+}
+
 TEST(ConfigStructure, ConditionalTablesAreEvaluatedAtLoadAsInProftpdConf) {
     const std::string toml =
         "[[IfModule]]\nmodule = \"mod_tls.c\"\nTLSEngine = true\n\n[[IfModule]]\nmodule = \"!mod_tls.c\"\n"
