@@ -30,8 +30,8 @@ public:
                 break;
             }
             SyntaxNode node;
-            node.comments = lexer_.take_comments();
-            node.line_comment = lexer_.line_comment();
+            node.comments = printable(lexer_.take_comments());
+            node.line_comment = printable_comment(lexer_.line_comment());
             const Token& head = line.words.front();
             if (auto s = section_line(line)) {
                 if (s->closing) {
@@ -76,11 +76,18 @@ public:
             const SyntaxNode& last = *open.back();
             return error_at(last.name.where, str_cat("<", last.name.text, "> is not closed before the end of ", name_));
         }
-        tree.root.trailing = drop_blanks(lexer_.take_comments());
+        tree.root.trailing = drop_blanks(printable(lexer_.take_comments()));
         return tree;
     }
 
 private:
+    static std::vector<std::string> printable(std::vector<std::string> lines) {
+        for (auto& line : lines) {
+            line = printable_comment(line);
+        }
+        return lines;
+    }
+
     static std::vector<std::string> drop_blanks(std::vector<std::string> lines) {
         std::erase(lines, std::string());
         return lines;
@@ -101,6 +108,9 @@ private:
         if (!kind || *kind == ContextKind::server) {
             return error_at(head.where, str_cat("<", s.name, "> has no TOML form in wardftpd, so this file cannot "
                                                              "be converted"));
+        }
+        if (*kind == ContextKind::global && !s.args.empty()) {  // (only where it is skipped unread)
+            return error_at(s.args[0].where, "<Global> takes no arguments");
         }
         node.kind = NodeKind::section;
         node.section = *kind;

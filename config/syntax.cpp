@@ -80,6 +80,17 @@ std::string compare(const SyntaxNode& a, const SyntaxNode& b) {
 
 }  // namespace
 
+std::string printable_comment(std::string_view line) {
+    std::string out(line);
+    for (char& c : out) {
+        const auto u = static_cast<unsigned char>(c);
+        if ((u < 0x20 && c != '\t') || u == 0x7f) {
+            c = ' ';
+        }
+    }
+    return out;
+}
+
 SyntaxTree syntax_of(const Config& config) {
     SyntaxTree tree;
     tree.source = config.source;

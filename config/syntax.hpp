@@ -59,6 +59,9 @@ struct SyntaxTree {
 // includes read where they stand.
 [[nodiscard]] Result<void> evaluate_syntax(ConfigBuilder& builder, const std::vector<SyntaxNode>& body);
 
+// A comment as TOML can hold it: control characters other than tab become spaces.
+[[nodiscard]] std::string printable_comment(std::string_view line);
+
 // The same items in the same order with the same names and words, and the same comment lines (blank lines and
 // locations are not compared). Empty when they match, else where they first differ.
 [[nodiscard]] std::string structure_difference(const SyntaxTree& a, const SyntaxTree& b);

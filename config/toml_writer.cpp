@@ -95,18 +95,6 @@ bool bare_key(std::string_view key) {
     return true;
 }
 
-// TOML allows no control character but tab in a comment: any other is written as a space.
-std::string comment_text(std::string_view line) {
-    std::string out(line);
-    for (char& c : out) {
-        const auto u = static_cast<unsigned char>(c);
-        if ((u < 0x20 && c != '\t') || u == 0x7f) {
-            c = ' ';
-        }
-    }
-    return out;
-}
-
 std::string key_of(std::string_view name) { return bare_key(name) ? std::string(name) : quote(name); }
 
 std::string array_of_strings(const std::vector<Token>& items) {
@@ -184,17 +172,18 @@ private:
                 continue;  // a header is always set off by one blank line
             }
             leading_blank = false;
-            out_ += comment_text(line);
+            out_ += printable_comment(line);
             out_ += '\n';
         }
     }
 
     std::string value_of(const SyntaxNode& d) const {
+        const auto* spec = registry_.find(d.name.text);
+        const bool flag = spec != nullptr && spec->max_args == 0;
         if (d.args.empty()) {
-            const auto* spec = registry_.find(d.name.text);
-            return spec != nullptr && spec->max_args == 0 ? std::string("true") : std::string("[]");
+            return flag ? std::string("true") : std::string("[]");
         }
-        if (d.args.size() == 1) {
+        if (d.args.size() == 1 && !flag) {  // `DenyAll on` (only where it is skipped) is not `DenyAll = true`
             return scalar(d.args.front().text);
         }
         return array(texts(d.args));
@@ -219,7 +208,7 @@ private:
             for (const auto& n : run) {
                 if (&n != &run.front()) {
                     for (const auto& line : n.comments) {
-                        out_ += line.empty() ? "\n" : str_cat("  ", comment_text(line), "\n");
+                        out_ += line.empty() ? "\n" : str_cat("  ", printable_comment(line), "\n");
                     }
                 }
                 out_ += str_cat("  ", array(texts(n.args)), ",\n");
@@ -227,7 +216,7 @@ private:
             out_ += "]";
         }
         if (!run.back().line_comment.empty()) {
-            out_ += str_cat(" ", comment_text(run.back().line_comment));
+            out_ += str_cat(" ", printable_comment(run.back().line_comment));
         }
         out_ += '\n';
     }
@@ -242,7 +231,7 @@ private:
                 comment_lines(node.comments, true);
                 const std::string child_path = join(path, node.name.text);
                 out_ += str_cat("[[", child_path, "]]");
-                out_ += node.line_comment.empty() ? "\n" : str_cat(" ", comment_text(node.line_comment), "\n");
+                out_ += node.line_comment.empty() ? "\n" : str_cat(" ", printable_comment(node.line_comment), "\n");
                 if (const auto arg_key = argument_key(node); !arg_key.empty()) {
                     const bool single = node.args.size() == 1 && node.section != ContextKind::limit;
                     out_ += str_cat(arg_key, " = ", single ? quote(node.args[0].text) : array_of_strings(node.args),
