@@ -13,10 +13,10 @@ namespace {
 
 // Debian's proftpd -l order, without mod_auth_pam (wardftpd reads NSS and AuthUserFile), with mod_exec and
 // mod_proxy_protocol built in.
-constexpr std::array<std::string_view, 17> kBuiltinModules = {
+constexpr std::array<std::string_view, 18> kBuiltinModules = {
     "mod_core.c", "mod_xfer.c",  "mod_rlimit.c", "mod_auth_unix.c", "mod_auth_file.c", "mod_auth.c",
     "mod_ls.c",   "mod_log.c",   "mod_site.c",   "mod_delay.c",     "mod_facts.c",     "mod_dso.c",
-    "mod_cap.c",  "mod_ctrls.c", "mod_lang.c",   "mod_exec.c", "mod_proxy_protocol.c"};
+    "mod_cap.c",  "mod_ctrls.c", "mod_lang.c",   "mod_exec.c", "mod_proxy_protocol.c", "mod_tls.c"};
 
 // Well-known ProFTPD directives of modules wardftpd does not have: exact names first, then prefixes.
 constexpr std::array<std::pair<std::string_view, std::string_view>, 29> kForeignNames = {{
@@ -33,8 +33,8 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 29> kForeign
     {"IfAuthenticated", "mod_ifsession.c"},
 }};
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 21> kForeignPrefixes = {{
-    {"TLS", "mod_tls.c"},         {"SQL", "mod_sql.c"},           {"LDAP", "mod_ldap.c"},
+constexpr std::array<std::pair<std::string_view, std::string_view>, 20> kForeignPrefixes = {{
+    {"SQL", "mod_sql.c"},           {"LDAP", "mod_ldap.c"},
     {"Quota", "mod_quotatab.c"},  {"Rewrite", "mod_rewrite.c"},   {"Ban", "mod_ban.c"},
     {"SFTP", "mod_sftp.c"},         {"Radius", "mod_radius.c"},
     {"Wrap", "mod_wrap2.c"},      {"GeoIP", "mod_geoip.c"},       {"Memcache", "mod_memcache.c"},
@@ -57,6 +57,7 @@ const BuiltinTable& builtin_table() {
         tables::add_modules(t.specs);
         tables::add_compat(t.specs);
         tables::add_proxy(t.specs);
+        tables::add_tls(t.specs);
         for (std::size_t i = 0; i < t.specs.size(); ++i) {
             t.index.emplace(to_lower(t.specs[i].name), i);
         }
@@ -144,10 +145,6 @@ std::optional<std::string_view> foreign_module_for(std::string_view directive) n
 
 std::optional<std::string> unprovided_security(std::string_view directive, std::span<const std::string_view> args) {
     const bool on = !args.empty() && parse_bool(args[0]).value_or(false);
-    const bool not_off = args.empty() || parse_bool(args[0]).value_or(true);
-    if ((iequals(directive, "TLSEngine") && on) || (iequals(directive, "TLSRequired") && not_off)) {
-        return std::string("wardftpd has no TLS: logins and data go in clear text");
-    }
     if ((iequals(directive, "WrapEngine") && on) || istarts_with(directive, "TCPAccessFiles") ||
         iequals(directive, "TCPUserAccessFiles") || iequals(directive, "TCPGroupAccessFiles") ||
         (istarts_with(directive, "Wrap") && directive.size() > 6 &&

@@ -15,6 +15,7 @@
 #include "daemon/hook_access.hpp"
 #include "daemon/log_files.hpp"
 #include "daemon/master/self_confine.hpp"
+#include "daemon/master/tls_files.hpp"
 #include "exec/hook_config.hpp"
 #include "modules/controls.hpp"
 #include "modules/trusted_file.hpp"
@@ -230,6 +231,12 @@ Result<CheckedConfig> check_configuration(const config::ServerSet& servers, std:
     }
     checked.confinement = std::move(plan->roles);
     checked.warnings.insert(checked.warnings.end(), plan->warnings.begin(), plan->warnings.end());
+    master::TlsFilesChecked tls;
+    if (auto files = master::check_tls_files(servers, tls); !files) {
+        return std::move(files).error();
+    }
+    checked.tls_files = std::move(tls.certificates);
+    checked.warnings.insert(checked.warnings.end(), tls.warnings.begin(), tls.warnings.end());
     if (auto runtime = check_runtime_paths(servers, checked.runtime_dirs); !runtime) {
         return std::move(runtime).error();
     }

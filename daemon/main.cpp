@@ -27,6 +27,7 @@
 #include "daemon/default_config.hpp"
 #include "daemon/master/master.hpp"
 #include "daemon/service_notify.hpp"
+#include "daemon/tls/ktls.hpp"
 #include "modules/builtin.hpp"
 #include "modules/module_set.hpp"
 #include "sandbox/capabilities.hpp"
@@ -48,7 +49,8 @@ std::string settings_text() {
                    "  + AddressSanitizer and UndefinedBehaviorSanitizer\n",
 #endif
                    "  + IPv6 support\n", "  + Sendfile support\n", "  + Privilege separation (monitor and worker)\n",
-                   "  + seccomp, Landlock (ABI ", ward::sandbox::landlock_abi(), " on this kernel), capabilities\n");
+                   "  + seccomp, Landlock (ABI ", ward::sandbox::landlock_abi(), " on this kernel), capabilities\n",
+                   "  + ", ward::tls::ktls_report(ward::tls::detect_ktls()), "\n");
 }
 
 std::string modules_text() {
@@ -263,6 +265,7 @@ int serve(const ward::daemon::CommandLine& cli, ConfigSource source, const std::
             return kStartupError;
         }
     }
+    const std::string kernel_tls = ward::tls::ktls_report(ward::tls::detect_ktls());  // probed before confinement
     if (auto confined = master.confine(); !confined) {
         const std::string message = str_cat("wardftpd: ", confined.error().message, "\n");
         ward::log::error(confined.error().message);
@@ -275,6 +278,7 @@ int serve(const ward::daemon::CommandLine& cli, ConfigSource source, const std::
     for (const auto& line : master.context().confinement) {  // the lines -t prints (daemon/config_check.hpp)
         ward::log::notice("confinement: ", line);
     }
+    ward::log::notice(kernel_tls);  // the line -V and -t print
     std::string where;
     for (const auto& point : master.listening()) {
         where += str_cat(where.empty() ? "" : ", ", point.address, " port ", point.port);

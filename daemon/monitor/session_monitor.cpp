@@ -273,6 +273,10 @@ Next SessionMonitor::answer_authentication(ipc::AuthRequest& request) {
         return violation(str_cat("sent auth_request after MaxLoginAttempts (", rules.max_login_attempts(),
                                  ") was reached"));
     }
+    if (setup_.tls_required_for_login && preauth_signatures_ == 0) {
+        wipe(request.password);
+        return violation("asked to log in before the TLS handshake that TLSRequired asks for");
+    }
     facts.login_name = request.user;
 
     std::optional<auth::Account> account;

@@ -32,6 +32,11 @@ struct MonitorSetup {
     // over this session's channel, so the key is never in the monitor's memory nor in a worker forked from
     // it. Empty: no TLS, and a signature request is a protocol violation.
     std::function<Result<std::string>(const tls::SignRequest&)> sign;
+    // TLSRequired on|ctrl|auth (and their + forms): the monitor answers a login only in a session whose
+    // control-connection handshake it signed; an auth_request before that is a protocol violation (an honest
+    // worker refuses USER with 550 itself first). A worker cannot log in in clear text by skipping its own
+    // check. Meaningful only with `sign`.
+    bool tls_required_for_login = false;
     // TimeoutLogin: the monitor ends a session that has not logged in after this long (0: never). The worker
     // keeps its own timer, which answers first; this one is the backstop a compromised worker cannot stop.
     std::chrono::seconds login_timeout{300};

@@ -19,9 +19,9 @@ TEST(ConfigErrors, UnknownDirectiveWithNothingCloseSaysOnlyThat) {
 }
 
 TEST(ConfigErrors, DirectiveOfAForeignModuleNamesItsModuleAndTheIfModuleWayOut) {
-    EXPECT_EQ(parse_error("TLSEngine on\n"),
-              "t.conf:1:1: TLSEngine belongs to mod_tls.c, which wardftpd does not have; put it inside "
-              "<IfModule mod_tls.c>");
+    EXPECT_EQ(parse_error("SFTPEngine on\n"),
+              "t.conf:1:1: SFTPEngine belongs to mod_sftp.c, which wardftpd does not have; put it inside "
+              "<IfModule mod_sftp.c>");
     EXPECT_EQ(parse_error("SQLBackend mysql\n"),
               "t.conf:1:1: SQLBackend belongs to mod_sql.c, which wardftpd does not have; put it inside "
               "<IfModule mod_sql.c>");
@@ -196,7 +196,7 @@ TEST(ConfigErrors, UnsetEnvironmentVariableIsReplacedByNothingWithAWarning) {
 
 TEST(ConfigErrors, UnclosedSection) {
     EXPECT_EQ(parse_error("<Directory /srv>\n  Umask 022\n"), "t.conf:1:1: <Directory> is not closed before the end of t.conf");
-    EXPECT_EQ(parse_error("<IfModule mod_tls.c>\n  TLSEngine on\n"),
+    EXPECT_EQ(parse_error("<IfModule mod_sftp.c>\n  SFTPEngine on\n"),
               "t.conf:1:1: <IfModule> is not closed before the end of t.conf");
 }
 
@@ -211,8 +211,8 @@ TEST(ConfigErrors, UnknownSection) {
 }
 
 TEST(ConfigErrors, LoadModuleOfAModuleThatIsNotBuiltInWithoutALoader) {
-    EXPECT_EQ(parse_error("LoadModule mod_tls.c\n"),
-              "t.conf:1:1: LoadModule: mod_tls.c is not built into wardftpd and no module loader is available here");
+    EXPECT_EQ(parse_error("LoadModule mod_sftp.c\n"),
+              "t.conf:1:1: LoadModule: mod_sftp.c is not built into wardftpd and no module loader is available here");
 }
 
 TEST(ConfigErrors, LoaderFailureIsReportedWithTheDirective) {

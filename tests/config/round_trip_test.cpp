@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <vector>
 
 #include "config/load.hpp"
@@ -77,6 +78,37 @@ void expect_round_trips(const Config& config, const LoadOptions& options) {
     auto back = parse_proftpd_text(conf, config.source + ".conf", options);
     ASSERT_TRUE(back) << back.error().message << "\n" << conf;
     EXPECT_TRUE(equivalent(config, *back)) << conf;
+}
+
+// Every mod_tls directive (config/directives_tls.cpp), with ProFTPD's own spellings, through TOML and back.
+TEST(ConfigRoundTrip, EveryModTlsDirectiveConvertsToTomlAndBack) {
+    const Config config = testing::parse_ok(
+        "<IfModule mod_tls.c>\n"
+        "  TLSEngine off\n  TLSRequired off\n  TLSProtocol TLSv1.2 +TLSv1.3\n"
+        "  TLSRSACertificateFile /etc/ssl/certs/proftpd.crt\n  TLSRSACertificateKeyFile /etc/ssl/private/proftpd.key\n"
+        "  TLSECCertificateFile /etc/ssl/certs/ec.crt\n  TLSECCertificateKeyFile /etc/ssl/private/ec.key\n"
+        "  TLSDSACertificateFile /etc/ssl/certs/dsa.crt\n  TLSDSACertificateKeyFile /etc/ssl/private/dsa.key\n"
+        "  TLSCertificateChainFile /etc/ssl/certs/chain.pem\n  TLSCACertificateFile /etc/ssl/certs/ca.pem\n"
+        "  TLSCACertificatePath /etc/ssl/certs\n  TLSCARevocationFile /etc/ssl/crl.pem\n"
+        "  TLSCARevocationPath /etc/ssl/crl\n  TLSCipherSuite HIGH:!ADH:!DSS\n  TLSServerCipherPreference on\n"
+        "  TLSOptions NoSessionReuseRequired UseImplicitSSL\n  TLSOptions AllowPerUser StdEnvVars EnableDiags\n"
+        "  TLSVerifyClient optional\n  TLSVerifyDepth 9\n  TLSVerifyOrder crl ocsp\n  TLSVerifyServer NoReverseDNS\n"
+        "  TLSTimeoutHandshake 5m\n  TLSLog /var/log/proftpd/tls.log\n  TLSSessionTickets on\n"
+        "  TLSSessionTicketKeys age 12h count 25\n  TLSSessionCache internal: 1800\n"
+        "  TLSMasqueradeAddress 192.0.2.7\n  TLSECDHCurve X25519:prime256v1\n  TLSUserName CommonName\n"
+        "  TLSControlsACLs all allow user root\n  TLSCryptoDevice off\n  TLSDHParamFile /etc/ssl/dh.pem\n"
+        "  TLSNextProtocol off\n  TLSPassPhraseProvider /usr/local/bin/passphrase\n"
+        "  TLSPreSharedKey client1 hex:/etc/ssl/psk.hex\n  TLSRandomSeed /var/lib/proftpd/seed\n"
+        "  TLSRenegotiate none\n  TLSServerInfoFile /etc/ssl/serverinfo.pem\n  TLSStapling off\n"
+        "  TLSStaplingCache shm:/file=/var/run/ocsp\n  TLSStaplingOptions NoNonce NoVerify\n"
+        "  TLSStaplingResponder http://ocsp.example.com/\n  TLSStaplingTimeout 10\n"
+        "</IfModule>\n");
+    std::set<std::string> names;
+    for (const auto& d : config.root.directives) {
+        names.insert(d.name);
+    }
+    EXPECT_EQ(names.size(), 43U);
+    expect_round_trips(config, {});
 }
 
 TEST(ConfigRoundTrip, EveryExampleConvertsToTomlAndBack) {
@@ -331,18 +363,18 @@ namespace {
 // front ends, naming the line.
 TEST(ConfigRoundTrip, SkippedSecuritySectionsAreLoudInBothFrontEnds) {
     const Config conf = testing::parse_ok(
-        "<IfModule mod_tls.c>\n  TLSEngine on\n  TLSRequired on\n  TLSLog /var/log/tls.log\n</IfModule>\n"
         "<IfModule mod_wrap2.c>\n  WrapUserTables * file:/etc/ftpd.allow file:/etc/ftpd.deny\n</IfModule>\n"
-        "<IfModule mod_ban.c>\n  BanEngine off\n</IfModule>\n");
-    ASSERT_EQ(conf.warnings.size(), 3U);
-    EXPECT_EQ(conf.warnings[0], "t.conf:2:1: SECURITY: 'TLSEngine on' is skipped because <IfModule mod_tls.c> does "
-                                "not hold here: wardftpd has no TLS: logins and data go in clear text");
-    EXPECT_EQ(conf.warnings[1].substr(0, 46), "t.conf:3:1: SECURITY: 'TLSRequired on' is skip");
-    EXPECT_EQ(conf.warnings[2].substr(0, 33), "t.conf:7:1: SECURITY: 'WrapUserTa");
-    const Config toml = testing::toml_ok("[IfModule.\"mod_tls.c\"]\nTLSEngine = true\nTLSLog = \"/var/log/tls.log\"\n");
+        "<IfModule mod_ban.c>\n  BanEngine on\n  BanLog /var/log/ban.log\n</IfModule>\n");
+    ASSERT_EQ(conf.warnings.size(), 2U);
+    EXPECT_EQ(conf.warnings[0].substr(0, 33), "t.conf:2:1: SECURITY: 'WrapUserTa");
+    EXPECT_EQ(conf.warnings[1], "t.conf:5:1: SECURITY: 'BanEngine on' is skipped because <IfModule mod_ban.c> does "
+                                "not hold here: mod_ban's bans are not enforced; MaxLoginAttempts and "
+                                "MaxConnectionRate apply");
+    const Config toml = testing::toml_ok("[IfModule.\"mod_ban.c\"]\nBanEngine = true\nBanLog = \"/var/log/ban.log\"\n");
     ASSERT_EQ(toml.warnings.size(), 1U);
-    EXPECT_EQ(toml.warnings[0], "t.toml:2:1: SECURITY: 'TLSEngine on' is skipped because <IfModule mod_tls.c> does "
-                                "not hold here: wardftpd has no TLS: logins and data go in clear text");
+    EXPECT_EQ(toml.warnings[0], "t.toml:2:1: SECURITY: 'BanEngine on' is skipped because <IfModule mod_ban.c> does "
+                                "not hold here: mod_ban's bans are not enforced; MaxLoginAttempts and "
+                                "MaxConnectionRate apply");
 }
 
 }  // namespace
@@ -591,7 +623,7 @@ TEST(ConfigStructure, EveryLoadingFuzzSeedRoundTrips) {
 
 TEST(ConfigStructure, ConditionalTablesAreEvaluatedAtLoadAsInProftpdConf) {
     const std::string toml =
-        "[[IfModule]]\nmodule = \"mod_tls.c\"\nTLSEngine = true\n\n[[IfModule]]\nmodule = \"!mod_tls.c\"\n"
+        "[[IfModule]]\nmodule = \"mod_ban.c\"\nBanEngine = true\n\n[[IfModule]]\nmodule = \"!mod_ban.c\"\n"
         "Port = 2121\n\n[[IfDefine]]\ndefine = \"EXTRA\"\nServerName = \"extra\"\n\n"
         "[[IfModule]]\nmodule = \"mod_exec.c\"\n\n[[IfModule.Directory]]\npath = \"/srv\"\nUmask = \"022\"\n";
     LoadOptions options;
@@ -601,7 +633,7 @@ TEST(ConfigStructure, ConditionalTablesAreEvaluatedAtLoadAsInProftpdConf) {
     EXPECT_EQ(plain->root.find("ServerName"), nullptr);
     ASSERT_EQ(plain->root.children.size(), 1U);
     ASSERT_EQ(plain->warnings.size(), 1U);
-    EXPECT_EQ(plain->warnings[0].substr(0, 42), "t.toml:3:1: SECURITY: 'TLSEngine on' is sk");
+    EXPECT_EQ(plain->warnings[0].substr(0, 42), "t.toml:3:1: SECURITY: 'BanEngine on' is sk");
     options.defines = {"EXTRA"};
     auto defined = parse_toml_text(toml, "t.toml", options);
     ASSERT_TRUE(defined) << defined.error().message;

@@ -148,14 +148,14 @@ class ConfigTest(unittest.TestCase):
         with tempfile.TemporaryDirectory(prefix="wardtest-config-") as tmp:
             conf_d = os.path.join(tmp, "conf.d")
             os.mkdir(conf_d)
-            text = ("# the port\nPort 2121 # not 21\n<IfModule mod_tls.c>\n  TLSEngine on\n</IfModule>\n"
+            text = ("# the port\nPort 2121 # not 21\n<IfModule mod_ban.c>\n  BanEngine on\n</IfModule>\n"
                     "<IfDefine LOCAL>\n  ServerName local\n</IfDefine>\nUmask 022\nInclude %s/*.conf\n" % conf_d)
             with ConfigFile(text) as path:
                 toml = run("--print-config", "toml", "-c", path)
                 self.assertEqual(toml.returncode, 0, toml.stderr)
                 self.assertEqual(toml.stdout,
-                                 '# the port\nPort = 2121 # not 21\n\n[[IfModule]]\nmodule = "mod_tls.c"\n'
-                                 'TLSEngine = true\n\n[[IfDefine]]\ndefine = "LOCAL"\nServerName = "local"\n\n'
+                                 '# the port\nPort = 2121 # not 21\n\n[[IfModule]]\nmodule = "mod_ban.c"\n'
+                                 'BanEngine = true\n\n[[IfDefine]]\ndefine = "LOCAL"\nServerName = "local"\n\n'
                                  '[[Continue]]\nUmask = "022"\nInclude = "%s/*.conf"\n' % conf_d)
                 # a drop-in added after the conversion is read by the TOML at load
                 with open(os.path.join(conf_d, "port.conf"), "w", encoding="utf-8") as f:
