@@ -10,6 +10,7 @@
 #include "base/sys.hpp"
 #include "config/load.hpp"
 #include "config/server.hpp"
+#include "config/syntax.hpp"
 #include "daemon/config_check.hpp"
 #include "daemon/tls/ktls.hpp"
 #include "daemon/daemon_context.hpp"
@@ -114,7 +115,15 @@ std::optional<int> run_config_mode(const CommandLine& cli, std::string_view embe
         return 1;
     }
     if (cli.print_config) {
-        out(*cli.print_config == "toml" ? config::to_toml(*shared) : config::to_proftpd(*shared));
+        // The file as written (comments, includes, both branches of every conditional), once it loads.
+        config::LoadOptions options;
+        auto tree = cli.config_file ? config::read_syntax_file(*cli.config_file, options)
+                                    : config::parse_proftpd_syntax(embedded_default, name, options);
+        if (!tree) {
+            err(str_cat("wardftpd: ", tree.error().message, "\n"));
+            return 1;
+        }
+        out(*cli.print_config == "toml" ? config::to_toml(*tree) : config::to_proftpd(*tree));
         return 0;
     }
     // The checks start-up runs before it opens anything, with the same messages (daemon/config_check.hpp).

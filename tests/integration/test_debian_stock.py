@@ -141,6 +141,26 @@ class DebianStockConfiguration(StockInstall):
         with open(os.path.join(self.tmp, "log", "xferlog"), encoding="utf-8") as f:
             self.assertIn("/hello.txt", f.read())
 
+    def test_converted_to_toml_it_checks_alike_and_reads_later_drop_ins(self):
+        # docs/migrating.md step 7: the TOML keeps `Include .../conf.d/` as an include.
+        converted = run("--print-config", "toml", "-c", self.conf)
+        self.assertEqual(converted.returncode, 0, converted.stderr)
+        self.assertIn('Include = "%s/conf.d/"\n' % self.etc, converted.stdout)
+        toml = os.path.join(self.etc, "proftpd.toml")
+        with open(toml, "w", encoding="utf-8") as f:
+            f.write(converted.stdout)
+        as_conf = run("-t", "-c", self.conf)
+        as_toml = run("-t", "-c", toml)
+        self.assertEqual(as_toml.returncode, 0, as_toml.stderr)
+        self.assertEqual(len(warnings_of(as_toml.stderr)), len(warnings_of(as_conf.stderr)), as_toml.stderr)
+        late = os.path.join(self.etc, "conf.d", "zz-late.conf")
+        with open(late, "w", encoding="utf-8") as f:
+            f.write("ServerAdmin ftp@example.org\n")  # added after the conversion; accepted with a warning
+        as_toml = run("-t", "-c", toml)
+        self.assertEqual(as_toml.returncode, 0, as_toml.stderr)
+        self.assertTrue(any(w.startswith("wardftpd: warning: %s:1:1: ServerAdmin has no effect" % late)
+                            for w in warnings_of(as_toml.stderr)), as_toml.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()
