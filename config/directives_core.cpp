@@ -13,7 +13,6 @@ namespace cx = contexts;
 
 constexpr const char* kNoTrace = "wardftpd has no trace channels; use -d N for debug logging";
 constexpr const char* kNoScoreboard = "wardftpd keeps no scoreboard; see wardctl who";
-constexpr const char* kNoDisplay = "wardftpd shows no message files";
 
 // AllowForeignAddress: off is what wardftpd does; on (or a class) would let a session send data anywhere.
 Problem foreign_address(std::string_view v) {
@@ -273,12 +272,12 @@ void add_core(std::vector<DirectiveSpec>& out) {
                                 "AllowForeignAddress off", each(foreign_address)),
                            "PORT and EPRT to an address other than the client's are always refused (no FXP)",
                            always()));
-    out.push_back(no_effect(make("DisplayChdir", "mod_core.c", cx::servers_anon_dir, 1, 2, "DisplayChdir path [on|off]",
-                       positional({relative_or_absolute_path, boolean_check()})), kNoDisplay));
-    out.push_back(no_effect(make("DisplayConnect", "mod_core.c", cx::servers, 1, 1, "DisplayConnect path",
-                                each(relative_or_absolute_path)), kNoDisplay));
-    out.push_back(no_effect(make("DisplayQuit", "mod_core.c", cx::servers_anon, 1, 1, "DisplayQuit path",
-                                each(relative_or_absolute_path)), kNoDisplay));
+    out.push_back(make("DisplayChdir", "mod_core.c", cx::servers_anon_dir, 1, 2, "DisplayChdir path [on|off]",
+                       positional({relative_or_absolute_path, boolean_check()})));
+    out.push_back(make("DisplayConnect", "mod_core.c", cx::servers, 1, 1, "DisplayConnect path",
+                       each(relative_or_absolute_path)));
+    out.push_back(make("DisplayQuit", "mod_core.c", cx::servers_anon, 1, 1, "DisplayQuit path",
+                       each(relative_or_absolute_path)));
 
     // mod_xfer.c
     out.push_back(flag("AllowStoreRestart", "mod_xfer.c", cx::servers_anon_dir));

@@ -1,14 +1,20 @@
 #include "daemon/session_config.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
+#include "base/log.hpp"
 #include "base/strings.hpp"
+#include "base/unique_fd.hpp"
 #include "base/version.hpp"
 #include "config/command_groups.hpp"
 #include "config/values.hpp"
 #include "daemon/auth/system_users.hpp"
+#include "daemon/ftp/display_text.hpp"
 
 namespace ward::daemon {
 namespace {
@@ -203,8 +209,22 @@ ftp::SessionSettings session_settings(const config::Server& server, const config
     }
     const Directive* ident = get("ServerIdent");
     if (ident == nullptr || config::as_bool(*ident)) {
+        // ServerIdent's own variables (ProFTPD's main.c): %L the address the client reached, %V the server's
+        // DNS name (no lookups here: that address too), %v ServerName, %{version}.
+        const auto variable = [&](std::string_view name) -> std::optional<std::string> {
+            if (name == "L" || name == "V") {
+                return std::string(local_ip);
+            }
+            if (name == "v") {
+                return s.server_name;
+            }
+            if (name == "version") {
+                return std::string(kVersion);
+            }
+            return std::nullopt;
+        };
         s.banner = ident != nullptr && ident->args.size() > 1
-                       ? ident->args[1]
+                       ? ftp::expand_percent(ident->args[1], variable)
                        : str_cat("wardftpd ", kVersion, " Server (", s.server_name, ") [", local_ip, "]");
     } else {
         s.banner = str_cat(local_ip, " FTP server ready");
@@ -229,12 +249,46 @@ ftp::SessionSettings session_settings(const config::Server& server, const config
     if (const Directive* display = get("DisplayLogin")) {
         s.display_login = display->args.at(0);
     }
+    if (const Directive* display = get("DisplayQuit")) {
+        s.display_quit = display->args.at(0);
+    }
+    if (const Directive* display = get("DisplayChdir")) {
+        s.display_chdir = display->args.at(0);
+        s.display_chdir_once = display->args.size() > 1 && config::as_bool(*display, 1);
+    }
     s.transfer_log = transfer_log;
     s.show_symlinks = flag(get("ShowSymlinks"), true);
     if (const Directive* attempts = get("MaxLoginAttempts")) {
         s.max_login_attempts = static_cast<unsigned>(config::as_unsigned(*attempts));
     }
     return s;
+}
+
+std::vector<std::string> display_connect_lines(const config::Server& server, const ftp::SessionSettings& settings,
+                                               std::string_view local_ip, std::string_view client_ip) {
+    const Directive* display = server.get("DisplayConnect");
+    if (display == nullptr) {
+        return {};
+    }
+    // ProFTPD resolves a relative DisplayConnect path against "/" (its daemon's working directory).
+    const std::string& configured = display->args.at(0);
+    const std::string path = configured.starts_with('/') ? configured : str_cat("/", configured);
+    const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+    if (!fd) {
+        log::debug(1, "DisplayConnect ", path, ": ", std::strerror(errno), "; nothing displayed");
+        return {};
+    }
+    const auto file = ftp::read_display_file(fd.get(), "DisplayConnect", true);
+    if (!file) {
+        return {};
+    }
+    ftp::DisplayValues values;
+    values.cwd = "/";
+    values.free_bytes = file->free_bytes;
+    values.local_host = std::string(local_ip);
+    values.remote_host = std::string(client_ip);
+    values.server_name = settings.server_name;
+    return ftp::display_reply_lines(file->text, values);
 }
 
 std::shared_ptr<const ftp::AccessPolicy> access_policy(const config::Server& server, const config::Context* anon,

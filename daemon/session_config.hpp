@@ -25,6 +25,12 @@ namespace ward::daemon {
 [[nodiscard]] ftp::SessionSettings session_settings(const config::Server& server, const config::Context* anon,
                                                     std::string_view local_ip, bool transfer_log);
 
+// DisplayConnect's file as the greeting's first lines, read and expanded in the session process before the
+// pre-auth worker is confined (it can open no file). None when unset or unreadable, as ProFTPD.
+[[nodiscard]] std::vector<std::string> display_connect_lines(const config::Server& server,
+                                                             const ftp::SessionSettings& settings,
+                                                             std::string_view local_ip, std::string_view client_ip);
+
 // <Limit> and the per-directory rules for one logged-in session.
 [[nodiscard]] std::shared_ptr<const ftp::AccessPolicy> access_policy(const config::Server& server,
                                                                      const config::Context* anon,

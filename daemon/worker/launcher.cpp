@@ -177,6 +177,8 @@ void SandboxedLauncher::run_preauth(ipc::Channel channel) {
     settings.disabled_commands = context_.modules.disabled_commands();
     settings.sole_server = context_.servers && context_.servers->servers().size() == 1;  // HOST (RFC 7151)
     name_proxied_client(settings);
+    settings.connect_lines = daemon::display_connect_lines(*runtime_.server, settings, connection_.local_address,
+                                                           connection_.client_address);
 
     sandbox::ChildSpec spec;
     spec.role = "pre-auth worker";
