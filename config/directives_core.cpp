@@ -296,9 +296,8 @@ void add_core(std::vector<DirectiveSpec>& out) {
     // mod_auth.c
     out.push_back(make("DefaultRoot", "mod_auth.c", cx::servers, 1, 2, "DefaultRoot ~|/path [group-expression]",
                        positional({root_dir, name_list}), true));
-    out.push_back(no_effect(make("DefaultChdir", "mod_auth.c", cx::servers_anon, 1, 2,
-                                "DefaultChdir ~|/path [group-expression]", positional({root_dir, name_list}), true),
-                           "a session starts in the home directory (or the DefaultRoot), not elsewhere"));
+    out.push_back(make("DefaultChdir", "mod_auth.c", cx::servers_anon, 1, 2,
+                       "DefaultChdir ~|/path [group-expression]", positional({root_dir, name_list}), true));
     out.push_back(flag("RequireValidShell", "mod_auth.c", cx::servers_anon));
     out.push_back(flag("RootLogin", "mod_auth.c", cx::servers_anon));
     out.push_back(make("UserAlias", "mod_auth.c", cx::servers_anon, 2, 2, "UserAlias alias user", each(identifier),

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cerrno>
 #include <cstring>
 
@@ -152,6 +153,19 @@ std::string expand_user(std::string_view path, std::string_view user) {
     std::string out;
     for (std::size_t i = 0; i < path.size(); ++i) {
         if (safe && path[i] == '%' && i + 1 < path.size() && path[i + 1] == 'u') {
+            // "%u[N]": the name's character N (0-based), ProFTPD's way to spread homes over folders.
+            const std::size_t close = path.find(']', i + 2);
+            if (i + 2 < path.size() && path[i + 2] == '[' && close != std::string_view::npos) {
+                const auto digits = path.substr(i + 3, close - i - 3);
+                std::size_t index = 0;
+                const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
+                if (ec == std::errc() && end == digits.data() + digits.size() && !digits.empty() &&
+                    index < user.size()) {
+                    out += user[index];
+                    i = close;
+                    continue;
+                }
+            }
             out += user;
             ++i;
         } else {
@@ -262,6 +276,34 @@ ftp::SessionSettings session_settings(const config::Server& server, const config
         s.max_login_attempts = static_cast<unsigned>(config::as_unsigned(*attempts));
     }
     return s;
+}
+
+std::string default_chdir(const config::Server& server, const config::Context* anon,
+                          const ftp::SessionIdentity& identity, const std::vector<std::string>& group_names) {
+    std::vector<const Directive*> candidates = anon != nullptr ? anon->find_all("DefaultChdir")
+                                                               : std::vector<const Directive*>{};
+    if (candidates.empty()) {
+        candidates = server.get_all("DefaultChdir");
+    }
+    // "~" is the home as the session sees it: inside a DefaultRoot that holds it, the path below the root;
+    // otherwise the home's own path, which ProFTPD then looks for inside the root.
+    std::string home = identity.home;
+    const bool confined = !identity.root.empty() && identity.root != "/";
+    if (confined) {
+        const std::string prefix = identity.root.back() == '/' ? identity.root : identity.root + "/";
+        if (home == identity.root) {
+            home = "/";
+        } else if (home.starts_with(prefix)) {
+            home = home.substr(prefix.size() - 1);
+        }
+    }
+    for (const Directive* chdir : candidates) {
+        if (chdir->args.size() > 1 && !group_expression_matches(chdir->args[1], group_names)) {
+            continue;
+        }
+        return expand_user(expand_home(chdir->args.at(0), home), identity.user);
+    }
+    return {};
 }
 
 std::vector<std::string> display_connect_lines(const config::Server& server, const ftp::SessionSettings& settings,

@@ -120,6 +120,15 @@ bool SessionImpl::enter_post_auth(PostAuthSession post, const HandoverState& sta
         log::warning("home directory ", real(cwd_), " of ", identity_.user, " is missing; using /");
         cwd_ = home_ = "/";
     }
+    if (!settings_.default_chdir.empty()) {
+        const std::string target = resolve_virtual(home_, settings_.default_chdir, home_);
+        if (fs_.stat(target, st) == 0 && S_ISDIR(st.st_mode)) {
+            cwd_ = target;
+        } else {
+            log::warning("DefaultChdir ", settings_.default_chdir, " of ", identity_.user,
+                         " is not a directory; starting in ", cwd_);
+        }
+    }
     last_transfer_ = last_command_ = Clock::now();
     arm(Timeout::idle);
     arm(Timeout::no_transfer);

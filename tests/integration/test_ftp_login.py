@@ -139,6 +139,25 @@ class FtpLogin(unittest.TestCase):
             self.assertRegex(bye[1], r"^221-\d+ bytes out$")
             self.assertEqual(bye[2], "221 Goodbye.")
 
+    def test_default_chdir(self):
+        """DefaultChdir: the session starts there ("%u" and "%u[N]" expanded, the first whose group expression
+        matches); a DefaultChdir that is not a directory leaves the session in its home, with a warning."""
+        os.makedirs(os.path.join(self.root, "a", "alice", "sub"))
+        directives = ["DefaultChdir /nowhere nosuchgroup", "DefaultChdir /%u[0]/%u/sub"]
+        with wardtest.ftp_server(self.root, users={"alice": "pw"}, directives=directives) as server:
+            ftp = self.connect(server)
+            ftp.login("alice", "pw")
+            self.assertEqual(ftp.pwd(), "/a/alice/sub")
+            self.assertEqual(ftp.cwd("~"), "250 CWD command successful")
+            self.assertEqual(ftp.pwd(), "/")  # "~" is still the home
+            ftp.quit()
+        with wardtest.ftp_server(self.root, users={"alice": "pw"}, directives=["DefaultChdir /missing"]) as server:
+            ftp = self.connect(server)
+            ftp.login("alice", "pw")
+            self.assertEqual(ftp.pwd(), "/")
+            ftp.quit()
+            self.assertIn("DefaultChdir /missing of", server.log())
+
     def test_server_ident_variables(self):
         directives = ["ServerName Peeves", 'ServerIdent on "%v at %L (%V) version %{version} %{unknown}"']
         with wardtest.ftp_server(self.root, users={"alice": "pw"}, directives=directives) as server:
