@@ -200,9 +200,8 @@ void add_auth_rest(std::vector<DirectiveSpec>& out) {
     out.push_back(no_effect(words("AuthFileOptions", "mod_auth_file.c", cx::servers, 1, kAnyNumber,
                                   "AuthFileOptions option [...]"),
                             "AuthUserFile and AuthGroupFile are always checked strictly"));
-    const char* messages = "the login replies are fixed texts";
-    out.push_back(no_effect(words("AccessDenyMsg", auth, cx::servers_anon, 1, 1, "AccessDenyMsg \"text\""), messages));
-    out.push_back(no_effect(words("AccessGrantMsg", auth, cx::servers_anon, 1, 1, "AccessGrantMsg \"text\""), messages));
+    out.push_back(words("AccessDenyMsg", auth, cx::servers_anon, 1, 1, "AccessDenyMsg \"text\""));
+    out.push_back(words("AccessGrantMsg", auth, cx::servers_anon, 1, 1, "AccessGrantMsg \"text\""));
     out.push_back(no_effect(flag("AllowChrootSymlinks", auth, cx::servers),
                             "DefaultRoot is entered through its real path", when_flag(true)));
     out.push_back(no_effect(flag("AllowEmptyPasswords", auth, cx::servers_anon),

@@ -263,6 +263,9 @@ ftp::SessionSettings session_settings(const config::Server& server, const config
     if (const Directive* display = get("DisplayLogin")) {
         s.display_login = display->args.at(0);
     }
+    if (const Directive* grant = get("AccessGrantMsg")) {
+        s.access_grant_msg = grant->args.at(0);
+    }
     if (const Directive* display = get("DisplayQuit")) {
         s.display_quit = display->args.at(0);
     }
@@ -435,6 +438,12 @@ std::optional<std::string> ConfigLoginRules::default_root_for(const auth::Accoun
         return path;
     }
     return std::nullopt;
+}
+
+std::string ConfigLoginRules::denied_reply(std::string_view login_name) const {
+    const config::Context* anon = server_.anonymous_for(resolve_alias(login_name));
+    const Directive* message = session_directive(server_, anon, "AccessDenyMsg");
+    return message != nullptr ? ftp::login_message(message->args.at(0), login_name) : std::string("Login incorrect.");
 }
 
 unsigned ConfigLoginRules::max_login_attempts() const {

@@ -58,6 +58,7 @@ public:
                                      const monitor::ClientInfo& client) const override;
     [[nodiscard]] std::optional<std::string> default_root_for(const auth::Account& account) const override;
     [[nodiscard]] unsigned max_login_attempts() const override;
+    [[nodiscard]] std::string denied_reply(std::string_view login_name) const override;
 
 private:
     const config::Server& server_;

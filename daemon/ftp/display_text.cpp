@@ -111,6 +111,12 @@ std::string expand_percent(std::string_view text, const VariableLookup& lookup) 
     return out;
 }
 
+std::string login_message(std::string_view text, std::string_view login_name) {
+    return expand_percent(text, [login_name](std::string_view name) -> std::optional<std::string> {
+        return name == "u" ? std::optional(std::string(login_name)) : std::nullopt;
+    });
+}
+
 std::string expand_display(std::string_view text, const DisplayValues& values) {
     return expand_percent(text, [&values](std::string_view name) { return display_value(name, values); });
 }

@@ -16,6 +16,9 @@ namespace ward::ftp {
 using VariableLookup = std::function<std::optional<std::string>(std::string_view name)>;
 [[nodiscard]] std::string expand_percent(std::string_view text, const VariableLookup& lookup);
 
+// AccessGrantMsg/AccessDenyMsg text with "%u" as the name sent with USER.
+[[nodiscard]] std::string login_message(std::string_view text, std::string_view login_name);
+
 // What a display file's variables stand for (ProFTPD's DisplayFiles table); unset values stay unexpanded.
 struct DisplayValues {
     std::string cwd;                          // %C

@@ -136,10 +136,13 @@ bool SessionImpl::enter_post_auth(PostAuthSession post, const HandoverState& sta
 
     std::vector<std::string> lines = display_lines(settings_.display_login, cwd_, "DisplayLogin");
     lines.insert(lines.end(), state.login_reply_lines.begin(), state.login_reply_lines.end());
-    lines.push_back(identity_.anonymous ? std::string("Anonymous access granted, restrictions apply")
-                                        : str_cat("User ", identity_.login_name.empty() ? identity_.user
-                                                                                        : identity_.login_name,
-                                                  " logged in"));
+    const std::string& login_name = identity_.login_name.empty() ? identity_.user : identity_.login_name;
+    if (!settings_.access_grant_msg.empty()) {
+        lines.push_back(login_message(settings_.access_grant_msg, login_name));
+    } else {
+        lines.push_back(identity_.anonymous ? std::string("Anonymous access granted, restrictions apply")
+                                            : str_cat("User ", login_name, " logged in"));
+    }
     std::string wire;
     append_reply(wire, 230, lines);
     send_raw(wire);

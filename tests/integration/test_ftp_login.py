@@ -158,6 +158,16 @@ class FtpLogin(unittest.TestCase):
             ftp.quit()
             self.assertIn("DefaultChdir /missing of", server.log())
 
+    def test_access_grant_and_deny_messages(self):
+        directives = ['AccessGrantMsg "Welcome %u, enter"', 'AccessDenyMsg "Not you, %u"']
+        with wardtest.ftp_server(self.root, users={"alice": "pw"}, directives=directives) as server:
+            ftp = self.connect(server)
+            with self.assertRaises(ftplib.error_perm) as caught:
+                ftp.login("alice", "wrong")
+            self.assertEqual(str(caught.exception), "530 Not you, alice")
+            self.assertEqual(ftp.login("alice", "pw"), "230 Welcome alice, enter")
+            ftp.quit()
+
     def test_server_ident_variables(self):
         directives = ["ServerName Peeves", 'ServerIdent on "%v at %L (%V) version %{version} %{unknown}"']
         with wardtest.ftp_server(self.root, users={"alice": "pw"}, directives=directives) as server:
