@@ -134,8 +134,7 @@ void add_core_rest(std::vector<DirectiveSpec>& out) {
                             "wardftpd keeps no scoreboard; see wardctl who"));
     out.push_back(no_effect(words("ScoreboardScrub", core, cx::server, 1, 2, "ScoreboardScrub on|off [seconds]"),
                             "wardftpd keeps no scoreboard; see wardctl who"));
-    out.push_back(no_effect(words("ServerAdmin", core, cx::server | cx::virtual_host, 1, 1, "ServerAdmin address"),
-                            "no reply or message shows an administrator address"));
+    out.push_back(words("ServerAdmin", core, cx::server | cx::virtual_host, 1, 1, "ServerAdmin address"));
     out.push_back(no_effect(words("ServerAlias", core, cx::virtual_host, 1, kAnyNumber, "ServerAlias name [...]", true),
                             "there is no HOST command yet: a <VirtualHost> is chosen by address and port only"));
     const char* environment = "wardftpd does not change its environment from the configuration; hook programs get "

@@ -263,6 +263,9 @@ ftp::SessionSettings session_settings(const config::Server& server, const config
     if (const Directive* display = get("DisplayLogin")) {
         s.display_login = display->args.at(0);
     }
+    // ProFTPD's default names root at the server's DNS name; without lookups, the address reached.
+    const Directive* admin = get("ServerAdmin");
+    s.server_admin = admin != nullptr ? admin->args.at(0) : str_cat("root@", local_ip);
     if (const Directive* grant = get("AccessGrantMsg")) {
         s.access_grant_msg = grant->args.at(0);
     }
@@ -333,6 +336,7 @@ std::vector<std::string> display_connect_lines(const config::Server& server, con
     values.local_host = std::string(local_ip);
     values.remote_host = std::string(client_ip);
     values.server_name = settings.server_name;
+    values.server_admin = settings.server_admin;
     return ftp::display_reply_lines(file->text, values);
 }
 

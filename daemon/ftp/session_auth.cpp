@@ -159,6 +159,7 @@ DisplayValues SessionImpl::display_values() const {
     v.remote_host = peer_text_;
     v.login_name = identity_.login_name.empty() ? identity_.user : identity_.login_name;
     v.server_name = settings_.server_name;
+    v.server_admin = settings_.server_admin;
     v.bytes_in = bytes_in_;
     v.bytes_out = bytes_out_;
     return v;

@@ -37,6 +37,7 @@ struct SessionSettings {
     std::string deny_filter;       // DenyFilter: POSIX extended regex on the command line; empty = none
     std::string path_deny_filter;  // PathDenyFilter: POSIX extended regex on path names; empty = none
     std::string display_login;     // DisplayLogin file, read after login as the user; empty = none
+    std::string server_admin;      // ServerAdmin (%E in display files); ProFTPD's default: root@ the server
     std::string access_grant_msg;  // AccessGrantMsg: the 230 text ("%u" the login name); empty = ours
     std::string default_chdir;     // DefaultChdir, as the session sees it; empty = start in the home
     std::string display_quit;      // DisplayQuit file, read at QUIT after login; empty = none

@@ -119,15 +119,17 @@ class FtpLogin(unittest.TestCase):
             f.write("Bye %U\n%{total_bytes_out} bytes out\n")
         connect = os.path.join(self.tmp.name, "connect.msg")
         with open(connect, "w") as f:
-            f.write("Hello %R, this is %L\nfree: %F %f\n")
-        directives = ["ServerName Peeves", "DisplayConnect " + connect, "DisplayChdir .message on",
+            f.write("Hello %R, this is %L\nfree: %F %f\nmail %E\n")
+        directives = ["ServerName Peeves", "ServerAdmin ftp@example.org", "DisplayConnect " + connect,
+                      "DisplayChdir .message on",
                       "DisplayQuit /bye.msg"]
         with wardtest.ftp_server(self.root, users={"alice": "pw"}, directives=directives) as server:
             ftp = self.connect(server)
             welcome = ftp.getwelcome().splitlines()
             self.assertEqual(welcome[0], "220-Hello 127.0.0.1, this is 127.0.0.1")
             self.assertRegex(welcome[1], r"^ free: \d+ [0-9.]+[KMGTP]?B$")
-            self.assertTrue(welcome[2].startswith("220 "), welcome)
+            self.assertEqual(welcome[2], " mail ftp@example.org")
+            self.assertTrue(welcome[3].startswith("220 "), welcome)
             ftp.login("alice", "pw")
             self.assertEqual(ftp.cwd("sub").splitlines(),
                              ["250-You are in /sub", " as alice on Peeves", "250 CWD command successful"])
