@@ -16,7 +16,6 @@ namespace cx = contexts;
 
 constexpr const char* kNoTrace = "wardftpd has no trace channels; use -d N for debug logging";
 constexpr const char* kNoScoreboard = "wardftpd keeps no scoreboard; see wardctl who";
-constexpr const char* kNoDisplay = "wardftpd shows no message files";
 
 // AllowForeignAddress: off is what wardftpd does; on (or a class) would let a session send data anywhere.
 Problem foreign_address(std::string_view v) {
@@ -293,12 +292,12 @@ void add_core(std::vector<DirectiveSpec>& out) {
                                 "AllowForeignAddress off", each(foreign_address)),
                            "PORT and EPRT to an address other than the client's are always refused (no FXP)",
                            always()));
-    out.push_back(no_effect(make("DisplayChdir", "mod_core.c", cx::servers_anon_dir, 1, 2, "DisplayChdir path [on|off]",
-                       positional({relative_or_absolute_path, boolean_check()})), kNoDisplay));
-    out.push_back(no_effect(make("DisplayConnect", "mod_core.c", cx::servers, 1, 1, "DisplayConnect path",
-                                each(relative_or_absolute_path)), kNoDisplay));
-    out.push_back(no_effect(make("DisplayQuit", "mod_core.c", cx::servers_anon, 1, 1, "DisplayQuit path",
-                                each(relative_or_absolute_path)), kNoDisplay));
+    out.push_back(make("DisplayChdir", "mod_core.c", cx::servers_anon_dir, 1, 2, "DisplayChdir path [on|off]",
+                       positional({relative_or_absolute_path, boolean_check()})));
+    out.push_back(make("DisplayConnect", "mod_core.c", cx::servers, 1, 1, "DisplayConnect path",
+                       each(relative_or_absolute_path)));
+    out.push_back(make("DisplayQuit", "mod_core.c", cx::servers_anon, 1, 1, "DisplayQuit path",
+                       each(relative_or_absolute_path)));
 
     // mod_xfer.c
     out.push_back(flag("AllowStoreRestart", "mod_xfer.c", cx::servers_anon_dir));
@@ -328,9 +327,8 @@ void add_core(std::vector<DirectiveSpec>& out) {
     // mod_auth.c
     out.push_back(make("DefaultRoot", "mod_auth.c", cx::servers, 1, 2, "DefaultRoot ~|/path [group-expression]",
                        positional({root_dir, name_list}), true));
-    out.push_back(no_effect(make("DefaultChdir", "mod_auth.c", cx::servers_anon, 1, 2,
-                                "DefaultChdir ~|/path [group-expression]", positional({root_dir, name_list}), true),
-                           "a session starts in the home directory (or the DefaultRoot), not elsewhere"));
+    out.push_back(make("DefaultChdir", "mod_auth.c", cx::servers_anon, 1, 2,
+                       "DefaultChdir ~|/path [group-expression]", positional({root_dir, name_list}), true));
     out.push_back(flag("RequireValidShell", "mod_auth.c", cx::servers_anon));
     out.push_back(flag("RootLogin", "mod_auth.c", cx::servers_anon));
     out.push_back(make("UserAlias", "mod_auth.c", cx::servers_anon, 2, 2, "UserAlias alias user", each(identifier),

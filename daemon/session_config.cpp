@@ -1,16 +1,23 @@
 #include "daemon/session_config.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
 #include <stdexcept>
 
+#include "base/log.hpp"
 #include "base/strings.hpp"
+#include "base/unique_fd.hpp"
 #include "base/version.hpp"
 #include "config/auth_modules.hpp"
 #include "config/command_groups.hpp"
 #include "config/values.hpp"
 #include "daemon/auth/system_users.hpp"
+#include "daemon/ftp/display_text.hpp"
 
 namespace ward::daemon {
 namespace {
@@ -158,6 +165,19 @@ std::string expand_user(std::string_view path, std::string_view user) {
     std::string out;
     for (std::size_t i = 0; i < path.size(); ++i) {
         if (safe && path[i] == '%' && i + 1 < path.size() && path[i + 1] == 'u') {
+            // "%u[N]": the name's character N (0-based), ProFTPD's way to spread homes over folders.
+            const std::size_t close = path.find(']', i + 2);
+            if (i + 2 < path.size() && path[i + 2] == '[' && close != std::string_view::npos) {
+                const auto digits = path.substr(i + 3, close - i - 3);
+                std::size_t index = 0;
+                const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
+                if (ec == std::errc() && end == digits.data() + digits.size() && !digits.empty() &&
+                    index < user.size()) {
+                    out += user[index];
+                    i = close;
+                    continue;
+                }
+            }
             out += user;
             ++i;
         } else {
@@ -227,8 +247,22 @@ ftp::SessionSettings session_settings(const config::Server& server, const config
     }
     const Directive* ident = get("ServerIdent");
     if (ident == nullptr || config::as_bool(*ident)) {
+        // ServerIdent's own variables (ProFTPD's main.c): %L the address the client reached, %V the server's
+        // DNS name (no lookups here: that address too), %v ServerName, %{version}.
+        const auto variable = [&](std::string_view name) -> std::optional<std::string> {
+            if (name == "L" || name == "V") {
+                return std::string(local_ip);
+            }
+            if (name == "v") {
+                return s.server_name;
+            }
+            if (name == "version") {
+                return std::string(kVersion);
+            }
+            return std::nullopt;
+        };
         s.banner = ident != nullptr && ident->args.size() > 1
-                       ? ident->args[1]
+                       ? ftp::expand_percent(ident->args[1], variable)
                        : str_cat("wardftpd ", kVersion, " Server (", s.server_name, ") [", local_ip, "]");
     } else {
         s.banner = str_cat(local_ip, " FTP server ready");
@@ -253,12 +287,81 @@ ftp::SessionSettings session_settings(const config::Server& server, const config
     if (const Directive* display = get("DisplayLogin")) {
         s.display_login = display->args.at(0);
     }
+    // ProFTPD's default names root at the server's DNS name; without lookups, the address reached.
+    const Directive* admin = get("ServerAdmin");
+    s.server_admin = admin != nullptr ? admin->args.at(0) : str_cat("root@", local_ip);
+    if (const Directive* grant = get("AccessGrantMsg")) {
+        s.access_grant_msg = grant->args.at(0);
+    }
+    if (const Directive* display = get("DisplayQuit")) {
+        s.display_quit = display->args.at(0);
+    }
+    if (const Directive* display = get("DisplayChdir")) {
+        s.display_chdir = display->args.at(0);
+        s.display_chdir_once = display->args.size() > 1 && config::as_bool(*display, 1);
+    }
     s.transfer_log = transfer_log;
     s.show_symlinks = flag(get("ShowSymlinks"), true);
     if (const Directive* attempts = get("MaxLoginAttempts")) {
         s.max_login_attempts = static_cast<unsigned>(config::as_unsigned(*attempts));
     }
     return s;
+}
+
+std::string default_chdir(const config::Server& server, const config::Context* anon,
+                          const ftp::SessionIdentity& identity, const std::vector<std::string>& group_names) {
+    std::vector<const Directive*> candidates = anon != nullptr ? anon->find_all("DefaultChdir")
+                                                               : std::vector<const Directive*>{};
+    if (candidates.empty()) {
+        candidates = server.get_all("DefaultChdir");
+    }
+    // "~" is the home as the session sees it: inside a DefaultRoot that holds it, the path below the root;
+    // otherwise the home's own path, which ProFTPD then looks for inside the root.
+    std::string home = identity.home;
+    const bool confined = !identity.root.empty() && identity.root != "/";
+    if (confined) {
+        const std::string prefix = identity.root.back() == '/' ? identity.root : identity.root + "/";
+        if (home == identity.root) {
+            home = "/";
+        } else if (home.starts_with(prefix)) {
+            home = home.substr(prefix.size() - 1);
+        }
+    }
+    for (const Directive* chdir : candidates) {
+        if (chdir->args.size() > 1 && !group_expression_matches(chdir->args[1], group_names)) {
+            continue;
+        }
+        return expand_user(expand_home(chdir->args.at(0), home), identity.user);
+    }
+    return {};
+}
+
+std::vector<std::string> display_connect_lines(const config::Server& server, const ftp::SessionSettings& settings,
+                                               std::string_view local_ip, std::string_view client_ip) {
+    const Directive* display = server.get("DisplayConnect");
+    if (display == nullptr) {
+        return {};
+    }
+    // ProFTPD resolves a relative DisplayConnect path against "/" (its daemon's working directory).
+    const std::string& configured = display->args.at(0);
+    const std::string path = configured.starts_with('/') ? configured : str_cat("/", configured);
+    const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+    if (!fd) {
+        log::debug(1, "DisplayConnect ", path, ": ", std::strerror(errno), "; nothing displayed");
+        return {};
+    }
+    const auto file = ftp::read_display_file(fd.get(), "DisplayConnect", true);
+    if (!file) {
+        return {};
+    }
+    ftp::DisplayValues values;
+    values.cwd = "/";
+    values.free_bytes = file->free_bytes;
+    values.local_host = std::string(local_ip);
+    values.remote_host = std::string(client_ip);
+    values.server_name = settings.server_name;
+    values.server_admin = settings.server_admin;
+    return ftp::display_reply_lines(file->text, values);
 }
 
 std::shared_ptr<const ftp::AccessPolicy> access_policy(const config::Server& server, const config::Context* anon,
@@ -363,6 +466,12 @@ std::optional<std::string> ConfigLoginRules::default_root_for(const auth::Accoun
         return path;
     }
     return std::nullopt;
+}
+
+std::string ConfigLoginRules::denied_reply(std::string_view login_name) const {
+    const config::Context* anon = server_.anonymous_for(resolve_alias(login_name));
+    const Directive* message = session_directive(server_, anon, "AccessDenyMsg");
+    return message != nullptr ? ftp::login_message(message->args.at(0), login_name) : std::string("Login incorrect.");
 }
 
 unsigned ConfigLoginRules::max_login_attempts() const {

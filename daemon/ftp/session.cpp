@@ -175,6 +175,7 @@ void SessionImpl::start() {
         ctx.started = Clock::now();
         lines = run_hooks(exec::HookPoint::on_connect, ctx);
     }
+    lines.insert(lines.end(), settings_.connect_lines.begin(), settings_.connect_lines.end());
     lines.push_back(settings_.banner);
     std::string wire;
     append_reply(wire, 220, lines);

@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -25,6 +26,7 @@
 #include "daemon/ftp/command_line.hpp"
 #include "daemon/ftp/data_channel.hpp"
 #include "daemon/ftp/data_transfer.hpp"
+#include "daemon/ftp/display_text.hpp"
 #include "daemon/ftp/posix_regex.hpp"
 #include "daemon/ftp/rooted_fs.hpp"
 #include "daemon/ftp/session_host.hpp"
@@ -109,7 +111,11 @@ private:
     void cmd_acct(CommandContext& ctx);
     void cmd_rein(CommandContext& ctx);
     bool enter_post_auth(PostAuthSession post, const HandoverState& state);
-    std::vector<std::string> display_login_lines();
+    // A Display* file as reply lines (display_text.hpp), the path resolved against `dir`; none when unset or
+    // unreadable.
+    std::vector<std::string> display_lines(const std::string& configured, const std::string& dir,
+                                           std::string_view what);
+    DisplayValues display_values() const;
 
     // session_files.cpp
     [[nodiscard]] std::string to_vpath(std::string_view client_path) const;
@@ -265,6 +271,7 @@ private:
     RootedFs fs_;
     std::string cwd_ = "/";
     std::string home_ = "/";
+    std::set<std::string> displayed_dirs_;  // DisplayChdir ... on: directories whose file was shown
 
     // filters
     std::optional<PosixRegex> deny_filter_;

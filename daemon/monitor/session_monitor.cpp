@@ -367,7 +367,7 @@ Next SessionMonitor::answer_authentication(ipc::AuthRequest& request) {
             closing_after_auth_ = true;
             deadline_ = Clock::now() + kWorkerExitGrace;  // to answer the client and exit; no more requests
         }
-        answer_message.reply_text = "Login incorrect.";
+        answer_message.reply_text = rules.denied_reply(request.user);
     }
     wipe(request.password);
     if (closing_after_auth_) {

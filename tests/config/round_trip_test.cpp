@@ -317,10 +317,11 @@ TEST(ConfigRoundTrip, ProftpdsOtherDirectivesConvertBothWaysWithTheirWarnings) {
         });
     };
     for (const char* quiet : {"WtmpLog", "TimesGMT", "IdentLookups", "UseReverseDNS", "AllowOverride", "DelayEngine",
-                              "LangEngine", "RLimitChroot", "RootRevoke", "Protocols", "AnonRequirePassword"}) {
+                              "LangEngine", "RLimitChroot", "RootRevoke", "Protocols", "AnonRequirePassword",
+                              "ServerAdmin"}) {
         EXPECT_FALSE(warned(quiet)) << quiet;
     }
-    for (const char* loud : {"ServerAdmin", "TimeoutLinger", "SetEnv", "LogFormat", "ExtendedLog", "ScoreboardFile",
+    for (const char* loud : {"TimeoutLinger", "SetEnv", "LogFormat", "ExtendedLog", "ScoreboardFile",
                              "HideFiles", "HideNoAccess", "DirFakeUser", "MaxStoreFileSize", "TransferRate",
                              "UseSendfile", "DeleteAbortedStores", "RLimitCPU", "ServerAlias", "TraceLog"}) {
         EXPECT_TRUE(warned(loud)) << loud;
