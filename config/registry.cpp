@@ -12,11 +12,12 @@ namespace ward::config {
 namespace {
 
 // Debian's proftpd -l order, without mod_auth_pam (wardftpd reads NSS and AuthUserFile), with mod_exec and
-// mod_proxy_protocol built in.
-constexpr std::array<std::string_view, 17> kBuiltinModules = {
+// mod_proxy_protocol built in, then mod_prometheus (the metrics endpoint).
+constexpr std::array<std::string_view, 18> kBuiltinModules = {
     "mod_core.c", "mod_xfer.c",  "mod_rlimit.c", "mod_auth_unix.c", "mod_auth_file.c", "mod_auth.c",
     "mod_ls.c",   "mod_log.c",   "mod_site.c",   "mod_delay.c",     "mod_facts.c",     "mod_dso.c",
-    "mod_cap.c",  "mod_ctrls.c", "mod_lang.c",   "mod_exec.c", "mod_proxy_protocol.c"};
+    "mod_cap.c",  "mod_ctrls.c", "mod_lang.c",   "mod_exec.c", "mod_proxy_protocol.c",
+    "mod_prometheus.c"};
 
 // Well-known ProFTPD directives of modules wardftpd does not have: exact names first, then prefixes.
 constexpr std::array<std::pair<std::string_view, std::string_view>, 29> kForeignNames = {{
@@ -57,6 +58,7 @@ const BuiltinTable& builtin_table() {
         tables::add_modules(t.specs);
         tables::add_compat(t.specs);
         tables::add_proxy(t.specs);
+        tables::add_metrics(t.specs);
         for (std::size_t i = 0; i < t.specs.size(); ++i) {
             t.index.emplace(to_lower(t.specs[i].name), i);
         }

@@ -62,6 +62,19 @@ PolicyBuilder hook(const HookOptions& options) {
     return policy;
 }
 
+PolicyBuilder metrics_exporter() {
+    PolicyBuilder policy("metrics_exporter", Action::kill_process());
+    policy.add(groups::basic_io())
+        .add(groups::memory())
+        .add(groups::time())
+        .add(groups::signals())
+        .add(groups::process_basics())
+        .add(groups::event_loop())
+        .add(groups::connected_sockets())
+        .add(groups::accept_connections());
+    return policy;
+}
+
 std::vector<PolicyBuilder> reviewed() {
     std::vector<PolicyBuilder> all;
     all.push_back(master());

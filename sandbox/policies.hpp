@@ -25,6 +25,8 @@ struct HookOptions {
 [[nodiscard]] PolicyBuilder worker_preauth();
 [[nodiscard]] PolicyBuilder worker_postauth();
 [[nodiscard]] PolicyBuilder hook(const HookOptions& options = {});
+// The metrics exporter (daemon/master/metrics_exporter.hpp): HTTP on connections from its one listener.
+[[nodiscard]] PolicyBuilder metrics_exporter();
 
 // Every named policy with the default configuration, in the order SECURITY.md reviews them.
 [[nodiscard]] std::vector<PolicyBuilder> reviewed();

@@ -333,6 +333,18 @@ Result<Message> decode_body(MessageType type, std::string_view body) {
             out = std::move(m);
             break;
         }
+        case MessageType::session_event: {
+            SessionEvent m;
+            std::uint8_t kind = 0;
+            d.number(kind, "kind");
+            if (kind > static_cast<std::uint8_t>(SessionEvent::Kind::hook_timeout)) {
+                d.fail("kind");
+            }
+            m.kind = static_cast<SessionEvent::Kind>(kind);
+            d.number(m.count, "count");
+            out = std::move(m);
+            break;
+        }
         default:
             return Error{str_cat("unknown message type ", static_cast<unsigned>(type))};
     }
@@ -373,6 +385,7 @@ MessageType type_of(const Message& message) noexcept {
         MessageType::signature_request, MessageType::signature_answer, MessageType::key_client,
         MessageType::key_status,
         MessageType::log_record,
+        MessageType::session_event,
     };
     static_assert(std::size(kTypes) == std::variant_size_v<Message>);
     // A valueless variant (only after a throwing assignment) has no type; it can never be sent.
@@ -399,6 +412,7 @@ const char* type_name(MessageType type) noexcept {
         case MessageType::key_client: return "key_client";
         case MessageType::key_status: return "key_status";
         case MessageType::log_record: return "log_record";
+        case MessageType::session_event: return "session_event";
     }
     return "unknown";
 }
@@ -470,6 +484,10 @@ Result<std::string> encode(const Message& message) {
                            w.u8(static_cast<std::uint8_t>(m.kind));
                            w.u8(static_cast<std::uint8_t>(m.level));
                            put(w, m.text, Limits::log_text, "text");
+                       },
+                       [&](const SessionEvent& m) {
+                           w.u8(static_cast<std::uint8_t>(m.kind));
+                           w.u32(m.count);
                        },
                    },
                    message);

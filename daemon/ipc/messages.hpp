@@ -34,6 +34,7 @@ enum class MessageType : std::uint8_t {
     login_count_answer = 97,
     proxied_client = 98,
     proxied_client_answer = 99,
+    session_event = 100,  // monitor -> master, no answer: what the monitor saw, for the metrics
     // master <-> key process (daemon/master/key_process.hpp; no worker or monitor holds that channel)
     key_client = 112,
     key_status = 113,
@@ -134,6 +135,15 @@ struct ProxiedClientAnswer {
     bool operator==(const ProxiedClientAnswer&) const = default;
 };
 
+// Monitor -> master, no answer: something the monitor itself saw happen in its session (never a worker's
+// report), counted by the master for the metrics endpoint (daemon/master/metrics_board.hpp).
+struct SessionEvent {
+    enum class Kind : std::uint8_t { login_failed, worker_seccomp_kill, hook_run, hook_timeout };
+    Kind kind = Kind::login_failed;
+    std::uint32_t count = 1;
+    bool operator==(const SessionEvent&) const = default;
+};
+
 // Master -> key process: a new session's end of a signing channel travels with this (SCM_RIGHTS).
 struct KeyClient {
     bool operator==(const KeyClient&) const = default;
@@ -148,7 +158,7 @@ struct KeyStatus {
 using Message = std::variant<AuthRequest, HandoverRequest, HookRequest, DataSocketRequest, SessionEnd, AuthAnswer,
                              HookAnswer, DataSocketAnswer, LoginCountRequest, LoginCountAnswer, ProxiedClient,
                              ProxiedClientAnswer, SignatureRequest, SignatureAnswer, KeyClient, KeyStatus,
-                             LogRecord>;
+                             LogRecord, SessionEvent>;
 
 [[nodiscard]] MessageType type_of(const Message& message) noexcept;
 [[nodiscard]] const char* type_name(MessageType type) noexcept;
