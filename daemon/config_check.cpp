@@ -17,6 +17,7 @@
 #include "daemon/master/self_confine.hpp"
 #include "exec/hook_config.hpp"
 #include "modules/controls.hpp"
+#include "daemon/inetd_session.hpp"
 #include "modules/trusted_file.hpp"
 
 namespace ward::daemon {
@@ -187,6 +188,9 @@ Result<void> create_runtime_dirs(const std::vector<std::string>& dirs) {
 Result<CheckedConfig> check_configuration(const config::ServerSet& servers, std::string_view made_at_start) {
     CheckedConfig checked;
     checked.warnings = servers.config().warnings;
+    for (auto& warning : inetd_warnings(servers)) {  // ServerType inetd: what only a standalone master applies
+        checked.warnings.push_back(std::move(warning));
+    }
     if (auto programs = exec::check_hook_programs(servers.config().root); !programs) {
         return std::move(programs).error();
     }
