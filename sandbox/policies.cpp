@@ -69,7 +69,6 @@ PolicyBuilder metrics_exporter() {
         .add(groups::time())
         .add(groups::signals())
         .add(groups::process_basics())
-        .add(groups::event_loop())
         .add(groups::connected_sockets())
         .add(groups::accept_connections());
     return policy;
@@ -83,6 +82,7 @@ std::vector<PolicyBuilder> reviewed() {
     all.push_back(worker_postauth());
     all.push_back(hook());
     all.push_back(hook({.strict = true}));
+    all.push_back(metrics_exporter());
     return all;
 }
 

@@ -121,9 +121,9 @@ SyscallGroup tcp_sockets(std::initializer_list<Family> families) {
 
 SyscallGroup accept_connections() {
     return {"accept-connections",
-            "take connections from a listening socket opened before the process was confined; no new socket, "
-            "bind, listen or connect",
-            {allow("accept4")}};
+            "wait for and take connections from a listening socket opened before the process was confined; no "
+            "new socket, bind, listen or connect",
+            {allow("poll"), allow("accept4")}};
 }
 
 SyscallGroup sanitizer_runtime() {

@@ -98,6 +98,7 @@ Result<void> SessionMonitor::start_worker_preauth() {
 }
 
 std::string SessionMonitor::run() {
+    report_hook_runs();  // the connect hooks, which ran before this monitor started
     sigset_t term;
     sigemptyset(&term);
     sigaddset(&term, SIGTERM);
