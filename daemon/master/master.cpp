@@ -219,7 +219,7 @@ void Master::on_accept(Listener& listener, tcp::socket socket) {
     metrics_.add(metrics::Slot::connections);
     metrics_.set(metrics::Slot::sessions, limits_.sessions());
     sessions_.started(SessionRecord{pid, client, remote.port(), str_cat(local_ip, ":", local.port()), {}, false,
-                                    std::chrono::system_clock::now()});
+                                    std::chrono::system_clock::now(), {}});
     auto session_link = std::make_unique<SessionLink>(
         SessionLink{std::move(link->first), asio::posix::stream_descriptor(io_), local_ip, local.port(), proxied});
     session_link->channel.set_send_timeout(std::chrono::milliseconds(0));  // the master never waits on a session
@@ -270,6 +270,12 @@ bool Master::answer_login_count(pid_t pid, SessionLink& link) {
     if (const auto* event = std::get_if<ipc::SessionEvent>(&received->message);
         event != nullptr && !received->fd.valid() && !link.expects_proxied_client) {
         count_session_event(*event);
+        return true;
+    }
+    if (const auto* activity = std::get_if<ipc::SessionActivity>(&received->message);
+        activity != nullptr && !received->fd.valid() && !link.expects_proxied_client) {
+        const ipc::WorkerActivity& a = activity->activity;
+        sessions_.activity(pid, a.command, a.transferring, a.bytes, a.size, std::chrono::system_clock::now());
         return true;
     }
     const auto* request = std::get_if<ipc::LoginCountRequest>(&received->message);

@@ -37,4 +37,10 @@ void MasterLink::report(const ipc::SessionEvent& event) {
     }
 }
 
+void MasterLink::report(const ipc::SessionActivity& activity) {
+    if (auto sent = channel_.send(activity); !sent) {
+        log::debug(2, "cannot tell the master this session's activity: ", sent.error().message);
+    }
+}
+
 }  // namespace ward::monitor

@@ -16,6 +16,7 @@ public:
     // Tells the master what this monitor saw (MonitorSetup::report); no answer. A master that cannot take it
     // loses the count, never the session.
     void report(const ipc::SessionEvent& event);
+    void report(const ipc::SessionActivity& activity);
 
 private:
     ipc::Channel channel_;

@@ -219,6 +219,22 @@ Next Answers::log_record(SessionMonitor& monitor, ipc::Received& request) {
 }
 
 // Never answered; WorkerLog refuses what a phase may not send (a TransferLog line before login).
+Next Answers::activity(SessionMonitor& monitor, ipc::Received& request) {
+    return monitor.pass_activity(std::get<ipc::WorkerActivity>(request.message));
+}
+
+Next SessionMonitor::pass_activity(const ipc::WorkerActivity& activity) {
+    constexpr auto kInterval = std::chrono::milliseconds(500);
+    const auto now = Clock::now();
+    if (!setup_.report_activity || (activity.command == activity_command_ && now - activity_passed_ < kInterval)) {
+        return Next::carry_on;
+    }
+    activity_passed_ = now;
+    activity_command_ = activity.command;
+    setup_.report_activity(ipc::SessionActivity{activity});
+    return Next::carry_on;
+}
+
 Next SessionMonitor::write_worker_log(const ipc::LogRecord& record) {
     if (auto written = setup_.worker_log.write(record, setup_.facts, worker_.pid, phase_ == Phase::postauth);
         !written) {

@@ -38,6 +38,9 @@ struct MonitorSetup {
     // What the monitor saw (failed logins, a worker killed by its seccomp filter, hook runs and timeouts),
     // told to the master for the metrics endpoint. Empty: nobody counts (a single-session run).
     std::function<void(const ipc::SessionEvent&)> report;
+    // The post-auth worker's own account of its current command and transfer, passed to the master for
+    // wardctl who as the worker's word. Empty: dropped.
+    std::function<void(const ipc::SessionActivity&)> report_activity;
     // Every send to the worker waits at most this long for room in the socket.
     std::chrono::milliseconds send_timeout{10000};
     // A privileged active-mode data connection waits at most this long for the client to accept it.
@@ -79,6 +82,7 @@ private:
     Next answer_session_end(const ipc::SessionEnd& request);
     Next answer_signature(const ipc::SignatureRequest& request);
     Next write_worker_log(const ipc::LogRecord& record);
+    Next pass_activity(const ipc::WorkerActivity& activity);
     Next answer(const ipc::Message& message, int fd = -1);
     Next violation(const std::string& what);
     Next deadline_passed();
@@ -98,6 +102,8 @@ private:
     unsigned failed_logins_ = 0;
     unsigned preauth_signatures_ = 0;
     HookDispatcher::Tally reported_hooks_;  // what report_hook_runs() has told the master so far
+    Clock::time_point activity_passed_{};    // when pass_activity last told the master
+    std::string activity_command_;
     bool closing_after_auth_ = false;
     PostAuthPlan plan_;
     bool handover_pending_ = false;

@@ -48,6 +48,8 @@ seeds = {
     "proxied_client_answer": message(99, b"\x00" + text("MaxClientsPerHost")
                                      + text("Sorry, the maximum number of clients (1) from your host are already connected.")),
     "session_event": message(100, b"\x01" + struct.pack("<I", 1)),
+    "worker_activity": message(101, text("RETR big.bin") + struct.pack("<QQ", 4096, 65536) + b"\x01"),
+    "session_activity": message(102, text("LIST") + struct.pack("<QQ", 0, 0) + b"\x00"),
 }
 # What the decoder must refuse: one seed for each of its error paths.
 seeds.update({
