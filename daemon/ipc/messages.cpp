@@ -368,7 +368,7 @@ Result<Message> decode_body(MessageType type, std::string_view body) {
             }
             m.kind = static_cast<SessionEvent::Kind>(kind);
             d.number(m.count, "count");
-            out = std::move(m);
+            out = m;
             break;
         }
         default:
