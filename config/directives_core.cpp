@@ -131,9 +131,9 @@ Problem server_type(std::string_view v) {
         return std::nullopt;
     }
     if (iequals(v, "inetd")) {
-        return std::string("wardftpd runs standalone only; inetd mode is not supported");
+        return std::nullopt;  // one session on standard input (daemon/inetd_session.hpp)
     }
-    return str_cat("expected standalone, not '", v, "'");
+    return str_cat("expected standalone or inetd, not '", v, "'");
 }
 
 Problem list_options(std::string_view v) {
@@ -229,8 +229,7 @@ void add_core(std::vector<DirectiveSpec>& out) {
 
     // mod_core.c
     out.push_back(last_wins(make("ServerName", "mod_core.c", cx::server | cx::virtual_host, 1, 1, "ServerName \"name\"")));
-    out.push_back(no_effect(make("ServerType", "mod_core.c", cx::server, 1, 1, "ServerType standalone", each(server_type)),
-                           "wardftpd always runs standalone", always()));
+    out.push_back(make("ServerType", "mod_core.c", cx::server, 1, 1, "ServerType standalone|inetd", each(server_type)));
     out.push_back(last_wins(make("Port", "mod_core.c", cx::servers, 1, 1, "Port number",
                                  each([](std::string_view v) { return port(v); }))));
     out.push_back(make("DefaultAddress", "mod_core.c", cx::server, 1, kAnyNumber, "DefaultAddress address [address...]",

@@ -11,12 +11,13 @@
 namespace ward::config {
 namespace {
 
-// Debian's proftpd -l order, with mod_exec, mod_proxy_protocol and mod_tls built in.
-constexpr std::array<std::string_view, 19> kBuiltinModules = {
+// Debian's proftpd -l order, with mod_exec, mod_proxy_protocol and mod_tls built in, then mod_prometheus (the
+// metrics endpoint).
+constexpr std::array<std::string_view, 20> kBuiltinModules = {
     "mod_core.c", "mod_xfer.c",     "mod_rlimit.c", "mod_auth_unix.c", "mod_auth_file.c", "mod_auth.c",
     "mod_ls.c",   "mod_log.c",      "mod_site.c",   "mod_delay.c",     "mod_facts.c",     "mod_dso.c",
     "mod_auth_pam.c", "mod_cap.c",  "mod_ctrls.c",  "mod_lang.c",      "mod_exec.c",      "mod_proxy_protocol.c",
-    "mod_tls.c"};
+    "mod_tls.c",  "mod_prometheus.c"};
 
 // Well-known ProFTPD directives of modules wardftpd does not have: exact names first, then prefixes.
 constexpr auto kForeignNames = std::to_array<std::pair<std::string_view, std::string_view>>({
@@ -58,6 +59,7 @@ const BuiltinTable& builtin_table() {
         tables::add_compat(t.specs);
         tables::add_proxy(t.specs);
         tables::add_tls(t.specs);
+        tables::add_metrics(t.specs);
         for (std::size_t i = 0; i < t.specs.size(); ++i) {
             t.index.emplace(to_lower(t.specs[i].name), i);
         }

@@ -19,6 +19,7 @@
 #include "daemon/master/tls_files.hpp"
 #include "exec/hook_config.hpp"
 #include "modules/controls.hpp"
+#include "daemon/inetd_session.hpp"
 #include "modules/trusted_file.hpp"
 
 namespace ward::daemon {
@@ -212,6 +213,9 @@ void check_pam_service(const config::Server& server, std::vector<std::string>& w
 Result<CheckedConfig> check_configuration(const config::ServerSet& servers, std::string_view made_at_start) {
     CheckedConfig checked;
     checked.warnings = servers.config().warnings;
+    for (auto& warning : inetd_warnings(servers)) {  // ServerType inetd: what only a standalone master applies
+        checked.warnings.push_back(std::move(warning));
+    }
     if (auto programs = exec::check_hook_programs(servers.config().root); !programs) {
         return std::move(programs).error();
     }

@@ -24,6 +24,7 @@
 #include "daemon/cli.hpp"
 #include "daemon/config_cli.hpp"
 #include "daemon/daemon_context.hpp"
+#include "daemon/inetd_session.hpp"
 #include "daemon/default_config.hpp"
 #include "daemon/master/master.hpp"
 #include "daemon/service_notify.hpp"
@@ -195,6 +196,9 @@ int serve(const ward::daemon::CommandLine& cli, ConfigSource source, const std::
     if (!context) {
         err(str_cat("wardftpd: ", context.error().message, "\n"));
         return kStartupError;
+    }
+    if (ward::daemon::inetd_mode(*(*context)->servers)) {  // one session on stdin, no master
+        return ward::daemon::serve_inetd(*context, open_syslog);
     }
     for (const auto& warning : (*context)->warnings) {  // what -t printed, before detaching from the terminal
         err(ward::daemon::warning_line(warning));

@@ -68,6 +68,18 @@ PolicyBuilder pam_helper() {
     return policy;
 }
 
+PolicyBuilder metrics_exporter() {
+    PolicyBuilder policy("metrics_exporter", Action::kill_process());
+    policy.add(groups::basic_io())
+        .add(groups::memory())
+        .add(groups::time())
+        .add(groups::signals())
+        .add(groups::process_basics())
+        .add(groups::connected_sockets())
+        .add(groups::accept_connections());
+    return policy;
+}
+
 std::vector<PolicyBuilder> reviewed() {
     std::vector<PolicyBuilder> all;
     all.push_back(master());
@@ -77,6 +89,7 @@ std::vector<PolicyBuilder> reviewed() {
     all.push_back(hook());
     all.push_back(hook({.strict = true}));
     all.push_back(pam_helper());
+    all.push_back(metrics_exporter());
     return all;
 }
 

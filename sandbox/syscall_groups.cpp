@@ -119,6 +119,13 @@ SyscallGroup tcp_sockets(std::initializer_list<Family> families) {
     return group;
 }
 
+SyscallGroup accept_connections() {
+    return {"accept-connections",
+            "wait for and take connections from a listening socket opened before the process was confined; no "
+            "new socket, bind, listen or connect",
+            {allow("poll"), allow("accept4")}};
+}
+
 SyscallGroup sanitizer_runtime() {
     // Exactly the flags LeakSanitizer's stop-the-world tracer thread is cloned with.
     constexpr std::uint64_t kLsanClone = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_UNTRACED;

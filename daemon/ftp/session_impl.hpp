@@ -61,8 +61,9 @@ public:
 private:
     using tcp = asio::ip::tcp;
     using Clock = std::chrono::steady_clock;
-    enum class Timeout : std::uint8_t { idle = 0, login = 1, no_transfer = 2, stalled = 3, linger = 4 };
-    static constexpr std::size_t kTimers = 5;
+    // progress is not a timeout: during a transfer it reports the bytes so far to the host once a second.
+    enum class Timeout : std::uint8_t { idle = 0, login = 1, no_transfer = 2, stalled = 3, linger = 4, progress = 5 };
+    static constexpr std::size_t kTimers = 6;
 
     // What a data command does when its transfer ends (replies, logs, cleans up).
     using TransferEnd = std::function<void(CommandContext&, const TransferResult&)>;

@@ -41,6 +41,12 @@ struct MonitorSetup {
     // TimeoutLogin: the monitor ends a session that has not logged in after this long (0: never). The worker
     // keeps its own timer, which answers first; this one is the backstop a compromised worker cannot stop.
     std::chrono::seconds login_timeout{300};
+    // What the monitor saw (failed logins, a worker killed by its seccomp filter, hook runs and timeouts),
+    // told to the master for the metrics endpoint. Empty: nobody counts (a single-session run).
+    std::function<void(const ipc::SessionEvent&)> report;
+    // The post-auth worker's own account of its current command and transfer, passed to the master for
+    // wardctl who as the worker's word. Empty: dropped.
+    std::function<void(const ipc::SessionActivity&)> report_activity;
     // Every send to the worker waits at most this long for room in the socket.
     std::chrono::milliseconds send_timeout{10000};
     // A privileged active-mode data connection waits at most this long for the client to accept it.
@@ -82,6 +88,7 @@ private:
     Next answer_session_end(const ipc::SessionEnd& request);
     Next answer_signature(const ipc::SignatureRequest& request);
     Next write_worker_log(const ipc::LogRecord& record);
+    Next pass_activity(const ipc::WorkerActivity& activity);
     Next answer(const ipc::Message& message, int fd = -1);
     Next violation(const std::string& what);
     Next deadline_passed();
@@ -90,6 +97,8 @@ private:
     void end_session(const std::string& reason, bool tell);
     void tell_client(const std::string& line);
     void stop_worker();
+    void report(ipc::SessionEvent::Kind kind, std::uint64_t count = 1);
+    void report_hook_runs();
 
     MonitorSetup setup_;
     Phase phase_ = Phase::preauth;
@@ -98,6 +107,9 @@ private:
     StartedWorker worker_;
     unsigned failed_logins_ = 0;
     unsigned preauth_signatures_ = 0;
+    HookDispatcher::Tally reported_hooks_;  // what report_hook_runs() has told the master so far
+    Clock::time_point activity_passed_{};    // when pass_activity last told the master
+    std::string activity_command_;
     bool closing_after_auth_ = false;
     PostAuthPlan plan_;
     bool handover_pending_ = false;

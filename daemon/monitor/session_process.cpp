@@ -103,6 +103,8 @@ void run_session_process(const daemon::DaemonContext& context, const daemon::Ser
     if (connection.master_link.valid()) {
         master_link.emplace(std::move(connection.master_link));
         setup.admission = &*master_link;
+        setup.report = [&master_link](const ipc::SessionEvent& event) { master_link->report(event); };
+        setup.report_activity = [&master_link](const ipc::SessionActivity& activity) { master_link->report(activity); };
     }
     log::debug(1, "connection from ", connection.client_address, " port ", connection.client_port);
     SessionMonitor session(std::move(setup));

@@ -275,6 +275,7 @@ void SandboxedLauncher::run_postauth(ipc::Channel channel, const monitor::PostAu
     post.settings.extensions = modules->extensions();
 
     MonitorClient host(std::move(channel), runtime_.hooks, {});
+    host.enable_activity_reports();
     boost::asio::io_context io;
     ftp::Session session(io, UniqueFd(connection_.control_fd), host, std::move(post), state);
     run_session(session, io);

@@ -173,9 +173,8 @@ TEST(ConfigErrors, OrderWords) {
               "t.conf:2:9: Order: expected allow,deny or deny,allow, not 'allow'");
 }
 
-TEST(ConfigErrors, ServerTypeInetdIsRefusedWithAReason) {
-    EXPECT_EQ(parse_error("ServerType inetd\n"),
-              "t.conf:1:12: ServerType: wardftpd runs standalone only; inetd mode is not supported");
+TEST(ConfigErrors, ServerTypeIsStandaloneOrInetd) {
+    EXPECT_EQ(parse_error("ServerType forking\n"), "t.conf:1:12: ServerType: expected standalone or inetd, not 'forking'");
 }
 
 TEST(ConfigErrors, UnterminatedQuote) {

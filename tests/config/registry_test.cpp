@@ -11,9 +11,9 @@ namespace {
 
 TEST(Registry, BuiltInModulesInLoadOrder) {
     const auto modules = builtin_modules();
-    ASSERT_EQ(modules.size(), 19U);
+    ASSERT_EQ(modules.size(), 20U);
     EXPECT_EQ(modules.front(), "mod_core.c");
-    EXPECT_EQ(modules.back(), "mod_tls.c");
+    EXPECT_EQ(modules.back(), "mod_prometheus.c");
     EXPECT_TRUE(is_builtin_module("mod_rlimit.c"));
     EXPECT_TRUE(is_builtin_module("mod_delay.c"));
     EXPECT_TRUE(is_builtin_module("mod_exec.c"));
