@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/strings.hpp"
+#include "base/sys.hpp"
 #include "daemon/monitor/key_signer.hpp"
 
 namespace ward::master {
@@ -18,6 +19,10 @@ namespace {
 // The key process's whole life: answer the master's new channels and each channel's signature requests.
 [[noreturn]] void serve(ipc::Channel control, const std::string& certificate_file, const std::string& key_file) {
     (void)::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    // Forked by a master that may already listen (a SIGHUP reload): keep only the link to it.
+    if (auto closed = sys::close_all_except({0, 1, 2, control.fd()}); !closed) {
+        ::_exit(1);
+    }
     auto signer = monitor::KeySigner::load(certificate_file, key_file);
     if (!signer) {
         (void)control.send(ipc::KeyStatus{false, signer.error().message.substr(0, ipc::Limits::reason)});

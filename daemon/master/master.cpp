@@ -184,10 +184,18 @@ void Master::on_accept(Listener& listener, tcp::socket socket) {
         return;
     }
     monitor::AcceptedConnection connection{UniqueFd(socket.release(ec)), client, remote.port(), local_ip, local.port(),
-                                           {}, proxied};
+                                           {}, proxied, {}};
     if (ec) {
         log::error("cannot take the accepted socket: ", ec.message());
         return;
+    }
+    if (runtime.key_process) {
+        auto key_channel = runtime.key_process->connect();
+        if (!key_channel) {
+            log::error("cannot connect a session to the TLS key process: ", key_channel.error().message);
+            return;  // a TLS server's session cannot run without its signatures
+        }
+        connection.key_channel = std::move(*key_channel);
     }
     if (options_.single_session) {
         listeners_.clear();
