@@ -33,8 +33,13 @@ namespace {
     }
     std::vector<ipc::Channel> clients;
     while (true) {
+        // Without the master's link (gone, or closed by a -X master that became the session itself) the
+        // sessions already connected are still served; the process ends with the last of them.
+        if (!control.valid() && clients.empty()) {
+            ::_exit(0);
+        }
         std::vector<pollfd> fds;
-        fds.push_back({control.fd(), POLLIN, 0});
+        fds.push_back({control.valid() ? control.fd() : -1, POLLIN, 0});
         for (const auto& client : clients) {
             fds.push_back({client.fd(), POLLIN, 0});
         }
@@ -59,7 +64,8 @@ namespace {
         if (fds[0].revents != 0) {
             auto received = control.receive();
             if (!received) {
-                ::_exit(0);  // the master is gone
+                control.close();  // the master's link is gone
+                continue;
             }
             if (std::holds_alternative<ipc::KeyClient>(received->message) && received->fd.valid()) {
                 clients.emplace_back(std::move(received->fd));

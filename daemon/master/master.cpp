@@ -216,6 +216,9 @@ void Master::on_accept(Listener& listener, tcp::socket socket) {
         log::error("fork for a session from ", client, ": ", sys::errno_name(errno));
         return;
     }
+    if (runtime.key_process) {
+        key_users_[pid] = runtime.key_process;
+    }
     limits_.session_started(pid, client, str_cat(local_ip, " ", local.port()));
     sessions_.started(SessionRecord{pid, client, remote.port(), str_cat(local_ip, ":", local.port()), {}, false,
                                     std::chrono::system_clock::now()});
@@ -389,6 +392,7 @@ void Master::reap_children() {
         limits_.session_ended(pid);
         sessions_.ended(pid);
         links_.erase(pid);
+        key_users_.erase(pid);
     }
     if (shutting_down_ && limits_.sessions() == 0) {
         shutdown_timer_.cancel();

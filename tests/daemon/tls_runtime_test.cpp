@@ -8,12 +8,18 @@
 #include <openssl/rsa.h>
 #include <openssl/sha.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <thread>
 
 #include <filesystem>
 #include <memory>
 #include <string>
 
+#include "base/sys.hpp"
 #include "config/load.hpp"
 #include "daemon/daemon_context.hpp"
 #include "daemon/tls/certificate_file.hpp"
@@ -112,6 +118,43 @@ TEST(TlsRuntime, EngineOnStartsTheKeyProcessWhichSignsForASession) {
 
     context->reset();  // the last context naming it ends the key process
     EXPECT_NE(::kill(pid, 0), 0);
+}
+
+// -X: the master becomes the session process itself and closes every descriptor but the session's, the key
+// process's link to the master included. The session's channel still signs, and the key process ends (status
+// 0) once that channel closes.
+TEST(TlsRuntime, TheKeyProcessServesItsSessionsAfterTheMastersLinkCloses) {
+    const TempDir dir;
+    const auto files = private_files(dir.path, "RSA", "server");
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        auto started = master::KeyProcess::start(files.certificate, files.key);
+        if (!started) {
+            ::_exit(10);
+        }
+        auto channel = started->connect();
+        if (!channel || !sys::close_all_except({0, 1, 2, channel->fd()})) {
+            ::_exit(11);
+        }
+        // Give the key process time to see its link close before the session asks (else the request could
+        // be answered in the same wake-up that sees the close).
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        auto signature = master::KeyProcess::sign(*channel, {tls::SignScheme::rsa_pkcs1_digest, digest_info("x")});
+        if (!signature) {
+            ::_exit(12);
+        }
+        channel->close();
+        int status = -1;
+        while (::waitpid(started->pid(), &status, 0) < 0 && errno == EINTR) {
+        }
+        ::_exit(WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 13);
+    }
+    int status = -1;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "10: not started, 11: no channel, 12: no signature, 13: key process not "
+                                         "ended cleanly";
 }
 
 TEST(TlsRuntime, EngineOffStartsNoKeyProcess) {
