@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,6 +16,8 @@
 
 namespace ward::master {
 namespace {
+
+constexpr int kPidfdIdType = 3;  // P_PIDFD (Linux 5.4), spelled out for headers that lack it
 
 // The key process's whole life: answer the master's new channels and each channel's signature requests.
 [[noreturn]] void serve(ipc::Channel control, const std::string& certificate_file, const std::string& key_file) {
@@ -90,7 +93,14 @@ Result<KeyProcess> KeyProcess::start(const std::string& certificate_file, const 
         serve(std::move(pair->second), certificate_file, key_file);
     }
     pair->second.close();
-    KeyProcess process(pid, std::move(pair->first));
+    auto pidfd = sys::pidfd_open(pid);
+    if (!pidfd) {
+        (void)::kill(pid, SIGKILL);  // not reaped yet: the pid is still this child's
+        while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+        }
+        return Error{str_cat("cannot watch the TLS key process: ", pidfd.error().message)};
+    }
+    KeyProcess process(pid, std::move(*pidfd), std::move(pair->first));
     auto status = process.control_.receive(std::chrono::seconds(30));
     const auto* loaded = status ? std::get_if<ipc::KeyStatus>(&status->message) : nullptr;
     if (loaded == nullptr) {
@@ -103,12 +113,14 @@ Result<KeyProcess> KeyProcess::start(const std::string& certificate_file, const 
 }
 
 KeyProcess::KeyProcess(KeyProcess&& other) noexcept
-    : pid_(std::exchange(other.pid_, -1)), control_(std::move(other.control_)) {}
+    : pid_(std::exchange(other.pid_, -1)), pidfd_(std::move(other.pidfd_)), control_(std::move(other.control_)) {}
 
 KeyProcess::~KeyProcess() {
-    if (pid_ > 0) {
-        (void)::kill(pid_, SIGKILL);
-        while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+    if (pidfd_.valid()) {
+        (void)::syscall(SYS_pidfd_send_signal, pidfd_.get(), SIGKILL, nullptr, 0U);
+        siginfo_t info{};
+        while (::waitid(static_cast<idtype_t>(kPidfdIdType), static_cast<id_t>(pidfd_.get()), &info, WEXITED) < 0 &&
+               errno == EINTR) {
         }
     }
 }
