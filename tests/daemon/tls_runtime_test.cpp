@@ -16,6 +16,8 @@
 #include <thread>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <memory>
 #include <string>
 
@@ -81,6 +83,13 @@ std::string digest_info(const std::string& message) {
     return info;
 }
 
+std::string read_status(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
 bool verifies(X509* certificate, const std::string& message, const std::string& signature) {
     EVP_PKEY* key = X509_get0_pubkey(certificate);
     tls::KeyCtxPtr ctx(EVP_PKEY_CTX_new(key, nullptr));
@@ -103,6 +112,14 @@ TEST(TlsRuntime, EngineOnStartsTheKeyProcessWhichSignsForASession) {
     const pid_t pid = runtime.key_process->pid();
     ASSERT_GT(pid, 0);
     EXPECT_EQ(::kill(pid, 0), 0) << "the key process is running";
+    // Once the files are read it holds no capability and can gain none.
+    const std::string status = read_status(pid);
+    EXPECT_NE(status.find("\nCapEff:\t0000000000000000\n"), std::string::npos) << status;
+    EXPECT_NE(status.find("\nCapPrm:\t0000000000000000\n"), std::string::npos) << status;
+    EXPECT_NE(status.find("\nNoNewPrivs:\t1\n"), std::string::npos) << status;
+    if (::geteuid() == 0) {
+        EXPECT_NE(status.find("\nCapBnd:\t0000000000000000\n"), std::string::npos) << status;
+    }
 
     auto channel = runtime.key_process->connect();  // what the master does for each accepted session
     ASSERT_TRUE(channel) << channel.error().message;
