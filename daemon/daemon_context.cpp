@@ -54,6 +54,27 @@ Result<void> prepare_exec(ServerRuntime& runtime) {
     return {};
 }
 
+// mod_tls: the settings, and with TLSEngine on the key process, started now: before any listener accepts,
+// so no process that has read a client's bytes is its parent's copy. One key per server (the key process
+// holds one): check_configuration refuses a server naming both an RSA and an EC certificate.
+Result<void> prepare_tls(ServerRuntime& runtime) {
+    auto settings = tls::settings_for(*runtime.server);
+    if (!settings) {
+        return std::move(settings).error();
+    }
+    runtime.tls = std::move(*settings);
+    if (!runtime.tls.engine) {
+        return {};
+    }
+    const tls::KeyFiles& files = runtime.tls.rsa ? *runtime.tls.rsa : *runtime.tls.ec;
+    auto started = master::KeyProcess::start(files.certificate, files.key);
+    if (!started) {
+        return Error{str_cat("TLS key process: ", started.error().message)};
+    }
+    runtime.key_process = std::make_shared<master::KeyProcess>(std::move(*started));
+    return {};
+}
+
 Result<void> open_transfer_logs(ServerRuntime& runtime) {
     const config::Server& server = *runtime.server;
     if (const config::Directive* log = server.get("TransferLog"); !is_none(log)) {
@@ -178,6 +199,9 @@ Result<std::shared_ptr<DaemonContext>> prepare_context(std::shared_ptr<const con
         }
         runtime.session_caps = checked->session_caps[i];
         runtime.proxy = checked->proxy[i];
+        if (auto done = prepare_tls(runtime); !done) {
+            return std::move(done).error();
+        }
         name_sources.push_back(runtime.login_rules->auth_settings());
         context->runtime.push_back(std::move(runtime));
     }

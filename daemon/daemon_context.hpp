@@ -13,9 +13,11 @@
 #include "base/result.hpp"
 #include "base/unique_fd.hpp"
 #include "config/server.hpp"
+#include "daemon/master/key_process.hpp"
 #include "daemon/master/proxy_settings.hpp"
 #include "daemon/name_table.hpp"
 #include "daemon/session_config.hpp"
+#include "daemon/tls/settings.hpp"
 #include "daemon/worker/hook_interest.hpp"
 #include "exec/hook_config.hpp"
 #include "modules/module_set.hpp"
@@ -36,6 +38,11 @@ struct ServerRuntime {
     exec::ExecSettings exec;              // mod_exec: ExecEngine, ExecOptions, ExecTimeout, ExecSandbox, ExecLog
     UniqueFd exec_log;                    // ExecLog, when set
     master::proxy::Settings proxy;        // mod_proxy_protocol: who may name the client, and how
+    tls::Settings tls;                    // mod_tls, read once (tls::settings_for)
+    // TLSEngine on: the process holding the certificate's key (forked by prepare_context, before any
+    // listener accepts); each session's monitor gets its own signing channel (KeyProcess::connect). Shared
+    // with the sessions' copies of the context; ends with the last context that names it.
+    std::shared_ptr<master::KeyProcess> key_process;
 
     [[nodiscard]] int transfer_log_for(const config::Context* anon) const;
 };

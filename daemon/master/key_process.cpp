@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,17 +11,36 @@
 #include <vector>
 
 #include "base/strings.hpp"
+#include "base/sys.hpp"
 #include "daemon/monitor/key_signer.hpp"
+#include "sandbox/capabilities.hpp"
 
 namespace ward::master {
 namespace {
 
+constexpr int kPidfdIdType = 3;  // P_PIDFD (Linux 5.4), spelled out for headers that lack it
+
 // The key process's whole life: answer the master's new channels and each channel's signature requests.
 [[noreturn]] void serve(ipc::Channel control, const std::string& certificate_file, const std::string& key_file) {
     (void)::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    // Forked by a master that may already listen (a SIGHUP reload): keep only the link to it.
+    if (auto closed = sys::close_all_except({0, 1, 2, control.fd()}); !closed) {
+        ::_exit(1);
+    }
     auto signer = monitor::KeySigner::load(certificate_file, key_file);
     if (!signer) {
         (void)control.send(ipc::KeyStatus{false, signer.error().message.substr(0, ipc::Limits::reason)});
+        ::_exit(1);
+    }
+    // The files are read: the key process needs no capability and gains none (it keeps uid 0, which owns
+    // the key file; SECURITY.md says what that leaves).
+    if (auto dropped = sandbox::apply_capabilities(sandbox::CapabilitySet{}); !dropped) {
+        (void)control.send(ipc::KeyStatus{false, str_cat("TLS key process: dropping capabilities: ",
+                                                         dropped.error().message).substr(0, ipc::Limits::reason)});
+        ::_exit(1);
+    }
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+        (void)control.send(ipc::KeyStatus{false, "TLS key process: no_new_privs refused"});
         ::_exit(1);
     }
     if (!control.send(ipc::KeyStatus{true, ""})) {
@@ -28,8 +48,13 @@ namespace {
     }
     std::vector<ipc::Channel> clients;
     while (true) {
+        // Without the master's link (gone, or closed by a -X master that became the session itself) the
+        // sessions already connected are still served; the process ends with the last of them.
+        if (!control.valid() && clients.empty()) {
+            ::_exit(0);
+        }
         std::vector<pollfd> fds;
-        fds.push_back({control.fd(), POLLIN, 0});
+        fds.push_back({control.valid() ? control.fd() : -1, POLLIN, 0});
         for (const auto& client : clients) {
             fds.push_back({client.fd(), POLLIN, 0});
         }
@@ -54,7 +79,8 @@ namespace {
         if (fds[0].revents != 0) {
             auto received = control.receive();
             if (!received) {
-                ::_exit(0);  // the master is gone
+                control.close();  // the master's link is gone
+                continue;
             }
             if (std::holds_alternative<ipc::KeyClient>(received->message) && received->fd.valid()) {
                 clients.emplace_back(std::move(received->fd));
@@ -79,7 +105,14 @@ Result<KeyProcess> KeyProcess::start(const std::string& certificate_file, const 
         serve(std::move(pair->second), certificate_file, key_file);
     }
     pair->second.close();
-    KeyProcess process(pid, std::move(pair->first));
+    auto pidfd = sys::pidfd_open(pid);
+    if (!pidfd) {
+        (void)::kill(pid, SIGKILL);  // not reaped yet: the pid is still this child's
+        while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+        }
+        return Error{str_cat("cannot watch the TLS key process: ", pidfd.error().message)};
+    }
+    KeyProcess process(pid, std::move(*pidfd), std::move(pair->first));
     auto status = process.control_.receive(std::chrono::seconds(30));
     const auto* loaded = status ? std::get_if<ipc::KeyStatus>(&status->message) : nullptr;
     if (loaded == nullptr) {
@@ -92,12 +125,14 @@ Result<KeyProcess> KeyProcess::start(const std::string& certificate_file, const 
 }
 
 KeyProcess::KeyProcess(KeyProcess&& other) noexcept
-    : pid_(std::exchange(other.pid_, -1)), control_(std::move(other.control_)) {}
+    : pid_(std::exchange(other.pid_, -1)), pidfd_(std::move(other.pidfd_)), control_(std::move(other.control_)) {}
 
 KeyProcess::~KeyProcess() {
-    if (pid_ > 0) {
-        (void)::kill(pid_, SIGKILL);
-        while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+    if (pidfd_.valid()) {
+        (void)::syscall(SYS_pidfd_send_signal, pidfd_.get(), SIGKILL, nullptr, 0U);
+        siginfo_t info{};
+        while (::waitid(static_cast<idtype_t>(kPidfdIdType), static_cast<id_t>(pidfd_.get()), &info, WEXITED) < 0 &&
+               errno == EINTR) {
         }
     }
 }

@@ -35,9 +35,13 @@ public:
     [[nodiscard]] static Result<std::string> sign(ipc::Channel& channel, const tls::SignRequest& request);
 
 private:
-    KeyProcess(pid_t pid, ipc::Channel control) : pid_(pid), control_(std::move(control)) {}
+    KeyProcess(pid_t pid, UniqueFd pidfd, ipc::Channel control)
+        : pid_(pid), pidfd_(std::move(pidfd)), control_(std::move(control)) {}
 
     pid_t pid_ = -1;
+    // The end of the key process is signalled and waited for through this, never by pid: the master's
+    // waitpid(-1) may have reaped it already, and its pid may belong to a new session by then.
+    UniqueFd pidfd_;
     ipc::Channel control_;
 };
 

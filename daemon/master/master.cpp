@@ -191,10 +191,18 @@ void Master::on_accept(Listener& listener, tcp::socket socket) {
         return;
     }
     monitor::AcceptedConnection connection{UniqueFd(socket.release(ec)), client, remote.port(), local_ip, local.port(),
-                                           {}, proxied};
+                                           {}, proxied, {}};
     if (ec) {
         log::error("cannot take the accepted socket: ", ec.message());
         return;
+    }
+    if (runtime.key_process) {
+        auto key_channel = runtime.key_process->connect();
+        if (!key_channel) {
+            log::error("cannot connect a session to the TLS key process: ", key_channel.error().message);
+            return;  // a TLS server's session cannot run without its signatures
+        }
+        connection.key_channel = std::move(*key_channel);
     }
     if (options_.single_session) {
         listeners_.clear();
@@ -214,6 +222,9 @@ void Master::on_accept(Listener& listener, tcp::socket socket) {
     if (pid < 0) {
         log::error("fork for a session from ", client, ": ", sys::errno_name(errno));
         return;
+    }
+    if (runtime.key_process) {
+        key_users_[pid] = runtime.key_process;
     }
     limits_.session_started(pid, client, str_cat(local_ip, " ", local.port()));
     metrics_.add(metrics::Slot::connections);
@@ -407,6 +418,7 @@ void Master::reap_children() {
         sessions_.ended(pid);
         links_.erase(pid);
         metrics_.set(metrics::Slot::sessions, limits_.sessions());
+        key_users_.erase(pid);
     }
     if (shutting_down_ && limits_.sessions() == 0) {
         shutdown_timer_.cancel();

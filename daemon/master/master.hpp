@@ -22,6 +22,7 @@
 #include "daemon/ipc/channel.hpp"
 #include "daemon/master/connection_limits.hpp"
 #include "daemon/master/control_socket.hpp"
+#include "daemon/master/key_process.hpp"
 #include "daemon/master/listeners.hpp"
 #include "daemon/master/metrics_board.hpp"
 #include "daemon/master/metrics_exporter.hpp"
@@ -92,6 +93,9 @@ private:
     ConnectionLimits limits_;
     SessionRegistry sessions_;  // wardctl who / kick
     std::map<pid_t, std::unique_ptr<SessionLink>> links_;
+    // TLS: the key process each session signs through, kept until the session is reaped, so a SIGHUP that
+    // replaces the context (and its key process) does not take signatures from sessions already running.
+    std::map<pid_t, std::shared_ptr<KeyProcess>> key_users_;
     boost::asio::signal_set signals_;
     boost::asio::steady_timer shutdown_timer_;
     std::unique_ptr<ControlSocket> control_;  // ControlsEngine on: wardctl lsmod/insmod/rmmod

@@ -200,6 +200,12 @@ Result<void> check_server(const config::Server& server, TlsFilesChecked& checked
         return Error{str_cat(at(*engine), "on, but the server has no certificate; name one with "
                              "TLSRSACertificateFile or TLSECCertificateFile (and its key file)")};
     }
+    // The key process holds one key per server: a second certificate is refused, never silently unused.
+    if (const config::Directive* ec = server.get("TLSECCertificateFile");
+        ec != nullptr && server.get("TLSRSACertificateFile") != nullptr) {
+        return Error{str_cat(at(*ec), "this build serves one certificate per server, and TLSRSACertificateFile "
+                             "names one already; keep one of them")};
+    }
     for (const auto& pair : kPairs) {
         if (auto ok = check_pair(server, pair, checked, seen); !ok) {
             return ok;

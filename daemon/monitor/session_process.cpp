@@ -7,6 +7,7 @@
 #include "base/strings.hpp"
 #include "base/sys.hpp"
 #include "config/values.hpp"
+#include "daemon/master/key_process.hpp"
 #include "daemon/monitor/master_link.hpp"
 #include "daemon/monitor/pam_helper.hpp"
 #include "daemon/monitor/proxied_client.hpp"
@@ -23,10 +24,10 @@ namespace {
     ::_exit(1);
 }
 
-std::vector<int> kept_fds(const daemon::DaemonContext& context, const daemon::ServerRuntime& runtime, int socket,
-                          int master_link) {
-    std::vector<int> keep{0, 1, 2, socket, master_link, log::sink().fd, context.system_log.get(),
-                          runtime.transfer_log.get()};
+std::vector<int> kept_fds(const daemon::DaemonContext& context, const daemon::ServerRuntime& runtime,
+                          const AcceptedConnection& connection) {
+    std::vector<int> keep{0, 1, 2, connection.socket.get(), connection.master_link.fd(), connection.key_channel.fd(),
+                          log::sink().fd, context.system_log.get(), runtime.transfer_log.get()};
     keep.push_back(runtime.exec_log.get());
     for (const auto& [anon, fd] : runtime.anon_transfer_logs) {
         keep.push_back(fd.get());
@@ -44,7 +45,7 @@ void run_session_process(const daemon::DaemonContext& context, const daemon::Ser
     worker::reset_signals();
     log::set_role(str_cat("session ", connection.client_address));
     log::set_client(connection.client_address);
-    if (auto closed = sys::close_all_except(kept_fds(context, runtime, connection.socket.get(), connection.master_link.fd())); !closed) {
+    if (auto closed = sys::close_all_except(kept_fds(context, runtime, connection)); !closed) {
         fail("closing the master's descriptors", closed.error());
     }
     if (context.privileged) {
@@ -72,6 +73,13 @@ void run_session_process(const daemon::DaemonContext& context, const daemon::Ser
     setup.facts.local_port = connection.local_port;
     setup.facts.session_pid = ::getpid();
     setup.rules = runtime.login_rules.get();
+    if (connection.key_channel.valid()) {
+        setup.sign = [&connection](const tls::SignRequest& request) {
+            return master::KeyProcess::sign(connection.key_channel, request);
+        };
+        setup.tls_required_for_login =
+            runtime.tls.required.auth || runtime.tls.required.control == config::tls_values::Need::required;
+    }
     setup.worker_log = WorkerLog([&runtime](const SessionFacts& facts) {
         const config::Context* anon = facts.anonymous ? runtime.server->anonymous_for(facts.login_name) : nullptr;
         return runtime.transfer_log_for(anon);

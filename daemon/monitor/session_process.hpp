@@ -23,6 +23,9 @@ struct AcceptedConnection {
     // From a trusted proxy (ProxyProtocolEngine): the session reads the PROXY header before anything else and
     // the client it names replaces client_address/client_port (daemon/monitor/proxied_client.*).
     bool proxy_header = false;
+    // TLSEngine on: this session's signing channel to the key process (daemon/master/key_process.hpp); the
+    // monitor forwards the worker's handshake signature requests over it. No worker inherits it.
+    ipc::Channel key_channel;
 };
 
 [[noreturn]] void run_session_process(const daemon::DaemonContext& context, const daemon::ServerRuntime& runtime,
