@@ -149,7 +149,15 @@ int serve_inetd(const std::shared_ptr<DaemonContext>& context, const std::functi
         return 1;
     }
     monitor::AcceptedConnection connection{std::move(socket), peer->address, peer->port, local->address, local->port,
-                                           {}, runtime.proxy.engine};
+                                           {}, runtime.proxy.engine, {}};
+    if (runtime.key_process) {
+        auto key_channel = runtime.key_process->connect();
+        if (!key_channel) {
+            log::error("cannot connect the session to the TLS key process: ", key_channel.error().message);
+            return 1;
+        }
+        connection.key_channel = std::move(*key_channel);
+    }
     monitor::run_session_process(*context, runtime, std::move(connection));
 }
 
