@@ -102,4 +102,18 @@ SyntaxTree syntax_of(const Config& config) {
 
 std::string structure_difference(const SyntaxTree& a, const SyntaxTree& b) { return compare(a.root, b.root); }
 
+std::string_view section_argument_key(ContextKind kind) {
+    switch (kind) {
+        case ContextKind::virtual_host:
+            return "address";
+        case ContextKind::anonymous:
+        case ContextKind::directory:
+            return "path";
+        case ContextKind::limit:
+            return "commands";
+        default:
+            return {};
+    }
+}
+
 }  // namespace ward::config

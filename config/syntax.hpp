@@ -59,6 +59,9 @@ struct SyntaxTree {
 // includes read where they stand.
 [[nodiscard]] Result<void> evaluate_syntax(ConfigBuilder& builder, const std::vector<SyntaxNode>& body);
 
+// The TOML key that holds a section's arguments ("address", "path", "commands"); empty for sections without.
+[[nodiscard]] std::string_view section_argument_key(ContextKind kind);
+
 // A comment as TOML can hold it: control characters other than tab become spaces.
 [[nodiscard]] std::string printable_comment(std::string_view line);
 

@@ -39,21 +39,6 @@ bool before(const Location& a, const Location& b) {
     return a.line != b.line ? a.line < b.line : a.column < b.column;
 }
 
-// The key that holds a section's arguments.
-std::string_view argument_key(ContextKind kind) {
-    switch (kind) {
-        case ContextKind::virtual_host:
-            return "address";
-        case ContextKind::anonymous:
-        case ContextKind::directory:
-            return "path";
-        case ContextKind::limit:
-            return "commands";
-        default:
-            return {};
-    }
-}
-
 // The text's lines, each a comment, blank, or anything else (keys, headers, the inside of multi-line values).
 class Lines {
 public:
@@ -354,7 +339,7 @@ Result<void> TomlReader::section(ContextKind kind, const Entry& e, std::vector<S
     node.name = Token{std::string(context_name(kind)), e.where};
     node.comments = lines_.leading(e.where.line);
     node.line_comment = lines_.header_comment(e.where.line);
-    const std::string_view arg_key = argument_key(kind);
+    const std::string_view arg_key = section_argument_key(kind);
     if (!arg_key.empty()) {
         const toml::node* value = table->get(arg_key);
         if (value == nullptr) {

@@ -123,17 +123,7 @@ std::string_view argument_key(const SyntaxNode& node) {
         case NodeKind::if_define:
             return "define";
         case NodeKind::section:
-            switch (node.section) {
-                case ContextKind::virtual_host:
-                    return "address";
-                case ContextKind::anonymous:
-                case ContextKind::directory:
-                    return "path";
-                case ContextKind::limit:
-                    return "commands";
-                default:
-                    return {};
-            }
+            return section_argument_key(node.section);
         default:
             return {};
     }
