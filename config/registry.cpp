@@ -13,10 +13,11 @@ namespace {
 
 // Debian's proftpd -l order, without mod_auth_pam (wardftpd reads NSS and AuthUserFile), with mod_exec and
 // mod_proxy_protocol built in.
-constexpr std::array<std::string_view, 17> kBuiltinModules = {
+constexpr std::array<std::string_view, 21> kBuiltinModules = {
     "mod_core.c", "mod_xfer.c",  "mod_rlimit.c", "mod_auth_unix.c", "mod_auth_file.c", "mod_auth.c",
     "mod_ls.c",   "mod_log.c",   "mod_site.c",   "mod_delay.c",     "mod_facts.c",     "mod_dso.c",
-    "mod_cap.c",  "mod_ctrls.c", "mod_lang.c",   "mod_exec.c", "mod_proxy_protocol.c"};
+    "mod_cap.c",  "mod_ctrls.c", "mod_lang.c",   "mod_sql.c",       "mod_sql_passwd.c", "mod_sql_sqlite.c",
+    "mod_sql_postgres.c", "mod_exec.c", "mod_proxy_protocol.c"};
 
 // Well-known ProFTPD directives of modules wardftpd does not have: exact names first, then prefixes.
 constexpr std::array<std::pair<std::string_view, std::string_view>, 29> kForeignNames = {{
@@ -33,8 +34,8 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 29> kForeign
     {"IfAuthenticated", "mod_ifsession.c"},
 }};
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 21> kForeignPrefixes = {{
-    {"TLS", "mod_tls.c"},         {"SQL", "mod_sql.c"},           {"LDAP", "mod_ldap.c"},
+constexpr std::array<std::pair<std::string_view, std::string_view>, 20> kForeignPrefixes = {{
+    {"TLS", "mod_tls.c"},         {"LDAP", "mod_ldap.c"},
     {"Quota", "mod_quotatab.c"},  {"Rewrite", "mod_rewrite.c"},   {"Ban", "mod_ban.c"},
     {"SFTP", "mod_sftp.c"},         {"Radius", "mod_radius.c"},
     {"Wrap", "mod_wrap2.c"},      {"GeoIP", "mod_geoip.c"},       {"Memcache", "mod_memcache.c"},
@@ -57,6 +58,7 @@ const BuiltinTable& builtin_table() {
         tables::add_modules(t.specs);
         tables::add_compat(t.specs);
         tables::add_proxy(t.specs);
+        tables::add_sql(t.specs);
         for (std::size_t i = 0; i < t.specs.size(); ++i) {
             t.index.emplace(to_lower(t.specs[i].name), i);
         }

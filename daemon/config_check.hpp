@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,10 @@
 #include "config/server.hpp"
 #include "daemon/master/proxy_settings.hpp"
 #include "sandbox/capabilities.hpp"
+
+namespace ward::sql {
+struct Settings;
+}
 
 namespace ward::daemon {
 
@@ -32,6 +37,7 @@ struct CheckedConfig {
     std::size_t files_checked = 0;  // AuthUserFile/AuthGroupFile opened, for -t's summary
     std::size_t hooks_checked = 0;  // hook programs checked for the identity each runs as
     std::vector<std::string> runtime_dirs;  // ControlsSocket/PidFile directories start-up creates (mode 0755)
+    std::vector<std::shared_ptr<const sql::Settings>> sql;  // mod_sql, parallel to ServerSet::servers(); nullptr: none
 };
 
 // The pre-auth account's name when the configuration names none, or names root.

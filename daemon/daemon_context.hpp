@@ -16,6 +16,7 @@
 #include "daemon/master/proxy_settings.hpp"
 #include "daemon/name_table.hpp"
 #include "daemon/session_config.hpp"
+#include "daemon/sql/settings.hpp"
 #include "daemon/worker/hook_interest.hpp"
 #include "exec/hook_config.hpp"
 #include "modules/module_set.hpp"
@@ -36,6 +37,8 @@ struct ServerRuntime {
     exec::ExecSettings exec;              // mod_exec: ExecEngine, ExecOptions, ExecTimeout, ExecSandbox, ExecLog
     UniqueFd exec_log;                    // ExecLog, when set
     master::proxy::Settings proxy;        // mod_proxy_protocol: who may name the client, and how
+    std::shared_ptr<const sql::Settings> sql;  // mod_sql; nullptr when the server does not use it
+    UniqueFd sql_log;                          // SQLLogFile, when set
 
     [[nodiscard]] int transfer_log_for(const config::Context* anon) const;
 };
@@ -47,6 +50,7 @@ struct Policies {
     sandbox::CompiledPolicy worker_postauth;
     sandbox::CompiledPolicy hook;
     sandbox::CompiledPolicy hook_strict;  // ExecSandbox strict
+    sandbox::CompiledPolicy sql_helper;   // mod_sql's helper process
 };
 
 struct DaemonContext {

@@ -179,8 +179,13 @@ auth::AuthSettings auth_settings(const config::Server& server) {
                 settings.order.push_back(auth::AuthSource::file);
             } else if (iequals(module, "mod_auth_unix.c")) {
                 settings.order.push_back(auth::AuthSource::system);
+            } else if (iequals(module, "mod_sql.c")) {
+                settings.order.push_back(auth::AuthSource::sql);
             }
         }
+    } else if (server.get("SQLConnectInfo") != nullptr) {
+        // ProFTPD asks the modules in reverse load order: mod_sql.c, loaded after the mod_auth_* ones, first.
+        settings.order.insert(settings.order.begin(), auth::AuthSource::sql);
     }
     if (const Directive* file = server.get("AuthUserFile")) {
         settings.user_file = file->args.at(0);

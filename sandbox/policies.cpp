@@ -62,6 +62,16 @@ PolicyBuilder hook(const HookOptions& options) {
     return policy;
 }
 
+PolicyBuilder sql_helper() {
+    PolicyBuilder policy("sql_helper", Action::kill_process());
+    allow_session_io(policy)
+        .add(groups::file_reads())
+        .add(groups::file_writes())
+        .add(groups::tcp_sockets({groups::Family::inet, groups::Family::inet6}))
+        .add(groups::database_client());
+    return policy;
+}
+
 std::vector<PolicyBuilder> reviewed() {
     std::vector<PolicyBuilder> all;
     all.push_back(master());
@@ -70,6 +80,7 @@ std::vector<PolicyBuilder> reviewed() {
     all.push_back(worker_postauth());
     all.push_back(hook());
     all.push_back(hook({.strict = true}));
+    all.push_back(sql_helper());
     return all;
 }
 

@@ -25,6 +25,8 @@ struct HookOptions {
 [[nodiscard]] PolicyBuilder worker_preauth();
 [[nodiscard]] PolicyBuilder worker_postauth();
 [[nodiscard]] PolicyBuilder hook(const HookOptions& options = {});
+// mod_sql's helper (daemon/monitor/sql_helper.hpp): it parses the database's bytes, so an allow-list.
+[[nodiscard]] PolicyBuilder sql_helper();
 
 // Every named policy with the default configuration, in the order SECURITY.md reviews them.
 [[nodiscard]] std::vector<PolicyBuilder> reviewed();

@@ -8,7 +8,7 @@
 
 namespace ward::auth {
 
-enum class AuthSource : std::uint8_t { file, system };  // mod_auth_file.c, mod_auth_unix.c
+enum class AuthSource : std::uint8_t { file, system, sql };  // mod_auth_file.c, mod_auth_unix.c, mod_sql.c
 
 struct Account {
     std::string name;

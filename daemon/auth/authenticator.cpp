@@ -24,27 +24,48 @@ void log_warnings(const std::string& path, const std::vector<Warning>& warnings)
     }
 }
 
-std::optional<Found> look_up(const AuthSettings& settings, std::string_view name, std::string& reason) {
-    for (const AuthSource source : settings.order) {
-        if (source == AuthSource::file) {
-            if (settings.user_file.empty()) {
-                continue;
-            }
-            const auto text = read_auth_file(settings.user_file);
-            if (!text) {
-                log::error("AuthUserFile: ", text.error().message);
-                reason = "AuthUserFile unreadable";
-                continue;
-            }
-            std::vector<Warning> warnings;
-            auto entry = find_passwd(*text, name, &warnings);
-            log_warnings(settings.user_file, warnings);
-            if (entry) {
-                return Found{std::move(*entry), AuthSource::file};
-            }
-        } else if (auto entry = system_user(name)) {
+std::optional<Found> look_up_in(const AuthSettings& settings, AuthSource source, std::string_view name,
+                               std::string& reason) {
+    if (source == AuthSource::file) {
+        if (settings.user_file.empty()) {
+            return std::nullopt;
+        }
+        const auto text = read_auth_file(settings.user_file);
+        if (!text) {
+            log::error("AuthUserFile: ", text.error().message);
+            reason = "AuthUserFile unreadable";
+            return std::nullopt;
+        }
+        std::vector<Warning> warnings;
+        auto entry = find_passwd(*text, name, &warnings);
+        log_warnings(settings.user_file, warnings);
+        if (entry) {
+            return Found{std::move(*entry), AuthSource::file};
+        }
+    } else if (source == AuthSource::system) {
+        if (auto entry = system_user(name)) {
             return Found{std::move(*entry), AuthSource::system};
         }
+    }
+    return std::nullopt;  // AuthSource::sql answers through settings.sql, with the password
+}
+
+std::optional<Found> look_up(const AuthSettings& settings, std::string_view name, std::string& reason) {
+    for (const AuthSource source : settings.order) {
+        if (auto found = look_up_in(settings, source, name, reason)) {
+            return found;
+        }
+    }
+    return std::nullopt;
+}
+
+// RootLogin and RequireValidShell, whichever source found the account.
+std::optional<std::string> account_refusal(const AuthSettings& settings, uid_t uid, const std::string& shell) {
+    if (uid == 0 && !settings.root_login) {
+        return "User not authorized for login: root (RootLogin is off)";
+    }
+    if (settings.require_valid_shell && !shell_is_listed(shell)) {
+        return str_cat("Invalid shell: '", shell, "' (not in /etc/shells; RequireValidShell)");
     }
     return std::nullopt;
 }
@@ -125,25 +146,50 @@ AuthOutcome authenticate(const AuthSettings& settings, std::string_view name, st
         outcome.reason = "User in /etc/ftpusers";
         return outcome;
     }
-    auto found = look_up(settings, name, outcome.reason);
-    if (!found) {
-        (void)verify_against_dummy(password);
+    for (const AuthSource source : settings.order) {
+        if (source == AuthSource::sql) {
+            if (!settings.sql) {
+                continue;
+            }
+            auto answer = settings.sql(name, password);
+            if (answer.kind == BackendAnswer::Kind::no_such_user) {
+                continue;
+            }
+            if (answer.kind == BackendAnswer::Kind::error) {
+                log::error("mod_sql.c: ", answer.reason);
+                outcome.reason = str_cat("SQL backend error: ", answer.reason);
+                continue;
+            }
+            if (answer.kind == BackendAnswer::Kind::refused || !answer.account) {
+                outcome.reason = answer.reason;
+                return outcome;
+            }
+            if (auto refusal = account_refusal(settings, answer.account->uid, answer.account->shell)) {
+                outcome.reason = *refusal;
+                return outcome;
+            }
+            outcome.account = std::move(answer.account);
+            return outcome;
+        }
+        auto found = look_up_in(settings, source, name, outcome.reason);
+        if (!found) {
+            continue;
+        }
+        if (!verify_password(password, found->entry.hash)) {
+            outcome.reason = "Incorrect password";
+            return outcome;
+        }
+        if (auto refusal = account_refusal(settings, found->entry.uid, found->entry.shell)) {
+            outcome.reason = *refusal;
+            return outcome;
+        }
+        outcome.account = to_account(settings, *found);
+        return outcome;
+    }
+    (void)verify_against_dummy(password);
+    if (!outcome.reason.starts_with("SQL backend error")) {
         outcome.reason = "No such user found";
-        return outcome;
     }
-    if (!verify_password(password, found->entry.hash)) {
-        outcome.reason = "Incorrect password";
-        return outcome;
-    }
-    if (found->entry.uid == 0 && !settings.root_login) {
-        outcome.reason = "User not authorized for login: root (RootLogin is off)";
-        return outcome;
-    }
-    if (settings.require_valid_shell && !shell_is_listed(found->entry.shell)) {
-        outcome.reason = str_cat("Invalid shell: '", found->entry.shell, "' (not in /etc/shells; RequireValidShell)");
-        return outcome;
-    }
-    outcome.account = to_account(settings, *found);
     return outcome;
 }
 

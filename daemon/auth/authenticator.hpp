@@ -1,6 +1,8 @@
 #pragma once
 // USER/PASS checks in the monitor: AuthOrder over AuthUserFile and the system's accounts, with the
 // refusals ProFTPD makes by default (RootLogin off, UseFtpUsers on, RequireValidShell on).
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,6 +12,16 @@
 
 namespace ward::auth {
 
+// A source that runs outside this process (mod_sql.c's helper): it answers for a name and password, and the
+// chain acts on the answer as for its own sources.
+struct BackendAnswer {
+    enum class Kind : std::uint8_t { no_such_user, authenticated, refused, error };
+    Kind kind = Kind::error;
+    std::optional<Account> account;  // authenticated only
+    std::string reason;              // refused, error: for the log
+};
+using Backend = std::function<BackendAnswer(std::string_view name, std::string_view password)>;
+
 struct AuthSettings {
     std::vector<AuthSource> order{AuthSource::file, AuthSource::system};  // AuthOrder
     std::string user_file;   // AuthUserFile; empty = none
@@ -17,6 +29,7 @@ struct AuthSettings {
     bool require_valid_shell = true;  // RequireValidShell
     bool root_login = false;          // RootLogin
     bool use_ftpusers = true;         // UseFtpUsers
+    Backend sql;                      // AuthSource::sql; empty: SQL authentication is not configured
 };
 
 struct AuthOutcome {

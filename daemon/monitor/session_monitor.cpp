@@ -302,7 +302,13 @@ Next SessionMonitor::answer_authentication(ipc::AuthRequest& request) {
         }
         chroot = anonymous->root;
     } else {
-        auto outcome = auth::authenticate(rules.auth_settings(), rules.resolve_alias(request.user), request.password);
+        auth::AuthSettings settings = rules.auth_settings();
+        if (setup_.sql != nullptr && setup_.sql->authenticates()) {
+            settings.sql = [this](std::string_view name, std::string_view password) {
+                return setup_.sql->authenticate(setup_.facts, name, password);
+            };
+        }
+        auto outcome = auth::authenticate(settings, rules.resolve_alias(request.user), request.password);
         reason = outcome.reason;
         account = std::move(outcome.account);
         if (account) {
@@ -389,6 +395,12 @@ Next SessionMonitor::answer_hooks(const ipc::HookRequest& request) {
         if (auto refused = preauth_hook_refusal(request.point, request.event)) {
             return violation(str_cat("asked for ", *refused));
         }
+    }
+    // SQLLog: the rows are written before the command's reply, with the identity the monitor holds.
+    if (setup_.sql != nullptr && !setup_.sql->log(request.point, request.event, setup_.facts)) {
+        log::error("SQLLog failed and its rule does not say IGNORE_ERRORS; ending the session");
+        end_session("SQLLog failed", true);
+        return Next::end;
     }
     ipc::HookAnswer reply;
     if (setup_.hooks != nullptr) {
