@@ -121,8 +121,8 @@ SyscallGroup tcp_sockets(std::initializer_list<Family> families) {
 
 SyscallGroup database_client() {
     SyscallGroup group{"database-client",
-                       "SQLite's file locks and journal checks; libpq's local socket, the DNS lookup of the database "
-                       "host, and the user ids it reads for its defaults",
+                       "SQLite's file locks and its journal (checked and removed by path); libpq's local socket, "
+                       "the DNS lookup of the database host, and the user ids it reads for its defaults",
                        {}};
     group.rules.push_back(allow("fcntl", {arg::eq32(1, WARD_SYM(F_GETLK))}));
     group.rules.push_back(allow("fcntl", {arg::eq32(1, WARD_SYM(F_SETLK))}));
@@ -138,8 +138,9 @@ SyscallGroup database_client() {
     group.rules.push_back(allow("socket", {arg::eq32(0, WARD_SYM(AF_INET6)), datagram}));
     group.rules.push_back(allow("connect"));
     group.rules.push_back(allow("bind"));  // glibc's resolver binds its UDP socket to an ephemeral port
-    for (const char* name : {"faccessat", "faccessat2", "access", "getuid", "geteuid", "getgid", "getegid", "getcwd",
-                             "uname", "sysinfo", "fstatfs", "statfs", "rt_sigaction", "rt_sigprocmask", "sched_yield"}) {
+    for (const char* name : {"unlink", "faccessat", "faccessat2", "access", "getuid", "geteuid", "getgid", "getegid",
+                             "getcwd", "uname", "sysinfo", "fstatfs", "statfs", "rt_sigaction", "rt_sigprocmask",
+                             "sched_yield"}) {
         group.rules.push_back(allow(name));
     }
     return group;
