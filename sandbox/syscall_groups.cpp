@@ -138,6 +138,9 @@ SyscallGroup database_client() {
     group.rules.push_back(allow("socket", {arg::eq32(0, WARD_SYM(AF_INET6)), datagram}));
     group.rules.push_back(allow("connect"));
     group.rules.push_back(allow("bind"));  // glibc's resolver binds its UDP socket to an ephemeral port
+    // libpq: TCP_NODELAY and the keepalive settings.
+    group.rules.push_back(allow("setsockopt", {arg::eq32(1, WARD_SYM(IPPROTO_TCP))}));
+    group.rules.push_back(allow("setsockopt", {arg::eq32(1, WARD_SYM(SOL_SOCKET)), arg::eq32(2, WARD_SYM(SO_KEEPALIVE))}));
     for (const char* name : {"unlink", "faccessat", "faccessat2", "access", "getuid", "geteuid", "getgid", "getegid",
                              "getcwd", "uname", "sysinfo", "fstatfs", "statfs", "rt_sigaction", "rt_sigprocmask",
                              "sched_yield"}) {
