@@ -6,6 +6,7 @@ import io
 import os
 import sqlite3
 import tempfile
+import threading
 import unittest
 
 import sqlfixture
@@ -103,6 +104,48 @@ class SqlSqlite(unittest.TestCase):
             ftp.quit()
         st = os.stat(os.path.join(self.homes, "lowid", "mine"))
         self.assertEqual((st.st_uid, st.st_gid), (65533, 65533))
+
+    def test_the_database_is_read_by_a_confined_helper_not_the_monitor(self):
+        """While a lookup waits on a locked database, the process holding the SQLite file is found in /proc: a
+        child of the session monitor running as the server's User (nobody), without capabilities, with
+        no_new_privs and a seccomp filter, not holding the client's connection. The monitor holds no SQLite
+        file at any time."""
+        with self.daemon() as daemon:
+            locker = sqlite3.connect(self.db, isolation_level=None)
+            locker.execute("BEGIN EXCLUSIVE")
+            ftp = self.connect(daemon)
+            client_port = ftp.sock.getsockname()[1]
+            result = {}
+            login = threading.Thread(target=lambda: result.setdefault("reply", ftp.login("alice", "alice-pw")))
+            login.start()
+
+            def helper():
+                for pid in [p for monitor in wardtest.children(daemon.proc.pid) for p in wardtest.children(monitor)]:
+                    try:
+                        links = [os.readlink("/proc/%d/fd/%s" % (pid, fd)) for fd in os.listdir("/proc/%d/fd" % pid)]
+                    except OSError:
+                        continue
+                    if self.db in links:
+                        return pid, links
+                return None
+            pid, links = wardtest.wait_for(helper, 5.0, "the SQL helper holding the database")
+            status = wardtest.proc_status(pid)
+            monitor = int(status["PPid"])
+            holders = wardtest.holders_of_connection(daemon.port, client_port)
+            locker.execute("ROLLBACK")
+            login.join(20)
+            self.assertTrue(result.get("reply", "").startswith("230"), daemon.log())
+            ftp.quit()
+        self.assertIn(monitor, holders)  # its parent is the session monitor
+        self.assertNotIn(pid, holders)   # the helper never holds the client's connection
+        self.assertEqual(status["Uid"], [sqlfixture.NOBODY.pw_uid] * 4)
+        self.assertEqual(status["Gid"], [sqlfixture.NOBODY.pw_gid] * 4)
+        self.assertEqual(int(status["CapEff"], 16), 0)
+        self.assertEqual(int(status["CapPrm"], 16), 0)
+        self.assertEqual(status["NoNewPrivs"], "1")
+        self.assertEqual(status["Seccomp"], "2")
+        sockets = [link for link in links if link.startswith("socket:")]
+        self.assertEqual(len(sockets), 1, "the helper holds one socket, to its monitor: %r" % links)
 
     def test_check_prepares_every_query_and_names_the_line(self):
         port = wardtest.free_port()
