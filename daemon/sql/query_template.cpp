@@ -105,6 +105,13 @@ Result<void> scan_literal(std::string_view& rest, QueryTemplate& out, std::strin
     if (!chunk.empty()) {
         pieces.emplace_back(false, std::move(chunk));
     }
+    const bool any_variable = std::any_of(pieces.begin(), pieces.end(), [](const auto& p) { return p.first; });
+    if (!any_variable) {  // only escaped '%%'
+        text += '\'';
+        text += pieces.empty() ? std::string() : pieces[0].second;
+        text += '\'';
+        return {};
+    }
     if (pieces.size() == 1) {
         add_variable(out, text, pieces[0].second, false);
         return {};
