@@ -143,6 +143,9 @@ bool known_variable(std::string_view name) noexcept {
     }
     if (name.size() > 2 && name.front() == '{' && name.back() == '}') {
         const auto inner = name.substr(1, name.size() - 2);
+        if (inner.size() == 1 && inner.front() >= '0' && inner.front() <= '9') {
+            return true;  // %{0}: the argument of a custom:/ lookup by id (not used by wardftpd's lookups)
+        }
         return std::find(kBraced.begin(), kBraced.end(), inner) != kBraced.end();
     }
     return false;

@@ -42,7 +42,7 @@ QueryTemplate built_query(std::vector<std::string> text, std::vector<std::string
 
 std::string column_or_null(const std::string& column) { return iequals(column, "NULL") ? "NULL" : column; }
 
-Result<void> read_user_info(const config::Server& server, Settings& s) {
+Result<void> read_user_info(const config::Server& server, Settings& s, std::vector<std::string>& warnings) {
     const Directive* info = server.get("SQLUserInfo");
     const Directive* clause = server.get("SQLUserWhereClause");
     if (info == nullptr) {
@@ -58,6 +58,11 @@ Result<void> read_user_info(const config::Server& server, Settings& s) {
         }
         if (clause != nullptr) {
             return at(*clause, "has no effect with SQLUserInfo custom:/ (put the condition in the query)");
+        }
+        if (slash != std::string::npos) {
+            warnings.push_back(str_cat(where(*info), ": SQLUserInfo: only the lookup by name ('", name.substr(0, slash),
+                                       "') is used; wardftpd needs no lookup by id or list of users ('",
+                                       name.substr(slash + 1), "')"));
         }
         s.user_query = query->query;
         return {};
@@ -271,7 +276,7 @@ Result<std::shared_ptr<const Settings>> read_settings(const config::Server& serv
     if (auto read = read_queries(server, *s); !read) {
         return std::move(read).error();
     }
-    if (auto read = read_user_info(server, *s); !read) {
+    if (auto read = read_user_info(server, *s, warnings); !read) {
         return std::move(read).error();
     }
     read_group_info(server, *s);
@@ -279,7 +284,10 @@ Result<std::shared_ptr<const Settings>> read_settings(const config::Server& serv
         return std::move(read).error();
     }
     if (s->auth && s->auth_types.empty()) {
-        return at(*info, "SQL authentication is on but no SQLAuthTypes is given (Crypt, SHA256, SHA512)");
+        // As in ProFTPD, no SQL user can then log in; said rather than left to surprise.
+        warnings.push_back(str_cat(where(*info), ": mod_sql: no SQLAuthTypes is configured, so no SQL user can log in "
+                                                 "(give SQLAuthTypes Crypt, SHA256 or SHA512)"));
+        s->auth = false;
     }
     if (const Directive* d = server.get("SQLMinID")) {
         s->min_uid = id_value<uid_t>(*d);

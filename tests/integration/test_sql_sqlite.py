@@ -165,6 +165,62 @@ class SqlSqlite(unittest.TestCase):
         self.assertIn("bad.conf:%d" % line, result.stderr + result.stdout)
         self.assertIn("nosuchtable", result.stderr + result.stdout)
 
+    def example(self, name, port):
+        """A configuration of tests/config/data/sql/ on a real SQLite database made from its schema.sql."""
+        data = os.path.join(wardtest.SOURCE_DIR, "tests", "config", "data", "sql")
+        db = os.path.join(self.dbdir, "example.sqlite")
+        if not os.path.exists(db):
+            with open(os.path.join(data, "schema.sql"), encoding="utf-8") as f, sqlite3.connect(db) as conn:
+                conn.executescript(f.read())
+            os.chown(db, sqlfixture.NOBODY.pw_uid, sqlfixture.NOBODY.pw_gid)
+        with open(os.path.join(data, name), encoding="utf-8") as f:
+            text = f.read().replace("@DB@", db).replace("@LOG@", self.sql_log)
+        base = ["ServerName \"doc example\"", "ServerType standalone", "DefaultAddress 127.0.0.1", "UseIPv6 off",
+                "SocketBindTight on", "Port %d" % port, "RequireValidShell off", "UseFtpUsers off", "DefaultRoot ~"]
+        return db, "\n".join(base) + "\n" + text
+
+    def test_the_documentation_examples_load(self):
+        data = os.path.join(wardtest.SOURCE_DIR, "tests", "config", "data", "sql")
+        names = sorted(n for n in os.listdir(data) if n.endswith(".conf"))
+        self.assertGreaterEqual(len(names), 5)
+        for name in names:
+            _, text = self.example(name, wardtest.free_port())
+            path = os.path.join(self.tmp.name, name)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            result = sqlfixture.check_config(path)
+            self.assertEqual(result.returncode, 0, "%s:\n%s%s" % (name, result.stdout, result.stderr))
+            if name == "mod_sql_sqlite_usage.conf":
+                self.assertIn("no SQLAuthTypes is configured, so no SQL user can log in", result.stderr)
+            if name == "mod_sql_custom_queries.conf":
+                self.assertIn("only the lookup by name ('get-user-by-name') is used", result.stderr)
+
+    def test_the_user_info_example_works_unchanged(self):
+        """SQLUserWhereClause refuses a user whose row it excludes; SQLLog PASS counts the logins."""
+        port = wardtest.free_port()
+        db, text = self.example("mod_sql_user_info.conf", port)
+        home = os.path.join(self.homes, "carol")
+        os.makedirs(home)
+        os.chmod(home, 0o777)
+        import crypt
+        with sqlite3.connect(db) as conn:
+            for user, allowed in (("carol", "true"), ("dave", "false")):
+                conn.execute("INSERT INTO users (userid, passwd, uid, gid, homedir, shell, LoginAllowed) "
+                             "VALUES (?, ?, 2902, 2902, ?, '/bin/sh', ?)",
+                             (user, crypt.crypt("pw", crypt.mksalt(crypt.METHOD_SHA512)), home, allowed))
+            conn.execute("INSERT INTO groups VALUES ('ftpgroup', 2902, ''), ('extra', 2950, 'carol,erin')")
+        with wardtest.Daemon(text, port=port) as daemon:
+            ftp = self.connect(daemon)
+            self.assertTrue(ftp.login("carol", "pw").startswith("230"), daemon.log())
+            ftp.quit()
+            ftp = self.connect(daemon)
+            with self.assertRaises(ftplib.error_perm):
+                ftp.login("dave", "pw")
+            ftp.close()
+        with sqlite3.connect(db) as conn:
+            counts = dict(conn.execute("SELECT userid, count FROM users").fetchall())
+        self.assertEqual(counts, {"carol": 1, "dave": 0})
+
     def test_plaintext_is_refused_unless_allowed(self):
         port = wardtest.free_port()
         path = os.path.join(self.tmp.name, "plain.conf")
