@@ -232,7 +232,7 @@ bool SqlHelper::log(exec::HookPoint point, const exec::CommandEvent& event, cons
         add("s", std::to_string(event.reply_code));
         add("S", event.reply_text);
         char seconds[32];  // NOLINT(cppcoreguidelines-avoid-c-arrays)
-        std::snprintf(seconds, sizeof seconds, "%.3f", static_cast<double>(event.transfer_millis) / 1000.0);
+        (void)std::snprintf(seconds, sizeof seconds, "%.3f", static_cast<double>(event.transfer_millis) / 1000.0);
         add("T", seconds);
         add("{transfer-millisecs}", std::to_string(event.transfer_millis));
         add("{transfer-status}", transfer_status(event.transfer_status));

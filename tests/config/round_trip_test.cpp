@@ -85,6 +85,18 @@ TEST(ConfigRoundTrip, EveryExampleConvertsToTomlAndBack) {
     }
 }
 
+// mod_sql's documentation examples (tests/config/data/sql/): every SQL directive converts to TOML and back.
+TEST(ConfigRoundTrip, TheSqlExamplesConvertToTomlAndBack) {
+    const auto examples = files_in(fs::path(WARD_TEST_DATA_DIR) / "sql", ".conf");
+    ASSERT_GE(examples.size(), 5U);
+    for (const auto& path : examples) {
+        SCOPED_TRACE(path.string());
+        auto config = load_file(path.string());
+        ASSERT_TRUE(config) << config.error().message;
+        expect_round_trips(*config, {});
+    }
+}
+
 TEST(ConfigRoundTrip, EveryTomlExampleMeansTheSameAsItsProftpdTwin) {
     const auto twins = files_in(fs::path(WARD_SOURCE_DIR) / "examples", ".toml");
     ASSERT_FALSE(twins.empty());
