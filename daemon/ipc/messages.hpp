@@ -37,6 +37,7 @@ enum class MessageType : std::uint8_t {
     // master <-> key process (daemon/master/key_process.hpp; no worker or monitor holds that channel)
     key_client = 112,
     key_status = 113,
+    // 128-135: the monitor <-> SQL helper messages of daemon/sql/messages.hpp (never on a worker's channel)
 };
 
 // Field limits: every variable-length field has one, and together they keep a message < 64 KiB.
