@@ -13,6 +13,7 @@ pkg_check_modules(LIBCRYPT REQUIRED IMPORTED_TARGET libcrypt)
 # mod_sql's backends: SQLite and PostgreSQL's own client library.
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
+pkg_check_modules(PAM REQUIRED IMPORTED_TARGET pam)  # mod_auth_pam.c (libpam0g-dev)
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
 
 # Boost.Asio is compiled once (daemon/asio_impl.cpp) instead of in every translation unit, and

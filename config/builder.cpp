@@ -78,6 +78,30 @@ bool ConfigBuilder::defined(std::string_view name) const {
            std::any_of(defines_.begin(), defines_.end(), same);
 }
 
+Result<bool> ConfigBuilder::condition_holds(bool is_module, const Token& subject) const {
+    std::string_view name = subject.text;
+    const bool negated = name.starts_with('!');
+    if (negated) {
+        name.remove_prefix(1);
+    }
+    if (name.empty()) {
+        return error_at(subject.where, str_cat("<", is_module ? "IfModule" : "IfDefine", ">: a name is required"));
+    }
+    return (is_module ? module_available(name) : defined(name)) != negated;
+}
+
+void ConfigBuilder::warn_if_unprovided(const Location& where, std::string_view directive,
+                                       std::span<const std::string_view> args, std::string_view subject) {
+    if (auto missing = unprovided_security(directive, args)) {
+        std::string line(directive);
+        for (const auto arg : args) {
+            line += str_cat(" ", arg);
+        }
+        warn(where, str_cat("SECURITY: '", line, "' is skipped because <IfModule ", subject, "> does not hold here: ",
+                            *missing));
+    }
+}
+
 Result<void> ConfigBuilder::count(const Location& where) {
     if (++directives_ > options_.limits.max_directives) {
         return error_at(where, str_cat("too many directives (the limit is ", options_.limits.max_directives, ")"));

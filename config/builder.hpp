@@ -3,6 +3,7 @@
 // must be identical for proftpd.conf and TOML: registry lookup, contexts, arity, values, duplicates, bounds,
 // LoadModule and ModuleOrder; every error it returns starts with "file:line:column: ".
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -46,6 +47,13 @@ public:
     [[nodiscard]] bool module_available(std::string_view name) const { return registry_.has_module(name); }
     [[nodiscard]] const DirectiveSpec* spec(std::string_view name) const { return registry_.find(name); }
     [[nodiscard]] bool defined(std::string_view name) const;
+    // <IfModule [!]mod_x.c> (is_module) or <IfDefine [!]NAME>: whether its body counts here. The one decision
+    // both front ends take.
+    [[nodiscard]] Result<bool> condition_holds(bool is_module, const Token& subject) const;
+    // A line of a skipped <IfModule subject> that asks for a security property wardftpd does not provide is
+    // never silent: a SECURITY warning naming it.
+    void warn_if_unprovided(const Location& where, std::string_view directive,
+                            std::span<const std::string_view> args, std::string_view subject);
     // A warning for -t and start-up ("file:line:column: " is prepended).
     void warn(const Location& where, std::string_view message);
     [[nodiscard]] const LoadOptions& options() const noexcept { return options_; }

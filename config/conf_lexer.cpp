@@ -56,8 +56,47 @@ std::size_t invalid_utf8(std::string_view text) {
 
 }  // namespace
 
-ConfLexer::ConfLexer(std::string_view text, std::string file, const LoadOptions& options)
-    : text_(text), file_(std::move(file)), options_(options) {}
+std::optional<SectionLine> section_line(const ConfLine& line) {
+    const std::string& first = line.words.front().text;
+    if (!first.starts_with('<')) {
+        return std::nullopt;
+    }
+    SectionLine out;
+    std::vector<Token> args(line.words.begin() + 1, line.words.end());
+    std::string head = first.substr(1);
+    if (head.ends_with('>')) {
+        head.pop_back();
+    } else if (!args.empty() && args.back().text.ends_with('>')) {
+        args.back().text.pop_back();
+        if (args.back().text.empty()) {
+            args.pop_back();
+        }
+    }
+    if (head.starts_with('/')) {
+        out.closing = true;
+        head.erase(0, 1);
+    }
+    out.name = std::move(head);
+    out.args = std::move(args);
+    return out;
+}
+
+std::string_view conditional_name(Conditional c) noexcept {
+    return c == Conditional::if_module ? "IfModule" : "IfDefine";
+}
+
+std::optional<Conditional> conditional_kind(std::string_view name) noexcept {
+    if (iequals(name, "IfModule")) {
+        return Conditional::if_module;
+    }
+    if (iequals(name, "IfDefine")) {
+        return Conditional::if_define;
+    }
+    return std::nullopt;
+}
+
+ConfLexer::ConfLexer(std::string_view text, std::string file, const LoadOptions& options, bool keep_comments)
+    : text_(text), file_(std::move(file)), options_(options), keep_comments_(keep_comments) {}
 
 Location ConfLexer::locate(std::size_t offset) const {
     const Segment* seg = &segments_.front();
@@ -155,6 +194,7 @@ std::string ConfLexer::expand_env(std::string word, const Location& where) {
 Result<bool> ConfLexer::next(ConfLine& out) {
     out.words.clear();
     line_warnings_.clear();
+    line_comment_.clear();
     while (true) {
         auto got = read_logical();
         if (!got || !*got) {
@@ -165,6 +205,10 @@ Result<bool> ConfLexer::next(ConfLine& out) {
             ++i;
         }
         if (i >= logical_.size() || logical_[i] == '#') {
+            std::string kept(trim(logical_));
+            if (keep_comments_ && (!kept.empty() || skipped_.empty() || !skipped_.back().empty())) {
+                skipped_.push_back(std::move(kept));
+            }
             continue;
         }
         while (true) {
@@ -172,6 +216,9 @@ Result<bool> ConfLexer::next(ConfLine& out) {
                 ++i;
             }
             if (i >= logical_.size() || logical_[i] == '#') {
+                if (i < logical_.size()) {
+                    line_comment_ = std::string(trim(std::string_view(logical_).substr(i)));
+                }
                 break;
             }
             const Location where = locate(i);

@@ -12,6 +12,8 @@ void add_modules(std::vector<DirectiveSpec>& out);  // mod_exec, mod_cap, mod_ds
 void add_compat(std::vector<DirectiveSpec>& out);   // the rest of ProFTPD's listed modules: no effect or refused
 void add_proxy(std::vector<DirectiveSpec>& out);    // mod_proxy_protocol (and ProxyProtocolTrustedProxies)
 void add_sql(std::vector<DirectiveSpec>& out);      // mod_sql, mod_sql_passwd (mod_sql_sqlite, mod_sql_postgres)
+void add_tls(std::vector<DirectiveSpec>& out);      // mod_tls
+void add_metrics(std::vector<DirectiveSpec>& out);  // mod_prometheus (PrometheusEngine, PrometheusExporter)
 
 // Builds one spec; repeatable directives say so with repeat = true.
 DirectiveSpec make(const char* name, const char* module, ContextMask contexts, std::size_t min_args,

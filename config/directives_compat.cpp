@@ -134,8 +134,7 @@ void add_core_rest(std::vector<DirectiveSpec>& out) {
                             "wardftpd keeps no scoreboard; see wardctl who"));
     out.push_back(no_effect(words("ScoreboardScrub", core, cx::server, 1, 2, "ScoreboardScrub on|off [seconds]"),
                             "wardftpd keeps no scoreboard; see wardctl who"));
-    out.push_back(no_effect(words("ServerAdmin", core, cx::server | cx::virtual_host, 1, 1, "ServerAdmin address"),
-                            "no reply or message shows an administrator address"));
+    out.push_back(words("ServerAdmin", core, cx::server | cx::virtual_host, 1, 1, "ServerAdmin address"));
     out.push_back(no_effect(words("ServerAlias", core, cx::virtual_host, 1, kAnyNumber, "ServerAlias name [...]", true),
                             "there is no HOST command yet: a <VirtualHost> is chosen by address and port only"));
     const char* environment = "wardftpd does not change its environment from the configuration; hook programs get "
@@ -200,9 +199,8 @@ void add_auth_rest(std::vector<DirectiveSpec>& out) {
     out.push_back(no_effect(words("AuthFileOptions", "mod_auth_file.c", cx::servers, 1, kAnyNumber,
                                   "AuthFileOptions option [...]"),
                             "AuthUserFile and AuthGroupFile are always checked strictly"));
-    const char* messages = "the login replies are fixed texts";
-    out.push_back(no_effect(words("AccessDenyMsg", auth, cx::servers_anon, 1, 1, "AccessDenyMsg \"text\""), messages));
-    out.push_back(no_effect(words("AccessGrantMsg", auth, cx::servers_anon, 1, 1, "AccessGrantMsg \"text\""), messages));
+    out.push_back(words("AccessDenyMsg", auth, cx::servers_anon, 1, 1, "AccessDenyMsg \"text\""));
+    out.push_back(words("AccessGrantMsg", auth, cx::servers_anon, 1, 1, "AccessGrantMsg \"text\""));
     out.push_back(no_effect(flag("AllowChrootSymlinks", auth, cx::servers),
                             "DefaultRoot is entered through its real path", when_flag(true)));
     out.push_back(no_effect(flag("AllowEmptyPasswords", auth, cx::servers_anon),

@@ -1,6 +1,9 @@
 // Directives of ProFTPD's core modules that wardftpd supports, with ProFTPD's contexts and grammar
 // (doc/modules/mod_core.html, mod_auth.html, mod_xfer.html, mod_ls.html, mod_log.html, mod_ctrls.html).
+#include <algorithm>
+
 #include "base/strings.hpp"
+#include "config/auth_modules.hpp"
 #include "config/directive_tables.hpp"
 #include "config/validators.hpp"
 #include "config/values.hpp"
@@ -13,7 +16,6 @@ namespace cx = contexts;
 
 constexpr const char* kNoTrace = "wardftpd has no trace channels; use -d N for debug logging";
 constexpr const char* kNoScoreboard = "wardftpd keeps no scoreboard; see wardctl who";
-constexpr const char* kNoDisplay = "wardftpd shows no message files";
 
 // AllowForeignAddress: off is what wardftpd does; on (or a class) would let a session send data anywhere.
 Problem foreign_address(std::string_view v) {
@@ -44,15 +46,32 @@ Problem count_or_none(std::string_view v) {
     return number(v, 1, kMaxCount);
 }
 
+// An AuthOrder entry: a module wardftpd serves, optionally with ProFTPD's authoritative '*'.
 Problem auth_module(std::string_view v) {
-    std::string_view name = v;
-    if (name.ends_with('*')) {
-        name.remove_suffix(1);
-    }
-    if (module_name(name)) {
-        return str_cat("'", v, "' is not a module name (mod_[a-z0-9_]+.c, optionally followed by *)");
+    if (auto entry = parse_auth_order_entry(v); !entry) {
+        return std::move(entry).error().message;
     }
     return std::nullopt;
+}
+
+// A PAM service: the name of a file in /etc/pam.d.
+Problem pam_service(std::string_view v) {
+    const bool plain = std::all_of(v.begin(), v.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+               c == '.';
+    });
+    if (v.empty() || v.size() > 64 || !plain || v.front() == '.') {
+        return str_cat("'", v, "' is not a PAM service name (a file name in /etc/pam.d: letters, digits, - _ .)");
+    }
+    return std::nullopt;
+}
+
+// AuthPAMOptions: ProFTPD 1.3.8 knows NoTTY only, and refuses any other word.
+Problem pam_option(std::string_view v) {
+    if (iequals(v, "NoTTY")) {
+        return std::nullopt;
+    }
+    return str_cat("unknown AuthPAMOption: '", v, "' (the only option is NoTTY)");
 }
 
 // Trace channel:level, level N or N-M.
@@ -112,9 +131,9 @@ Problem server_type(std::string_view v) {
         return std::nullopt;
     }
     if (iequals(v, "inetd")) {
-        return std::string("wardftpd runs standalone only; inetd mode is not supported");
+        return std::nullopt;  // one session on standard input (daemon/inetd_session.hpp)
     }
-    return str_cat("expected standalone, not '", v, "'");
+    return str_cat("expected standalone or inetd, not '", v, "'");
 }
 
 Problem list_options(std::string_view v) {
@@ -210,8 +229,7 @@ void add_core(std::vector<DirectiveSpec>& out) {
 
     // mod_core.c
     out.push_back(last_wins(make("ServerName", "mod_core.c", cx::server | cx::virtual_host, 1, 1, "ServerName \"name\"")));
-    out.push_back(no_effect(make("ServerType", "mod_core.c", cx::server, 1, 1, "ServerType standalone", each(server_type)),
-                           "wardftpd always runs standalone", always()));
+    out.push_back(make("ServerType", "mod_core.c", cx::server, 1, 1, "ServerType standalone|inetd", each(server_type)));
     out.push_back(last_wins(make("Port", "mod_core.c", cx::servers, 1, 1, "Port number",
                                  each([](std::string_view v) { return port(v); }))));
     out.push_back(make("DefaultAddress", "mod_core.c", cx::server, 1, kAnyNumber, "DefaultAddress address [address...]",
@@ -273,12 +291,12 @@ void add_core(std::vector<DirectiveSpec>& out) {
                                 "AllowForeignAddress off", each(foreign_address)),
                            "PORT and EPRT to an address other than the client's are always refused (no FXP)",
                            always()));
-    out.push_back(no_effect(make("DisplayChdir", "mod_core.c", cx::servers_anon_dir, 1, 2, "DisplayChdir path [on|off]",
-                       positional({relative_or_absolute_path, boolean_check()})), kNoDisplay));
-    out.push_back(no_effect(make("DisplayConnect", "mod_core.c", cx::servers, 1, 1, "DisplayConnect path",
-                                each(relative_or_absolute_path)), kNoDisplay));
-    out.push_back(no_effect(make("DisplayQuit", "mod_core.c", cx::servers_anon, 1, 1, "DisplayQuit path",
-                                each(relative_or_absolute_path)), kNoDisplay));
+    out.push_back(make("DisplayChdir", "mod_core.c", cx::servers_anon_dir, 1, 2, "DisplayChdir path [on|off]",
+                       positional({relative_or_absolute_path, boolean_check()})));
+    out.push_back(make("DisplayConnect", "mod_core.c", cx::servers, 1, 1, "DisplayConnect path",
+                       each(relative_or_absolute_path)));
+    out.push_back(make("DisplayQuit", "mod_core.c", cx::servers_anon, 1, 1, "DisplayQuit path",
+                       each(relative_or_absolute_path)));
 
     // mod_xfer.c
     out.push_back(flag("AllowStoreRestart", "mod_xfer.c", cx::servers_anon_dir));
@@ -294,12 +312,22 @@ void add_core(std::vector<DirectiveSpec>& out) {
     out.push_back(path("AuthUserFile", "mod_auth_file.c", cx::servers));
     out.push_back(path("AuthGroupFile", "mod_auth_file.c", cx::servers));
 
+    // mod_auth_pam.c (ProFTPD reads all three from the server's own context)
+    out.push_back(flag("AuthPAM", "mod_auth_pam.c", cx::servers));
+    out.push_back(last_wins(make("AuthPAMConfig", "mod_auth_pam.c", cx::servers, 1, 1, "AuthPAMConfig service",
+                                 each(pam_service))));
+    out.push_back(make("AuthPAMOptions", "mod_auth_pam.c", cx::servers, 1, kAnyNumber, "AuthPAMOptions NoTTY",
+                       each(pam_option)));
+    // wardftpd's own: how long the per-attempt PAM helper may take before it is killed (ProFTPD runs PAM
+    // in the session process and has no such bound).
+    out.push_back(last_wins(make("AuthPAMTimeout", "mod_auth_pam.c", cx::servers, 1, 1, "AuthPAMTimeout seconds",
+                                 each(number_check(1, 300)))));
+
     // mod_auth.c
     out.push_back(make("DefaultRoot", "mod_auth.c", cx::servers, 1, 2, "DefaultRoot ~|/path [group-expression]",
                        positional({root_dir, name_list}), true));
-    out.push_back(no_effect(make("DefaultChdir", "mod_auth.c", cx::servers_anon, 1, 2,
-                                "DefaultChdir ~|/path [group-expression]", positional({root_dir, name_list}), true),
-                           "a session starts in the home directory (or the DefaultRoot), not elsewhere"));
+    out.push_back(make("DefaultChdir", "mod_auth.c", cx::servers_anon, 1, 2,
+                       "DefaultChdir ~|/path [group-expression]", positional({root_dir, name_list}), true));
     out.push_back(flag("RequireValidShell", "mod_auth.c", cx::servers_anon));
     out.push_back(flag("RootLogin", "mod_auth.c", cx::servers_anon));
     out.push_back(make("UserAlias", "mod_auth.c", cx::servers_anon, 2, 2, "UserAlias alias user", each(identifier),

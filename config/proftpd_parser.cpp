@@ -8,56 +8,10 @@
 namespace ward::config {
 namespace {
 
-enum class Conditional : std::uint8_t { if_module, if_define };
-
 struct Open {
     std::variant<ContextKind, Conditional> what;
     Location where;
 };
-
-std::string_view conditional_name(Conditional c) { return c == Conditional::if_module ? "IfModule" : "IfDefine"; }
-
-std::optional<Conditional> conditional_kind(std::string_view name) {
-    if (iequals(name, "IfModule")) {
-        return Conditional::if_module;
-    }
-    if (iequals(name, "IfDefine")) {
-        return Conditional::if_define;
-    }
-    return std::nullopt;
-}
-
-// "<Limit READ WRITE>" arrives as the words "<Limit", "READ", "WRITE>": ProFTPD moves the '>' to the name.
-struct SectionLine {
-    std::string name;  // without '<', '/' and '>'
-    bool closing = false;
-    std::vector<Token> args;
-};
-
-std::optional<SectionLine> section_line(const ConfLine& line) {
-    const std::string& first = line.words.front().text;
-    if (!first.starts_with('<')) {
-        return std::nullopt;
-    }
-    SectionLine out;
-    std::vector<Token> args(line.words.begin() + 1, line.words.end());
-    std::string head = first.substr(1);
-    if (head.ends_with('>')) {
-        head.pop_back();
-    } else if (!args.empty() && args.back().text.ends_with('>')) {
-        args.back().text.pop_back();
-        if (args.back().text.empty()) {
-            args.pop_back();
-        }
-    }
-    if (head.starts_with('/')) {
-        out.closing = true;
-        head.erase(0, 1);
-    }
-    out.name = std::move(head);
-    out.args = std::move(args);
-    return out;
-}
 
 class ProftpdParser {
 public:
@@ -148,21 +102,14 @@ Result<void> ProftpdParser::handle_section(const SectionLine& s, const Token& he
 }
 
 Result<void> ProftpdParser::handle_conditional(Conditional kind, const SectionLine& s, const Token& head) {
-    const std::string_view label = conditional_name(kind);
     if (s.args.size() != 1) {
-        return error_at(head.where, str_cat("<", label, "> takes 1 argument, not ", s.args.size()));
+        return error_at(head.where, str_cat("<", conditional_name(kind), "> takes 1 argument, not ", s.args.size()));
     }
-    std::string_view subject = s.args[0].text;
-    const bool negated = subject.starts_with('!');
-    if (negated) {
-        subject.remove_prefix(1);
+    auto holds = builder_.condition_holds(kind == Conditional::if_module, s.args[0]);
+    if (!holds) {
+        return std::move(holds).error();
     }
-    if (subject.empty()) {
-        return error_at(s.args[0].where, str_cat("<", label, ">: a name is required"));
-    }
-    const bool holds =
-        kind == Conditional::if_module ? builder_.module_available(subject) : builder_.defined(subject);
-    if (holds != negated) {
+    if (*holds) {
         if (auto nested = builder_.enter_nesting(head.where); !nested) {
             return nested;
         }
@@ -178,11 +125,8 @@ void ProftpdParser::warn_if_unprovided(std::string_view line, const Location& wh
     if (words.empty()) {
         return;
     }
-    const std::span<const std::string_view> args(words.begin() + 1, words.end());
-    if (auto missing = unprovided_security(words.front(), args)) {
-        builder_.warn(where, str_cat("SECURITY: '", line, "' is skipped because <IfModule ", subject,
-                                     "> does not hold here: ", *missing));
-    }
+    builder_.warn_if_unprovided(where, words.front(), std::span<const std::string_view>(words.begin() + 1, words.end()),
+                                subject);
 }
 
 // A false conditional is skipped as ProFTPD skips it: unread, up to the matching close of the same kind.

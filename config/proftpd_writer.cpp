@@ -1,7 +1,9 @@
-// to_proftpd: the model as proftpd.conf text, quoting only what the proftpd.conf reader would otherwise split,
-// unescape or take for a comment.
+// to_proftpd: the syntax tree (or a model's) as proftpd.conf text, comments where they stood, two spaces of
+// indent per level, quoting only what the proftpd.conf reader would otherwise split, unescape or take for a
+// comment.
 #include "base/strings.hpp"
 #include "config/load.hpp"
+#include "config/syntax.hpp"
 
 namespace ward::config {
 namespace {
@@ -28,34 +30,53 @@ std::string word(std::string_view arg) {
     return out;
 }
 
-void write(std::string& out, const Context& c, std::size_t depth) {
+void comment_lines(std::string& out, const std::vector<std::string>& lines, const std::string& indent) {
+    for (const auto& line : lines) {
+        out += line.empty() ? "\n" : str_cat(indent, line, "\n");
+    }
+}
+
+// A section or conditional is set off by one blank line before it (with its comments) and after it, unless it
+// opens its context; elsewhere blank lines stand as they stood.
+void write(std::string& out, const SyntaxNode& context, std::size_t depth) {
     const std::string indent(depth * 2, ' ');
-    for (const auto& d : c.directives) {
-        out += indent + d.name;
-        for (const auto& a : d.args) {
-            out += ' ';
-            out += word(a);
+    bool after_block = false;
+    for (std::size_t i = 0; i < context.body.size(); ++i) {
+        const SyntaxNode& node = context.body[i];
+        const bool block = node.kind == NodeKind::section || node.kind == NodeKind::if_module ||
+                           node.kind == NodeKind::if_define;
+        auto first = node.comments.begin();
+        if (block || after_block) {
+            while (first != node.comments.end() && first->empty()) {
+                ++first;
+            }
+            out += i == 0 ? "" : "\n";
         }
-        out += '\n';
-    }
-    for (const auto& child : c.children) {
-        out += str_cat(indent, "<", context_name(child.kind));
-        for (const auto& a : child.args) {
+        comment_lines(out, std::vector<std::string>(first, node.comments.end()), indent);
+        after_block = block;
+        out += indent + (block ? "<" : "") + node.name.text;
+        for (const auto& a : node.args) {
             out += ' ';
-            out += word(a);
+            out += word(a.text);
         }
-        out += ">\n";
-        write(out, child, depth + 1);
-        out += str_cat(indent, "</", context_name(child.kind), ">\n");
+        out += block ? ">" : "";
+        out += node.line_comment.empty() ? "\n" : str_cat(" ", node.line_comment, "\n");
+        if (block) {
+            write(out, node, depth + 1);
+            out += str_cat(indent, "</", node.name.text, ">\n");
+        }
     }
+    comment_lines(out, context.trailing, indent);
 }
 
 }  // namespace
 
-std::string to_proftpd(const Config& config) {
-    std::string out = str_cat("# wardftpd configuration, converted from ", escape_for_log(config.source), "\n");
-    write(out, config.root, 0);
+std::string to_proftpd(const SyntaxTree& tree) {
+    std::string out;
+    write(out, tree.root, 0);
     return out;
 }
+
+std::string to_proftpd(const Config& config) { return to_proftpd(syntax_of(config)); }
 
 }  // namespace ward::config

@@ -11,16 +11,16 @@
 namespace ward::config {
 namespace {
 
-// Debian's proftpd -l order, without mod_auth_pam (wardftpd reads NSS and AuthUserFile), with mod_exec and
-// mod_proxy_protocol built in.
-constexpr std::array<std::string_view, 21> kBuiltinModules = {
-    "mod_core.c", "mod_xfer.c",  "mod_rlimit.c", "mod_auth_unix.c", "mod_auth_file.c", "mod_auth.c",
-    "mod_ls.c",   "mod_log.c",   "mod_site.c",   "mod_delay.c",     "mod_facts.c",     "mod_dso.c",
-    "mod_cap.c",  "mod_ctrls.c", "mod_lang.c",   "mod_sql.c",       "mod_sql_passwd.c", "mod_sql_sqlite.c",
-    "mod_sql_postgres.c", "mod_exec.c", "mod_proxy_protocol.c"};
+// Debian's proftpd -l order, with mod_exec, mod_proxy_protocol and mod_tls built in, mod_sql with its
+// mod_sql_passwd, mod_sql_sqlite and mod_sql_postgres, then mod_prometheus (the metrics endpoint).
+constexpr std::array<std::string_view, 24> kBuiltinModules = {
+    "mod_core.c", "mod_xfer.c",     "mod_rlimit.c", "mod_auth_unix.c", "mod_auth_file.c", "mod_auth.c",
+    "mod_ls.c",   "mod_log.c",      "mod_site.c",   "mod_delay.c",     "mod_facts.c",     "mod_dso.c",
+    "mod_auth_pam.c", "mod_cap.c",  "mod_ctrls.c",  "mod_lang.c",      "mod_sql.c",       "mod_sql_passwd.c",
+    "mod_sql_sqlite.c", "mod_sql_postgres.c", "mod_exec.c", "mod_proxy_protocol.c", "mod_tls.c", "mod_prometheus.c"};
 
 // Well-known ProFTPD directives of modules wardftpd does not have: exact names first, then prefixes.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 29> kForeignNames = {{
+constexpr auto kForeignNames = std::to_array<std::pair<std::string_view, std::string_view>>({
     {"Ratios", "mod_ratio.c"},           {"UserRatio", "mod_ratio.c"},         {"GroupRatio", "mod_ratio.c"},
     {"AnonRatio", "mod_ratio.c"},        {"HostRatio", "mod_ratio.c"},         {"FileRatioErrMsg", "mod_ratio.c"},
     {"ByteRatioErrMsg", "mod_ratio.c"},  {"CwdRatioMsg", "mod_ratio.c"},       {"LeechRatioMsg", "mod_ratio.c"},
@@ -32,18 +32,18 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 29> kForeign
     {"DisplayReadme", "mod_readme.c"},   {"UniqueIDEngine", "mod_unique_id.c"}, {"QoSOptions", "mod_qos.c"},
     {"IfUser", "mod_ifsession.c"},       {"IfGroup", "mod_ifsession.c"},       {"IfClass", "mod_ifsession.c"},
     {"IfAuthenticated", "mod_ifsession.c"},
-}};
+});
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 20> kForeignPrefixes = {{
-    {"TLS", "mod_tls.c"},         {"LDAP", "mod_ldap.c"},
+constexpr auto kForeignPrefixes = std::to_array<std::pair<std::string_view, std::string_view>>({
+    {"LDAP", "mod_ldap.c"},
     {"Quota", "mod_quotatab.c"},  {"Rewrite", "mod_rewrite.c"},   {"Ban", "mod_ban.c"},
     {"SFTP", "mod_sftp.c"},         {"Radius", "mod_radius.c"},
     {"Wrap", "mod_wrap2.c"},      {"GeoIP", "mod_geoip.c"},       {"Memcache", "mod_memcache.c"},
     {"Redis", "mod_redis.c"},     {"SNMP", "mod_snmp.c"},         {"Copy", "mod_copy.c"},
     {"Deflate", "mod_deflate.c"}, {"Shaper", "mod_shaper.c"},     {"SiteMisc", "mod_site_misc.c"},
-    {"AuthPAM", "mod_auth_pam.c"}, {"StatCache", "mod_statcache.c"}, {"DNSBL", "mod_dnsbl.c"},
+    {"StatCache", "mod_statcache.c"}, {"DNSBL", "mod_dnsbl.c"},
     {"Digest", "mod_digest.c"},
-}};
+});
 
 struct BuiltinTable {
     std::vector<DirectiveSpec> specs;
@@ -59,6 +59,8 @@ const BuiltinTable& builtin_table() {
         tables::add_compat(t.specs);
         tables::add_proxy(t.specs);
         tables::add_sql(t.specs);
+        tables::add_tls(t.specs);
+        tables::add_metrics(t.specs);
         for (std::size_t i = 0; i < t.specs.size(); ++i) {
             t.index.emplace(to_lower(t.specs[i].name), i);
         }
@@ -146,10 +148,6 @@ std::optional<std::string_view> foreign_module_for(std::string_view directive) n
 
 std::optional<std::string> unprovided_security(std::string_view directive, std::span<const std::string_view> args) {
     const bool on = !args.empty() && parse_bool(args[0]).value_or(false);
-    const bool not_off = args.empty() || parse_bool(args[0]).value_or(true);
-    if ((iequals(directive, "TLSEngine") && on) || (iequals(directive, "TLSRequired") && not_off)) {
-        return std::string("wardftpd has no TLS: logins and data go in clear text");
-    }
     if ((iequals(directive, "WrapEngine") && on) || istarts_with(directive, "TCPAccessFiles") ||
         iequals(directive, "TCPUserAccessFiles") || iequals(directive, "TCPGroupAccessFiles") ||
         (istarts_with(directive, "Wrap") && directive.size() > 6 &&

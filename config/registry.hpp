@@ -81,10 +81,10 @@ struct DirectiveSpec {
 [[nodiscard]] std::span<const std::string_view> builtin_modules() noexcept;
 // "mod_x.c" or "mod_x" (ProFTPD's <IfModule> accepts both).
 [[nodiscard]] bool is_builtin_module(std::string_view name) noexcept;
-// The module of a well-known ProFTPD directive that wardftpd does not have ("TLSEngine" -> "mod_tls.c").
+// The module of a well-known ProFTPD directive that wardftpd does not have ("LDAPServer" -> "mod_ldap.c").
 [[nodiscard]] std::optional<std::string_view> foreign_module_for(std::string_view directive) noexcept;
 // A line of a skipped <IfModule> section that asks for a security property wardftpd does not provide
-// (TLSRequired, TLSEngine on, mod_wrap and mod_ban rules, QuotaEngine on): what is not provided, for a loud
+// (mod_wrap and mod_ban rules, BanEngine on, QuotaEngine on): what is not provided, for a loud
 // warning at -t and start-up. Nothing for any other line.
 [[nodiscard]] std::optional<std::string> unprovided_security(std::string_view directive,
                                                              std::span<const std::string_view> args);

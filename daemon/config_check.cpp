@@ -8,6 +8,7 @@
 
 #include "base/strings.hpp"
 #include "base/sys.hpp"
+#include "config/auth_modules.hpp"
 #include "daemon/auth/auth_file_check.hpp"
 #include "daemon/auth/system_users.hpp"
 #include "config/values.hpp"
@@ -16,8 +17,10 @@
 #include "daemon/log_files.hpp"
 #include "daemon/master/self_confine.hpp"
 #include "daemon/sql_check.hpp"
+#include "daemon/master/tls_files.hpp"
 #include "exec/hook_config.hpp"
 #include "modules/controls.hpp"
+#include "daemon/inetd_session.hpp"
 #include "modules/trusted_file.hpp"
 
 namespace ward::daemon {
@@ -185,9 +188,35 @@ Result<void> create_runtime_dirs(const std::vector<std::string>& dirs) {
     return {};
 }
 
+// mod_auth_pam.c in AuthOrder (and AuthPAM not off): without the service's file, libpam falls back to
+// /etc/pam.d/other, whose rules were not written for FTP. ProFTPD says nothing; -t and start-up warn.
+void check_pam_service(const config::Server& server, std::vector<std::string>& warnings) {
+    const config::Directive* order = server.get("AuthOrder");
+    const config::Directive* enabled = server.get("AuthPAM");
+    if (order == nullptr || (enabled != nullptr && !config::as_bool(*enabled))) {
+        return;
+    }
+    const bool uses_pam = std::any_of(order->args.begin(), order->args.end(), [](const std::string& module) {
+        const auto entry = config::parse_auth_order_entry(module);
+        return entry && entry->module == config::AuthModule::pam;
+    });
+    const config::Directive* service = server.get("AuthPAMConfig");
+    const std::string name = service != nullptr ? service->args.at(0) : std::string("ftp");
+    const std::string path = str_cat("/etc/pam.d/", name);
+    struct stat st{};
+    if (uses_pam && ::stat(path.c_str(), &st) != 0) {
+        warnings.push_back(str_cat(at(service != nullptr ? service : order), "mod_auth_pam.c: the PAM service '", name,
+                                   "' has no file ", path, ", so PAM uses /etc/pam.d/other; write ", path,
+                                   " (Debian's proftpd package ships one) or name another with AuthPAMConfig"));
+    }
+}
+
 Result<CheckedConfig> check_configuration(const config::ServerSet& servers, std::string_view made_at_start) {
     CheckedConfig checked;
     checked.warnings = servers.config().warnings;
+    for (auto& warning : inetd_warnings(servers)) {  // ServerType inetd: what only a standalone master applies
+        checked.warnings.push_back(std::move(warning));
+    }
     if (auto programs = exec::check_hook_programs(servers.config().root); !programs) {
         return std::move(programs).error();
     }
@@ -217,6 +246,7 @@ Result<CheckedConfig> check_configuration(const config::ServerSet& servers, std:
                 return std::move(file).error();
             }
         }
+        check_pam_service(server, checked.warnings);
         if (auto hooks = check_hook_identities(server, servers.config().root, {identity->uid, identity->gid},
                                                checked.hooks_checked);
             !hooks) {
@@ -236,6 +266,12 @@ Result<CheckedConfig> check_configuration(const config::ServerSet& servers, std:
     }
     checked.confinement = std::move(plan->roles);
     checked.warnings.insert(checked.warnings.end(), plan->warnings.begin(), plan->warnings.end());
+    master::TlsFilesChecked tls;
+    if (auto files = master::check_tls_files(servers, tls); !files) {
+        return std::move(files).error();
+    }
+    checked.tls_files = std::move(tls.certificates);
+    checked.warnings.insert(checked.warnings.end(), tls.warnings.begin(), tls.warnings.end());
     if (auto runtime = check_runtime_paths(servers, checked.runtime_dirs); !runtime) {
         return std::move(runtime).error();
     }

@@ -36,6 +36,7 @@ struct CheckedConfig {
     std::vector<std::string> confinement;
     std::size_t files_checked = 0;  // AuthUserFile/AuthGroupFile opened, for -t's summary
     std::size_t hooks_checked = 0;  // hook programs checked for the identity each runs as
+    std::vector<std::string> tls_files;  // mod_tls certificates, keys, chain and CA files checked (master/tls_files.hpp)
     std::vector<std::string> runtime_dirs;  // ControlsSocket/PidFile directories start-up creates (mode 0755)
     std::vector<std::shared_ptr<const sql::Settings>> sql;  // mod_sql, parallel to ServerSet::servers(); nullptr: none
 };

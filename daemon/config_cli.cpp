@@ -10,7 +10,9 @@
 #include "base/sys.hpp"
 #include "config/load.hpp"
 #include "config/server.hpp"
+#include "config/syntax.hpp"
 #include "daemon/config_check.hpp"
+#include "daemon/tls/ktls.hpp"
 #include "daemon/daemon_context.hpp"
 #include "modules/module_set.hpp"
 #include "sandbox/capabilities.hpp"
@@ -54,13 +56,26 @@ void print_roles(const config::ServerSet& servers) {
     }
 }
 
+// mod_tls's files checked (master/tls_files.hpp): "2 TLS file(s) (A; B); ", or nothing without TLS.
+std::string tls_summary(const std::vector<std::string>& files) {
+    if (files.empty()) {
+        return {};
+    }
+    std::string text = str_cat(files.size(), " TLS file(s) (");
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        text += str_cat(i == 0 ? "" : "; ", files[i]);
+    }
+    return text + "); ";
+}
+
 // The last line of -t: what was verified beyond the syntax, so an admin sees the checks ran.
 std::string summary(const config::ServerSet& servers, const CheckedConfig& checked, const modules::ModuleSet& set) {
     const auto keys = servers.config().root.find_all("ModuleTrustedKey").size();
     return str_cat("Verified: ", servers.servers().size(), " server(s) and their User/Group; ", set.modules().size(),
                    " module(s) and ", set.libraries().size(), " library(ies) against ", keys,
                    " trusted key(s); ", checked.hooks_checked, " hook program(s) for the identity each runs as; ",
-                   checked.files_checked, " account file(s); log and socket directories\n");
+                   checked.files_checked, " account file(s); ", tls_summary(checked.tls_files),
+                   "log and socket directories\n");
 }
 
 }  // namespace
@@ -100,7 +115,15 @@ std::optional<int> run_config_mode(const CommandLine& cli, std::string_view embe
         return 1;
     }
     if (cli.print_config) {
-        out(*cli.print_config == "toml" ? config::to_toml(*shared) : config::to_proftpd(*shared));
+        // The file as written (comments, includes, both branches of every conditional), once it loads.
+        config::LoadOptions options;
+        auto tree = cli.config_file ? config::read_syntax_file(*cli.config_file, options)
+                                    : config::parse_proftpd_syntax(embedded_default, name, options);
+        if (!tree) {
+            err(str_cat("wardftpd: ", tree.error().message, "\n"));
+            return 1;
+        }
+        out(*cli.print_config == "toml" ? config::to_toml(*tree) : config::to_proftpd(*tree));
         return 0;
     }
     // The checks start-up runs before it opens anything, with the same messages (daemon/config_check.hpp).
@@ -123,6 +146,7 @@ std::optional<int> run_config_mode(const CommandLine& cli, std::string_view embe
     for (const auto& line : checked->confinement) {
         err(str_cat("wardftpd: confinement: ", line, "\n"));
     }
+    err(str_cat("wardftpd: ", tls::ktls_report(tls::detect_ktls()), "\n"));  // start-up logs it too
     out(summary(*servers, *checked, *verified));
     if (cli.debug_level >= 5) {
         print_roles(*servers);

@@ -149,7 +149,8 @@ Result<std::shared_ptr<DaemonContext>> prepare_context(std::shared_ptr<const con
     auto hook = compile(sandbox::policies::hook());
     auto hook_strict = compile(sandbox::policies::hook({.strict = true}));
     auto sql_helper = compile(sandbox::policies::sql_helper());
-    for (auto* compiled : {&master, &monitor, &preauth, &postauth, &hook, &hook_strict, &sql_helper}) {
+    auto pam_helper = compile(sandbox::policies::pam_helper());
+    for (auto* compiled : {&master, &monitor, &preauth, &postauth, &hook, &hook_strict, &sql_helper, &pam_helper}) {
         if (!*compiled) {
             return std::move(*compiled).error();
         }
@@ -159,7 +160,7 @@ Result<std::shared_ptr<DaemonContext>> prepare_context(std::shared_ptr<const con
         return std::move(checked).error();
     }
     auto context = std::make_shared<DaemonContext>(Policies{*master, *monitor, *preauth, *postauth, *hook, *hook_strict,
-                                                                     *sql_helper});
+                                                                     *sql_helper, *pam_helper});
     context->servers = std::make_shared<const config::ServerSet>(std::move(*servers));
     context->privileged = ::geteuid() == 0;
     context->warnings = checked->warnings;

@@ -51,6 +51,7 @@ struct Policies {
     sandbox::CompiledPolicy hook;
     sandbox::CompiledPolicy hook_strict;  // ExecSandbox strict
     sandbox::CompiledPolicy sql_helper;   // mod_sql's helper process
+    sandbox::CompiledPolicy pam_helper;   // mod_auth_pam.c's per-attempt helper
 };
 
 struct DaemonContext {

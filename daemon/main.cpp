@@ -24,9 +24,11 @@
 #include "daemon/cli.hpp"
 #include "daemon/config_cli.hpp"
 #include "daemon/daemon_context.hpp"
+#include "daemon/inetd_session.hpp"
 #include "daemon/default_config.hpp"
 #include "daemon/master/master.hpp"
 #include "daemon/service_notify.hpp"
+#include "daemon/tls/ktls.hpp"
 #include "modules/builtin.hpp"
 #include "modules/module_set.hpp"
 #include "sandbox/capabilities.hpp"
@@ -48,7 +50,8 @@ std::string settings_text() {
                    "  + AddressSanitizer and UndefinedBehaviorSanitizer\n",
 #endif
                    "  + IPv6 support\n", "  + Sendfile support\n", "  + Privilege separation (monitor and worker)\n",
-                   "  + seccomp, Landlock (ABI ", ward::sandbox::landlock_abi(), " on this kernel), capabilities\n");
+                   "  + seccomp, Landlock (ABI ", ward::sandbox::landlock_abi(), " on this kernel), capabilities\n",
+                   "  + ", ward::tls::ktls_report(ward::tls::detect_ktls()), "\n");
 }
 
 std::string modules_text() {
@@ -194,6 +197,9 @@ int serve(const ward::daemon::CommandLine& cli, ConfigSource source, const std::
         err(str_cat("wardftpd: ", context.error().message, "\n"));
         return kStartupError;
     }
+    if (ward::daemon::inetd_mode(*(*context)->servers)) {  // one session on stdin, no master
+        return ward::daemon::serve_inetd(*context, open_syslog);
+    }
     for (const auto& warning : (*context)->warnings) {  // what -t printed, before detaching from the terminal
         err(ward::daemon::warning_line(warning));
     }
@@ -263,6 +269,7 @@ int serve(const ward::daemon::CommandLine& cli, ConfigSource source, const std::
             return kStartupError;
         }
     }
+    const std::string kernel_tls = ward::tls::ktls_report(ward::tls::detect_ktls());  // probed before confinement
     if (auto confined = master.confine(); !confined) {
         const std::string message = str_cat("wardftpd: ", confined.error().message, "\n");
         ward::log::error(confined.error().message);
@@ -275,6 +282,7 @@ int serve(const ward::daemon::CommandLine& cli, ConfigSource source, const std::
     for (const auto& line : master.context().confinement) {  // the lines -t prints (daemon/config_check.hpp)
         ward::log::notice("confinement: ", line);
     }
+    ward::log::notice(kernel_tls);  // the line -V and -t print
     std::string where;
     for (const auto& point : master.listening()) {
         where += str_cat(where.empty() ? "" : ", ", point.address, " port ", point.port);

@@ -1,14 +1,23 @@
 #include "daemon/session_config.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <stdexcept>
 
+#include "base/log.hpp"
 #include "base/strings.hpp"
+#include "base/unique_fd.hpp"
 #include "base/version.hpp"
+#include "config/auth_modules.hpp"
 #include "config/command_groups.hpp"
 #include "config/values.hpp"
 #include "daemon/auth/system_users.hpp"
+#include "daemon/ftp/display_text.hpp"
 
 namespace ward::daemon {
 namespace {
@@ -118,6 +127,16 @@ std::vector<const Directive*> everywhere(const config::Context& root, const conf
     return out;
 }
 
+auth::AuthSource auth_source(config::AuthModule module) {
+    switch (module) {
+        case config::AuthModule::file: return auth::AuthSource::file;
+        case config::AuthModule::system: return auth::AuthSource::system;
+        case config::AuthModule::pam: return auth::AuthSource::pam;
+        case config::AuthModule::sql: return auth::AuthSource::sql;
+    }
+    return auth::AuthSource::system;
+}
+
 }  // namespace
 
 const Directive* session_directive(const config::Server& server, const config::Context* anon, std::string_view name) {
@@ -146,6 +165,19 @@ std::string expand_user(std::string_view path, std::string_view user) {
     std::string out;
     for (std::size_t i = 0; i < path.size(); ++i) {
         if (safe && path[i] == '%' && i + 1 < path.size() && path[i + 1] == 'u') {
+            // "%u[N]": the name's character N (0-based), ProFTPD's way to spread homes over folders.
+            const std::size_t close = path.find(']', i + 2);
+            if (i + 2 < path.size() && path[i + 2] == '[' && close != std::string_view::npos) {
+                const auto digits = path.substr(i + 3, close - i - 3);
+                std::size_t index = 0;
+                const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
+                if (ec == std::errc() && end == digits.data() + digits.size() && !digits.empty() &&
+                    index < user.size()) {
+                    out += user[index];
+                    i = close;
+                    continue;
+                }
+            }
             out += user;
             ++i;
         } else {
@@ -175,17 +207,27 @@ auth::AuthSettings auth_settings(const config::Server& server) {
     if (const Directive* order = server.get("AuthOrder")) {
         settings.order.clear();
         for (const auto& module : order->args) {
-            if (iequals(module, "mod_auth_file.c")) {
-                settings.order.push_back(auth::AuthSource::file);
-            } else if (iequals(module, "mod_auth_unix.c")) {
-                settings.order.push_back(auth::AuthSource::system);
-            } else if (iequals(module, "mod_sql.c")) {
-                settings.order.push_back(auth::AuthSource::sql);
+            // -t refused every argument this cannot parse; a failure here would be a registry bug, and an
+            // unparsed entry must not vanish (dropping a '*' entry would let the next module answer).
+            const auto entry = config::parse_auth_order_entry(module);
+            if (!entry) {
+                throw std::logic_error(str_cat("AuthOrder ", module, ": ", entry.error().message));
             }
+            settings.order.push_back(auth::AuthStep{auth_source(entry->module), entry->authoritative});
         }
     } else if (server.get("SQLConnectInfo") != nullptr) {
         // ProFTPD asks the modules in reverse load order: mod_sql.c, loaded after the mod_auth_* ones, first.
-        settings.order.insert(settings.order.begin(), auth::AuthSource::sql);
+        settings.order.insert(settings.order.begin(), auth::AuthStep{auth::AuthSource::sql});
+    }
+    settings.pam = flag(server.get("AuthPAM"), true);
+    if (const Directive* service = server.get("AuthPAMConfig")) {
+        settings.pam_service = service->args.at(0);
+    }
+    settings.pam_timeout = seconds(server.get("AuthPAMTimeout"), settings.pam_timeout);
+    if (const Directive* options = server.get("AuthPAMOptions")) {
+        // NoTTY is the only option the registry accepts.
+        settings.pam_tty = std::none_of(options->args.begin(), options->args.end(),
+                                        [](const std::string& o) { return iequals(o, "NoTTY"); });
     }
     if (const Directive* file = server.get("AuthUserFile")) {
         settings.user_file = file->args.at(0);
@@ -208,8 +250,22 @@ ftp::SessionSettings session_settings(const config::Server& server, const config
     }
     const Directive* ident = get("ServerIdent");
     if (ident == nullptr || config::as_bool(*ident)) {
+        // ServerIdent's own variables (ProFTPD's main.c): %L the address the client reached, %V the server's
+        // DNS name (no lookups here: that address too), %v ServerName, %{version}.
+        const auto variable = [&](std::string_view name) -> std::optional<std::string> {
+            if (name == "L" || name == "V") {
+                return std::string(local_ip);
+            }
+            if (name == "v") {
+                return s.server_name;
+            }
+            if (name == "version") {
+                return std::string(kVersion);
+            }
+            return std::nullopt;
+        };
         s.banner = ident != nullptr && ident->args.size() > 1
-                       ? ident->args[1]
+                       ? ftp::expand_percent(ident->args[1], variable)
                        : str_cat("wardftpd ", kVersion, " Server (", s.server_name, ") [", local_ip, "]");
     } else {
         s.banner = str_cat(local_ip, " FTP server ready");
@@ -234,12 +290,81 @@ ftp::SessionSettings session_settings(const config::Server& server, const config
     if (const Directive* display = get("DisplayLogin")) {
         s.display_login = display->args.at(0);
     }
+    // ProFTPD's default names root at the server's DNS name; without lookups, the address reached.
+    const Directive* admin = get("ServerAdmin");
+    s.server_admin = admin != nullptr ? admin->args.at(0) : str_cat("root@", local_ip);
+    if (const Directive* grant = get("AccessGrantMsg")) {
+        s.access_grant_msg = grant->args.at(0);
+    }
+    if (const Directive* display = get("DisplayQuit")) {
+        s.display_quit = display->args.at(0);
+    }
+    if (const Directive* display = get("DisplayChdir")) {
+        s.display_chdir = display->args.at(0);
+        s.display_chdir_once = display->args.size() > 1 && config::as_bool(*display, 1);
+    }
     s.transfer_log = transfer_log;
     s.show_symlinks = flag(get("ShowSymlinks"), true);
     if (const Directive* attempts = get("MaxLoginAttempts")) {
         s.max_login_attempts = static_cast<unsigned>(config::as_unsigned(*attempts));
     }
     return s;
+}
+
+std::string default_chdir(const config::Server& server, const config::Context* anon,
+                          const ftp::SessionIdentity& identity, const std::vector<std::string>& group_names) {
+    std::vector<const Directive*> candidates = anon != nullptr ? anon->find_all("DefaultChdir")
+                                                               : std::vector<const Directive*>{};
+    if (candidates.empty()) {
+        candidates = server.get_all("DefaultChdir");
+    }
+    // "~" is the home as the session sees it: inside a DefaultRoot that holds it, the path below the root;
+    // otherwise the home's own path, which ProFTPD then looks for inside the root.
+    std::string home = identity.home;
+    const bool confined = !identity.root.empty() && identity.root != "/";
+    if (confined) {
+        const std::string prefix = identity.root.back() == '/' ? identity.root : identity.root + "/";
+        if (home == identity.root) {
+            home = "/";
+        } else if (home.starts_with(prefix)) {
+            home = home.substr(prefix.size() - 1);
+        }
+    }
+    for (const Directive* chdir : candidates) {
+        if (chdir->args.size() > 1 && !group_expression_matches(chdir->args[1], group_names)) {
+            continue;
+        }
+        return expand_user(expand_home(chdir->args.at(0), home), identity.user);
+    }
+    return {};
+}
+
+std::vector<std::string> display_connect_lines(const config::Server& server, const ftp::SessionSettings& settings,
+                                               std::string_view local_ip, std::string_view client_ip) {
+    const Directive* display = server.get("DisplayConnect");
+    if (display == nullptr) {
+        return {};
+    }
+    // ProFTPD resolves a relative DisplayConnect path against "/" (its daemon's working directory).
+    const std::string& configured = display->args.at(0);
+    const std::string path = configured.starts_with('/') ? configured : str_cat("/", configured);
+    const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+    if (!fd) {
+        log::debug(1, "DisplayConnect ", path, ": ", std::strerror(errno), "; nothing displayed");
+        return {};
+    }
+    const auto file = ftp::read_display_file(fd.get(), "DisplayConnect", true);
+    if (!file) {
+        return {};
+    }
+    ftp::DisplayValues values;
+    values.cwd = "/";
+    values.free_bytes = file->free_bytes;
+    values.local_host = std::string(local_ip);
+    values.remote_host = std::string(client_ip);
+    values.server_name = settings.server_name;
+    values.server_admin = settings.server_admin;
+    return ftp::display_reply_lines(file->text, values);
 }
 
 std::shared_ptr<const ftp::AccessPolicy> access_policy(const config::Server& server, const config::Context* anon,
@@ -344,6 +469,12 @@ std::optional<std::string> ConfigLoginRules::default_root_for(const auth::Accoun
         return path;
     }
     return std::nullopt;
+}
+
+std::string ConfigLoginRules::denied_reply(std::string_view login_name) const {
+    const config::Context* anon = server_.anonymous_for(resolve_alias(login_name));
+    const Directive* message = session_directive(server_, anon, "AccessDenyMsg");
+    return message != nullptr ? ftp::login_message(message->args.at(0), login_name) : std::string("Login incorrect.");
 }
 
 unsigned ConfigLoginRules::max_login_attempts() const {

@@ -25,6 +25,18 @@ namespace ward::daemon {
 [[nodiscard]] ftp::SessionSettings session_settings(const config::Server& server, const config::Context* anon,
                                                     std::string_view local_ip, bool transfer_log);
 
+// DefaultChdir for this login (the first whose group expression matches; "~" and "%u" expanded), as a path
+// the session sees; empty when none applies. The worker changes there after login when it is a directory.
+[[nodiscard]] std::string default_chdir(const config::Server& server, const config::Context* anon,
+                                        const ftp::SessionIdentity& identity,
+                                        const std::vector<std::string>& group_names);
+
+// DisplayConnect's file as the greeting's first lines, read and expanded in the session process before the
+// pre-auth worker is confined (it can open no file). None when unset or unreadable, as ProFTPD.
+[[nodiscard]] std::vector<std::string> display_connect_lines(const config::Server& server,
+                                                             const ftp::SessionSettings& settings,
+                                                             std::string_view local_ip, std::string_view client_ip);
+
 // <Limit> and the per-directory rules for one logged-in session.
 [[nodiscard]] std::shared_ptr<const ftp::AccessPolicy> access_policy(const config::Server& server,
                                                                      const config::Context* anon,
@@ -46,6 +58,7 @@ public:
                                      const monitor::ClientInfo& client) const override;
     [[nodiscard]] std::optional<std::string> default_root_for(const auth::Account& account) const override;
     [[nodiscard]] unsigned max_login_attempts() const override;
+    [[nodiscard]] std::string denied_reply(std::string_view login_name) const override;
 
 private:
     const config::Server& server_;

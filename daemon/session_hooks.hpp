@@ -24,6 +24,7 @@ public:
 
     // True when ExecEngine is on for this server.
     [[nodiscard]] bool enabled() const noexcept { return runner_.settings().engine; }
+    [[nodiscard]] Tally tally() const noexcept override { return {runner_.runs(), runner_.timeouts()}; }
 
 private:
     [[nodiscard]] exec::SessionValues values(const monitor::SessionFacts& facts) const;

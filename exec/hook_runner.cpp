@@ -120,7 +120,11 @@ std::vector<std::string> HookRunner::run(const HookRun& run, const ExpandInput& 
         log::error(run.label, " '", program, "' failed: ", outcome.error().message);
         return {};
     }
+    if (outcome->kind != SpawnOutcome::Kind::not_started) {
+        ++runs_;
+    }
     if (outcome->timed_out) {
+        ++timeouts_;
         log.write(str_cat("'", program, "' did not finish within ExecTimeout (", settings.timeout.count(),
                           "s): sent SIGTERM", outcome->killed ? ", then SIGKILL" : ""));
     }

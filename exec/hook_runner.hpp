@@ -5,6 +5,7 @@
 // ProFTPD's wording.
 #include <sys/types.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,9 +47,14 @@ public:
     std::vector<std::string> run(const HookRun& run, const ExpandInput& input) const;
 
     [[nodiscard]] const ExecSettings& settings() const noexcept { return setup_.settings; }
+    // Programs started by run() so far, and how many of them ExecTimeout ended.
+    [[nodiscard]] std::uint64_t runs() const noexcept { return runs_; }
+    [[nodiscard]] std::uint64_t timeouts() const noexcept { return timeouts_; }
 
 private:
     HookRunnerSetup setup_;
+    mutable std::uint64_t runs_ = 0;
+    mutable std::uint64_t timeouts_ = 0;
 };
 
 // stdout split into reply lines: at most `max_lines`, CR and control bytes removed.

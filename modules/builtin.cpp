@@ -42,8 +42,10 @@ const Tables& tables() {
             // The verbs come from the one verb table; only modules that serve nothing else can be removed.
             // mod_rlimit, mod_delay, mod_facts and mod_lang are listed as Debian's proftpd lists them;
             // ModuleOrder may leave them out (their directives are of no effect here: docs/directives.md).
+            // mod_tls may be left out as in ProFTPD (its <IfModule> sections then do not hold).
             const bool removable = name == "mod_xfer.c" || name == "mod_ls.c" || site || name == "mod_rlimit.c" ||
-                                   name == "mod_delay.c" || name == "mod_facts.c" || name == "mod_lang.c";
+                                   name == "mod_delay.c" || name == "mod_facts.c" || name == "mod_lang.c" ||
+                                   name == "mod_tls.c";
             BuiltinModule module{&t.modules.back(), config::module_verbs(name), !removable};
             t.list.push_back(std::move(module));
         }

@@ -40,6 +40,10 @@ ConfinementPlan confinement_plan(const ConfinementFacts& facts) {
                  : std::string(", no Landlock"),
         "; no capabilities; no_new_privs; seccomp worker_postauth allow-list; no log descriptor"));
     plan.roles.push_back("hooks: the configured uid; no capabilities; no_new_privs; seccomp hook deny-list");
+    plan.roles.push_back(str_cat("PAM helper (mod_auth_pam.c, one per login attempt): ",
+                                 facts.privileged ? "root's uid" : "the launching uid",
+                                 ", no capabilities; no_new_privs; one descriptor (its socket to the monitor); "
+                                 "seccomp pam_helper deny-list on the monitor's; killed after AuthPAMTimeout"));
 
     if (!landlock && !facts.privileged) {
         plan.warnings.push_back(

@@ -72,6 +72,24 @@ PolicyBuilder sql_helper() {
     return policy;
 }
 
+PolicyBuilder pam_helper() {
+    PolicyBuilder policy = deny_list("pam_helper", {});
+    policy.add(groups::signals_to_others()).add(groups::listening_sockets());
+    return policy;
+}
+
+PolicyBuilder metrics_exporter() {
+    PolicyBuilder policy("metrics_exporter", Action::kill_process());
+    policy.add(groups::basic_io())
+        .add(groups::memory())
+        .add(groups::time())
+        .add(groups::signals())
+        .add(groups::process_basics())
+        .add(groups::connected_sockets())
+        .add(groups::accept_connections());
+    return policy;
+}
+
 std::vector<PolicyBuilder> reviewed() {
     std::vector<PolicyBuilder> all;
     all.push_back(master());
@@ -81,6 +99,8 @@ std::vector<PolicyBuilder> reviewed() {
     all.push_back(hook());
     all.push_back(hook({.strict = true}));
     all.push_back(sql_helper());
+    all.push_back(pam_helper());
+    all.push_back(metrics_exporter());
     return all;
 }
 

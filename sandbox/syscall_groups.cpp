@@ -149,6 +149,13 @@ SyscallGroup database_client() {
     return group;
 }
 
+SyscallGroup accept_connections() {
+    return {"accept-connections",
+            "wait for and take connections from a listening socket opened before the process was confined; no "
+            "new socket, bind, listen or connect",
+            {allow("poll"), allow("accept4")}};
+}
+
 SyscallGroup sanitizer_runtime() {
     // Exactly the flags LeakSanitizer's stop-the-world tracer thread is cloned with.
     constexpr std::uint64_t kLsanClone = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_UNTRACED;
@@ -217,6 +224,22 @@ SyscallGroup new_user_namespaces() {
             {kill("unshare", {arg::masked64(0, WARD_SYM(CLONE_NEWUSER), WARD_SYM(CLONE_NEWUSER))}),
              kill("clone", {arg::masked64(0, WARD_SYM(CLONE_NEWUSER), WARD_SYM(CLONE_NEWUSER))}), kill("setns"),
              fail(ENOSYS, "clone3")}};
+}
+
+SyscallGroup signals_to_others() {
+    SyscallGroup group{"signals-to-others",
+                       "signal another process by pid or queue a signal to one (a helper that keeps uid 0 could "
+                       "otherwise signal the master and every monitor); tgkill and tkill stay, as raise and "
+                       "abort need them",
+                       {}};
+    for (const char* name : {"kill", "pidfd_send_signal", "rt_sigqueueinfo", "rt_tgsigqueueinfo"}) {
+        group.rules.push_back(kill(name));
+    }
+    return group;
+}
+
+SyscallGroup listening_sockets() {
+    return {"listening-sockets", "listen on a socket or accept a connection", {kill("listen"), kill("accept"), kill("accept4")}};
 }
 
 SyscallGroup raw_sockets(SocketAllowance allowed) {

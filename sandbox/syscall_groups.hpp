@@ -23,6 +23,7 @@ SyscallGroup transfers();          // sendfile/splice between files and sockets
 enum class Family { inet, inet6 };
 SyscallGroup tcp_sockets(std::initializer_list<Family> families);  // new TCP sockets of these families
 SyscallGroup database_client();    // what SQLite and libpq add: file locks, local and DNS sockets, ids
+SyscallGroup accept_connections();  // accept on a listening socket the process was given, nothing else of TCP setup
 
 // Sanitizer builds only (WARD_SANITIZER_BUILD): what the ASan/UBSan/LSan runtime itself calls. compile()
 // merges it; the release policies never contain it.
@@ -43,6 +44,8 @@ struct SocketAllowance {
     friend bool operator==(const SocketAllowance&, const SocketAllowance&) = default;
 };
 SyscallGroup raw_sockets(SocketAllowance allowed);  // empty when everything is allowed
+SyscallGroup signals_to_others();  // kill, pidfd_send_signal, rt_sigqueueinfo (the PAM helper)
+SyscallGroup listening_sockets();  // listen, accept (the PAM helper)
 SyscallGroup non_unix_sockets();                    // every socket family but AF_UNIX
 
 }  // namespace ward::sandbox::groups

@@ -8,7 +8,9 @@
 
 namespace ward::auth {
 
-enum class AuthSource : std::uint8_t { file, system, sql };  // mod_auth_file.c, mod_auth_unix.c, mod_sql.c
+// mod_auth_file.c, mod_auth_unix.c, mod_auth_pam.c (authenticates only: the account comes from another
+// source), mod_sql.c.
+enum class AuthSource : std::uint8_t { file, system, pam, sql };
 
 struct Account {
     std::string name;

@@ -6,6 +6,7 @@
 #include "base/strings.hpp"
 #include "daemon/auth/passwd_file.hpp"
 #include "daemon/auth/password.hpp"
+#include "daemon/auth/shadow_aging.hpp"
 #include "daemon/auth/system_users.hpp"
 
 namespace ward::auth {
@@ -16,7 +17,19 @@ constexpr std::size_t kMaxUserName = 256;
 struct Found {
     PasswdEntry entry;
     AuthSource source;
+    std::optional<Account> account;  // a source's own account with its groups (BackendAnswer::account)
 };
+
+Found found_account(Account account) {
+    PasswdEntry entry;
+    entry.name = account.name;
+    entry.uid = account.uid;
+    entry.gid = account.gid;
+    entry.home = account.home;
+    entry.shell = account.shell;
+    const AuthSource source = account.source;
+    return Found{std::move(entry), source, std::move(account)};
+}
 
 void log_warnings(const std::string& path, const std::vector<Warning>& warnings) {
     for (const auto& w : warnings) {
@@ -24,50 +37,156 @@ void log_warnings(const std::string& path, const std::vector<Warning>& warnings)
     }
 }
 
-std::optional<Found> look_up_in(const AuthSettings& settings, AuthSource source, std::string_view name,
-                               std::string& reason) {
-    if (source == AuthSource::file) {
-        if (settings.user_file.empty()) {
+// mod_auth_file.c: AuthUserFile.
+class FileBackend final : public Backend {
+public:
+    explicit FileBackend(const AuthSettings& settings) : settings_(settings) {}
+    BackendAnswer authenticate(std::string_view name, std::string_view password) override {
+        auto entry = find(name);
+        if (!entry) {
+            return {Verdict::no_such_user, std::nullopt, "No such user found"};
+        }
+        if (!verify_password(password, entry->hash)) {
+            return {Verdict::refused, std::nullopt, "Incorrect password"};
+        }
+        return {Verdict::authenticated, std::move(entry), {}};
+    }
+    std::optional<PasswdEntry> find(std::string_view name) override {
+        if (settings_.user_file.empty()) {
             return std::nullopt;
         }
-        const auto text = read_auth_file(settings.user_file);
+        const auto text = read_auth_file(settings_.user_file);
         if (!text) {
             log::error("AuthUserFile: ", text.error().message);
-            reason = "AuthUserFile unreadable";
             return std::nullopt;
         }
         std::vector<Warning> warnings;
         auto entry = find_passwd(*text, name, &warnings);
-        log_warnings(settings.user_file, warnings);
-        if (entry) {
-            return Found{std::move(*entry), AuthSource::file};
-        }
-    } else if (source == AuthSource::system) {
-        if (auto entry = system_user(name)) {
-            return Found{std::move(*entry), AuthSource::system};
-        }
+        log_warnings(settings_.user_file, warnings);
+        return entry;
     }
-    return std::nullopt;  // AuthSource::sql answers through settings.sql, with the password
+
+private:
+    const AuthSettings& settings_;
+};
+
+// mod_auth_unix.c: the system's accounts, with shadow aging checked once the password matched.
+class SystemBackend final : public Backend {
+public:
+    BackendAnswer authenticate(std::string_view name, std::string_view password) override {
+        auto entry = system_user(name);
+        if (!entry) {
+            return {Verdict::no_such_user, std::nullopt, "No such user found"};
+        }
+        if (!verify_password(password, entry->hash)) {
+            return {Verdict::refused, std::nullopt, "Incorrect password"};
+        }
+        if (const auto aging = shadow_aging(entry->name)) {
+            if (auto refusal = aging_refusal(*aging, days_since_epoch())) {
+                log::notice("mod_auth_unix: ", entry->name, ": ", refusal->detail);
+                return {Verdict::refused, std::nullopt, std::move(refusal->words)};
+            }
+        }
+        return {Verdict::authenticated, std::move(entry), {}};
+    }
+    std::optional<PasswdEntry> find(std::string_view name) override { return system_user(name); }
+};
+
+struct Chain {
+    FileBackend file;
+    SystemBackend system;
+    const Backends& external;
+
+    Backend* backend(AuthSource source) {
+        switch (source) {
+            case AuthSource::file: return &file;
+            case AuthSource::system: return &system;
+            case AuthSource::pam: return external.pam;
+            case AuthSource::sql: return external.sql;
+        }
+        return nullptr;
+    }
+};
+
+std::string_view source_name(AuthSource source) {
+    switch (source) {
+        case AuthSource::file: return "mod_auth_file.c";
+        case AuthSource::system: return "mod_auth_unix.c";
+        case AuthSource::pam: return "mod_auth_pam.c";
+        case AuthSource::sql: return "mod_sql.c";
+    }
+    return "?";
 }
 
-std::optional<Found> look_up(const AuthSettings& settings, std::string_view name, std::string& reason) {
-    for (const AuthSource source : settings.order) {
-        if (auto found = look_up_in(settings, source, name, reason)) {
-            return found;
+// The account of a name from the order's account sources (every entry but PAM), first that knows it.
+std::optional<Found> look_up(const AuthSettings& settings, Chain& chain, std::string_view name) {
+    for (const AuthStep& step : settings.order) {
+        if (step.source == AuthSource::pam) {
+            continue;
+        }
+        Backend* backend = chain.backend(step.source);
+        if (backend == nullptr) {
+            continue;
+        }
+        if (auto entry = backend->find(name)) {
+            return Found{std::move(*entry), step.source, std::nullopt};
         }
     }
     return std::nullopt;
 }
 
-// RootLogin and RequireValidShell, whichever source found the account.
-std::optional<std::string> account_refusal(const AuthSettings& settings, uid_t uid, const std::string& shell) {
-    if (uid == 0 && !settings.root_login) {
-        return "User not authorized for login: root (RootLogin is off)";
+struct ChainResult {
+    std::optional<Found> found;
+    std::string reason;
+};
+
+// Walks AuthOrder as described in authenticator.hpp.
+ChainResult run_chain(const AuthSettings& settings, Chain& chain, std::string_view name, std::string_view password) {
+    bool password_checked = false;
+    for (const AuthStep& step : settings.order) {
+        if (step.source == AuthSource::pam && !settings.pam) {
+            continue;  // AuthPAM off: mod_auth_pam.c declines
+        }
+        Backend* backend = chain.backend(step.source);
+        if (backend == nullptr) {
+            return {std::nullopt, str_cat(source_name(step.source), " is in AuthOrder but not available")};
+        }
+        BackendAnswer answer = backend->authenticate(name, password);
+        password_checked = password_checked || answer.verdict != Verdict::no_such_user;
+        switch (answer.verdict) {
+            case Verdict::authenticated: {
+                if (answer.account) {
+                    answer.account->source = step.source;
+                    return {found_account(std::move(*answer.account)), {}};
+                }
+                if (answer.entry) {
+                    return {Found{std::move(*answer.entry), step.source, std::nullopt}, {}};
+                }
+                auto found = look_up(settings, chain, name);
+                if (!found) {
+                    return {std::nullopt, "No such user found"};
+                }
+                return {std::move(found), {}};
+            }
+            case Verdict::error:
+                return {std::nullopt, str_cat(source_name(step.source), ": ", answer.reason)};
+            case Verdict::refused:
+                if (step.source == AuthSource::pam && !step.authoritative) {
+                    log::notice("mod_auth_pam: ", name, ": ", answer.reason, " (not authoritative: next module)");
+                    continue;
+                }
+                return {std::nullopt, std::move(answer.reason)};
+            case Verdict::no_such_user:
+                if (step.authoritative) {
+                    return {std::nullopt, "No such user found"};
+                }
+                continue;
+        }
     }
-    if (settings.require_valid_shell && !shell_is_listed(shell)) {
-        return str_cat("Invalid shell: '", shell, "' (not in /etc/shells; RequireValidShell)");
+    if (!password_checked) {
+        (void)verify_against_dummy(password);
     }
-    return std::nullopt;
+    return {std::nullopt, "No such user found"};
 }
 
 std::string group_name_for(gid_t gid, const std::vector<GroupEntry>& file_groups) {
@@ -83,6 +202,9 @@ std::string group_name_for(gid_t gid, const std::vector<GroupEntry>& file_groups
 }
 
 Account to_account(const AuthSettings& settings, const Found& found) {
+    if (found.account) {
+        return *found.account;
+    }
     Account account;
     account.name = found.entry.name;
     account.uid = found.entry.uid;
@@ -134,7 +256,8 @@ bool acceptable_user_name(std::string_view name) noexcept {
     return true;
 }
 
-AuthOutcome authenticate(const AuthSettings& settings, std::string_view name, std::string_view password) {
+AuthOutcome authenticate(const AuthSettings& settings, std::string_view name, std::string_view password,
+                         const Backends& backends) {
     AuthOutcome outcome;
     if (!acceptable_user_name(name)) {
         (void)verify_against_dummy(password);
@@ -146,60 +269,33 @@ AuthOutcome authenticate(const AuthSettings& settings, std::string_view name, st
         outcome.reason = "User in /etc/ftpusers";
         return outcome;
     }
-    for (const AuthSource source : settings.order) {
-        if (source == AuthSource::sql) {
-            if (!settings.sql) {
-                continue;
-            }
-            auto answer = settings.sql(name, password);
-            if (answer.kind == BackendAnswer::Kind::no_such_user) {
-                continue;
-            }
-            if (answer.kind == BackendAnswer::Kind::error) {
-                log::error("mod_sql.c: ", answer.reason);
-                outcome.reason = str_cat("SQL backend error: ", answer.reason);
-                continue;
-            }
-            if (answer.kind == BackendAnswer::Kind::refused || !answer.account) {
-                outcome.reason = answer.reason;
-                return outcome;
-            }
-            if (auto refusal = account_refusal(settings, answer.account->uid, answer.account->shell)) {
-                outcome.reason = *refusal;
-                return outcome;
-            }
-            outcome.account = std::move(answer.account);
-            return outcome;
-        }
-        auto found = look_up_in(settings, source, name, outcome.reason);
-        if (!found) {
-            continue;
-        }
-        if (!verify_password(password, found->entry.hash)) {
-            outcome.reason = "Incorrect password";
-            return outcome;
-        }
-        if (auto refusal = account_refusal(settings, found->entry.uid, found->entry.shell)) {
-            outcome.reason = *refusal;
-            return outcome;
-        }
-        outcome.account = to_account(settings, *found);
+    Chain chain{FileBackend(settings), SystemBackend(), backends};
+    auto result = run_chain(settings, chain, name, password);
+    if (!result.found) {
+        outcome.reason = std::move(result.reason);
         return outcome;
     }
-    (void)verify_against_dummy(password);
-    if (!outcome.reason.starts_with("SQL backend error")) {
-        outcome.reason = "No such user found";
+    const Found& found = *result.found;
+    if (found.entry.uid == 0 && !settings.root_login) {
+        outcome.reason = "User not authorized for login: root (RootLogin is off)";
+        return outcome;
     }
+    if (settings.require_valid_shell && !shell_is_listed(found.entry.shell)) {
+        outcome.reason = str_cat("Invalid shell: '", found.entry.shell, "' (not in /etc/shells; RequireValidShell)");
+        return outcome;
+    }
+    outcome.account = to_account(settings, found);
     return outcome;
 }
 
-AuthOutcome find_account(const AuthSettings& settings, std::string_view name) {
+AuthOutcome find_account(const AuthSettings& settings, std::string_view name, const Backends& backends) {
     AuthOutcome outcome;
     if (!acceptable_user_name(name)) {
         outcome.reason = "unacceptable user name";
         return outcome;
     }
-    auto found = look_up(settings, name, outcome.reason);
+    Chain chain{FileBackend(settings), SystemBackend(), backends};
+    auto found = look_up(settings, chain, name);
     if (!found) {
         outcome.reason = str_cat("no such user '", name, "'");
         return outcome;

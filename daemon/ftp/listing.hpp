@@ -33,6 +33,8 @@ void append_list_line(std::string& out, const FileFacts& facts, std::string_view
 
 // "YYYYMMDDHHMMSS" in UTC (RFC 3659 §2.3).
 [[nodiscard]] std::string format_mdtm(std::int64_t seconds);
+// format_mdtm's 14 digits appended to `out`.
+void append_mdtm(std::string& out, std::int64_t seconds);
 // The inverse, for MFMT/MFF: "YYYYMMDDHHMMSS[.sss]" in UTC; nullopt when malformed or not a real date.
 [[nodiscard]] std::optional<std::int64_t> parse_mdtm(std::string_view text);
 

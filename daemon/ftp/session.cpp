@@ -25,9 +25,9 @@ namespace {
 constexpr std::size_t kMaxQueuedLines = 64;          // stop reading the control connection beyond this
 constexpr std::size_t kMaxOutputBacklog = std::size_t{256} * 1024; // ... or when the client does not read replies
 
-std::array<asio::steady_timer, 5> make_timers(asio::io_context& io) {
+std::array<asio::steady_timer, 6> make_timers(asio::io_context& io) {
     return {asio::steady_timer(io), asio::steady_timer(io), asio::steady_timer(io), asio::steady_timer(io),
-            asio::steady_timer(io)};
+            asio::steady_timer(io), asio::steady_timer(io)};
 }
 
 }  // namespace
@@ -175,6 +175,7 @@ void SessionImpl::start() {
         ctx.started = Clock::now();
         lines = run_hooks(exec::HookPoint::on_connect, ctx);
     }
+    lines.insert(lines.end(), settings_.connect_lines.begin(), settings_.connect_lines.end());
     lines.push_back(settings_.banner);
     std::string wire;
     append_reply(wire, 220, lines);
@@ -308,6 +309,9 @@ void SessionImpl::handle_line(const CommandLine& line) {
     ctx.event.command_line = is_pass ? std::string("PASS (hidden)") : line.text;
     log::debug(3, "command from ", peer_text_, ": ", ctx.event.command_line);
 
+    if (logged_in_) {
+        host_.report_activity(ctx.event.command_line, 0, 0, false);
+    }
     if (!logged_in_ && !spec->before_login) {
         finish(ctx, 530, "Please login with USER and PASS");
         return;

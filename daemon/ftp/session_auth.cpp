@@ -13,8 +13,6 @@
 namespace ward::ftp {
 namespace {
 
-constexpr std::size_t kMaxDisplayBytes = std::size_t{64} * 1024;
-
 void wipe(std::string& secret) noexcept {
     if (!secret.empty()) {
         ::explicit_bzero(secret.data(), secret.size());
@@ -60,9 +58,13 @@ void SessionImpl::cmd_pass(CommandContext& ctx) {
     }
     if (result.status == LoginResult::Status::closing) {
         log::notice("login refused for '", user, "' from ", peer_text_, "; closing");
-        finish(ctx, 421,
-               result.reply_text.empty() ? std::string("Login incorrect. Closing control connection")
-                                         : result.reply_text);
+        // The monitor's verdict (MaxLoginAttempts reached) is answered as ProFTPD does: 530 and the
+        // connection closed; a failure to ask at all is the service's, 421.
+        if (result.reply_text.empty()) {
+            finish(ctx, 421, "Service not available, closing control connection");
+        } else {
+            finish(ctx, 530, result.reply_text);
+        }
         end_session("login refused");
         return;
     }
@@ -118,17 +120,29 @@ bool SessionImpl::enter_post_auth(PostAuthSession post, const HandoverState& sta
         log::warning("home directory ", real(cwd_), " of ", identity_.user, " is missing; using /");
         cwd_ = home_ = "/";
     }
+    if (!settings_.default_chdir.empty()) {
+        const std::string target = resolve_virtual(home_, settings_.default_chdir, home_);
+        if (fs_.stat(target, st) == 0 && S_ISDIR(st.st_mode)) {
+            cwd_ = target;
+        } else {
+            log::warning("DefaultChdir ", settings_.default_chdir, " of ", identity_.user,
+                         " is not a directory; starting in ", cwd_);
+        }
+    }
     last_transfer_ = last_command_ = Clock::now();
     arm(Timeout::idle);
     arm(Timeout::no_transfer);
     log::notice(identity_.anonymous ? "anonymous login" : "login", " as '", identity_.user, "' from ", peer_text_);
 
-    std::vector<std::string> lines = display_login_lines();
+    std::vector<std::string> lines = display_lines(settings_.display_login, cwd_, "DisplayLogin");
     lines.insert(lines.end(), state.login_reply_lines.begin(), state.login_reply_lines.end());
-    lines.push_back(identity_.anonymous ? std::string("Anonymous access granted, restrictions apply")
-                                        : str_cat("User ", identity_.login_name.empty() ? identity_.user
-                                                                                        : identity_.login_name,
-                                                  " logged in"));
+    const std::string& login_name = identity_.login_name.empty() ? identity_.user : identity_.login_name;
+    if (!settings_.access_grant_msg.empty()) {
+        lines.push_back(login_message(settings_.access_grant_msg, login_name));
+    } else {
+        lines.push_back(identity_.anonymous ? std::string("Anonymous access granted, restrictions apply")
+                                            : str_cat("User ", login_name, " logged in"));
+    }
     std::string wire;
     append_reply(wire, 230, lines);
     send_raw(wire);
@@ -138,39 +152,43 @@ bool SessionImpl::enter_post_auth(PostAuthSession post, const HandoverState& sta
     return true;
 }
 
-std::vector<std::string> SessionImpl::display_login_lines() {
-    std::vector<std::string> lines;
-    if (settings_.display_login.empty()) {
-        return lines;
+DisplayValues SessionImpl::display_values() const {
+    DisplayValues v;
+    v.cwd = cwd_;
+    v.local_host = unmapped(local_.address()).to_string();
+    v.remote_host = peer_text_;
+    v.login_name = identity_.login_name.empty() ? identity_.user : identity_.login_name;
+    v.server_name = settings_.server_name;
+    v.server_admin = settings_.server_admin;
+    v.bytes_in = bytes_in_;
+    v.bytes_out = bytes_out_;
+    return v;
+}
+
+std::vector<std::string> SessionImpl::display_lines(const std::string& configured, const std::string& dir,
+                                                    std::string_view what) {
+    if (configured.empty() || !logged_in_) {
+        return {};
     }
     UniqueFd fd;
-    const std::string vpath = resolve_virtual(cwd_, settings_.display_login, home_);
+    const std::string vpath = resolve_virtual(dir, configured, home_);
     if (fs_.open(vpath, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0, fd) != 0) {
-        return lines;  // ProFTPD is silent about a missing DisplayLogin file
+        return {};  // ProFTPD is silent about a missing display file
     }
-    struct stat st {};
-    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
-        return lines;
-    }
-    auto text = sys::read_fd(fd.get(), kMaxDisplayBytes, "DisplayLogin");
-    if (!text) {
-        log::warning(text.error().message);
-        return lines;
-    }
-    for (auto line : split(*text, '\n')) {
-        if (!line.empty() && line.back() == '\r') {
-            line.remove_suffix(1);
-        }
-        lines.emplace_back(line);
-    }
-    if (!lines.empty() && lines.back().empty()) {
-        lines.pop_back();
-    }
-    return lines;
+    const auto file = read_display_file(fd.get(), what, false);
+    return file ? display_reply_lines(file->text, display_values()) : std::vector<std::string>{};
 }
 
 void SessionImpl::cmd_quit(CommandContext& ctx) {
-    finish(ctx, 221, "Goodbye.");
+    // ProFTPD sends every DisplayQuit line with the code ("221-"), not in the indented continuation form.
+    std::vector<std::string> lines = display_lines(settings_.display_quit, cwd_, "DisplayQuit");
+    for (auto& line : lines) {
+        if (line.starts_with(' ')) {
+            line.erase(0, 1);
+        }
+    }
+    lines.emplace_back("Goodbye.");
+    finish(ctx, 221, std::move(lines));
     end_session("QUIT");
 }
 

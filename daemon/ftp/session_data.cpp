@@ -144,6 +144,7 @@ void SessionImpl::begin_transfer(CommandContext& ctx, std::string opening, DataT
     last_transfer_ = last_progress_ = now;
     stalled_seen_bytes_ = 0;
     arm(Timeout::stalled);
+    arm(Timeout::progress);
     data_.open(host_, [this](boost::system::error_code ec, tcp::socket socket) {
         on_data_open(ec, std::move(socket));
     });

@@ -95,7 +95,12 @@ void SessionImpl::change_dir(CommandContext& ctx, std::string_view client_path) 
         return;
     }
     cwd_ = vpath;
-    finish(ctx, 250, str_cat(ctx.verb, " command successful"));
+    std::vector<std::string> lines;
+    if (!settings_.display_chdir_once || displayed_dirs_.insert(vpath).second) {
+        lines = display_lines(settings_.display_chdir, vpath, "DisplayChdir");
+    }
+    lines.push_back(str_cat(ctx.verb, " command successful"));
+    finish(ctx, 250, std::move(lines));
 }
 
 void SessionImpl::cmd_mkd(CommandContext& ctx) {

@@ -102,6 +102,14 @@ public:
 
     // The session is over (QUIT, timeout, error); `reason` is %E.
     virtual void session_ended(std::string_view reason) = 0;
+
+    // What the session is doing, for the daemon's `wardctl who`: each command after login (PASS hidden), and
+    // about once a second during a transfer its bytes so far and the file's size (0: unknown). Informational
+    // only; a host that does not show it ignores it.
+    virtual void report_activity(std::string_view command, std::uint64_t bytes, std::uint64_t size,
+                                 bool transferring) {
+        (void)command, (void)bytes, (void)size, (void)transferring;
+    }
 };
 
 }  // namespace ward::ftp

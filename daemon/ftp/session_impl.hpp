@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -25,6 +26,7 @@
 #include "daemon/ftp/command_line.hpp"
 #include "daemon/ftp/data_channel.hpp"
 #include "daemon/ftp/data_transfer.hpp"
+#include "daemon/ftp/display_text.hpp"
 #include "daemon/ftp/posix_regex.hpp"
 #include "daemon/ftp/rooted_fs.hpp"
 #include "daemon/ftp/session_host.hpp"
@@ -59,8 +61,9 @@ public:
 private:
     using tcp = asio::ip::tcp;
     using Clock = std::chrono::steady_clock;
-    enum class Timeout : std::uint8_t { idle = 0, login = 1, no_transfer = 2, stalled = 3, linger = 4 };
-    static constexpr std::size_t kTimers = 5;
+    // progress is not a timeout: during a transfer it reports the bytes so far to the host once a second.
+    enum class Timeout : std::uint8_t { idle = 0, login = 1, no_transfer = 2, stalled = 3, linger = 4, progress = 5 };
+    static constexpr std::size_t kTimers = 6;
 
     // What a data command does when its transfer ends (replies, logs, cleans up).
     using TransferEnd = std::function<void(CommandContext&, const TransferResult&)>;
@@ -109,7 +112,11 @@ private:
     void cmd_acct(CommandContext& ctx);
     void cmd_rein(CommandContext& ctx);
     bool enter_post_auth(PostAuthSession post, const HandoverState& state);
-    std::vector<std::string> display_login_lines();
+    // A Display* file as reply lines (display_text.hpp), the path resolved against `dir`; none when unset or
+    // unreadable.
+    std::vector<std::string> display_lines(const std::string& configured, const std::string& dir,
+                                           std::string_view what);
+    DisplayValues display_values() const;
 
     // session_files.cpp
     [[nodiscard]] std::string to_vpath(std::string_view client_path) const;
@@ -265,6 +272,7 @@ private:
     RootedFs fs_;
     std::string cwd_ = "/";
     std::string home_ = "/";
+    std::set<std::string> displayed_dirs_;  // DisplayChdir ... on: directories whose file was shown
 
     // filters
     std::optional<PosixRegex> deny_filter_;

@@ -23,6 +23,7 @@ std::chrono::seconds SessionImpl::limit(Timeout which) const noexcept {
         case Timeout::no_transfer: return settings_.timeouts.no_transfer;
         case Timeout::stalled: return settings_.timeouts.stalled;
         case Timeout::linger: return kLinger;
+        case Timeout::progress: return std::chrono::seconds{1};
     }
     return std::chrono::seconds{0};
 }
@@ -40,7 +41,8 @@ void SessionImpl::arm(Timeout which) {
         case Timeout::login: since = session_start_; break;
         case Timeout::no_transfer: since = last_transfer_; break;
         case Timeout::stalled: since = last_progress_; break;
-        case Timeout::linger: break;
+        case Timeout::linger:
+        case Timeout::progress: break;
     }
     armed_[index] = true;
     timers_[index].expires_at(since + limit(which));
@@ -77,6 +79,14 @@ void SessionImpl::on_timer(Timeout which, boost::system::error_code ec) {
             if (now - last_transfer_ >= limit(which)) {
                 timeout_expired(which);
             } else {
+                arm(which);
+            }
+            return;
+        case Timeout::progress:
+            if (active_) {
+                host_.report_activity(active_->ctx.event.command_line,
+                                      active_->transfer ? active_->transfer->bytes() : 0, active_->ctx.event.file_size.value_or(0),
+                                      true);
                 arm(which);
             }
             return;
@@ -121,7 +131,8 @@ void SessionImpl::timeout_expired(Timeout which) {
             text = str_cat("Data transfer stall timeout: ", seconds, " seconds");
             reason = "TimeoutStalled";
             break;
-        case Timeout::linger: return;
+        case Timeout::linger:
+        case Timeout::progress: return;
     }
     log::notice(reason, " for ", peer_text_);
     reply(421, text);

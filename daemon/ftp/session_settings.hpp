@@ -37,6 +37,14 @@ struct SessionSettings {
     std::string deny_filter;       // DenyFilter: POSIX extended regex on the command line; empty = none
     std::string path_deny_filter;  // PathDenyFilter: POSIX extended regex on path names; empty = none
     std::string display_login;     // DisplayLogin file, read after login as the user; empty = none
+    std::string server_admin;      // ServerAdmin (%E in display files); ProFTPD's default: root@ the server
+    std::string access_grant_msg;  // AccessGrantMsg: the 230 text ("%u" the login name); empty = ours
+    std::string default_chdir;     // DefaultChdir, as the session sees it; empty = start in the home
+    std::string display_quit;      // DisplayQuit file, read at QUIT after login; empty = none
+    std::string display_chdir;     // DisplayChdir file, relative to the directory entered; empty = none
+    bool display_chdir_once = false;  // DisplayChdir's second argument: once per directory and session
+    // DisplayConnect's lines, read and expanded before the pre-auth worker is confined (it cannot open files).
+    std::vector<std::string> connect_lines;
     bool transfer_log = false;     // TransferLog (xferlog format): SessionHost::log_transfer gets each line
     bool show_symlinks = true;     // ShowSymlinks
     unsigned max_login_attempts = 3;  // MaxLoginAttempts (enforced by the host; the worker words replies)

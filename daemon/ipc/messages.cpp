@@ -38,6 +38,13 @@ void put_lines(MessageWriter& w, const std::vector<std::string>& lines) {
     }
 }
 
+void put_activity(MessageWriter& w, const WorkerActivity& a) {
+    put(w, a.command, Limits::activity_command, "command");
+    w.u64(a.bytes);
+    w.u64(a.size);
+    w.boolean(a.transferring);
+}
+
 void put_event(MessageWriter& w, const CommandEvent& e) {
     put(w, e.command, Limits::verb, "command");
     put(w, e.arguments, Limits::command_line, "arguments");
@@ -141,6 +148,13 @@ void get_lines(Decoder& d, std::vector<std::string>& lines) {
     for (auto& line : lines) {
         d.text(line, Limits::hook_line, "line");
     }
+}
+
+void get_activity(Decoder& d, WorkerActivity& a) {
+    d.text(a.command, Limits::activity_command, "command");
+    d.number(a.bytes, "bytes");
+    d.number(a.size, "size");
+    d.flag(a.transferring, "transferring");
 }
 
 void get_event(Decoder& d, CommandEvent& e) {
@@ -333,6 +347,30 @@ Result<Message> decode_body(MessageType type, std::string_view body) {
             out = std::move(m);
             break;
         }
+        case MessageType::worker_activity: {
+            WorkerActivity m;
+            get_activity(d, m);
+            out = std::move(m);
+            break;
+        }
+        case MessageType::session_activity: {
+            SessionActivity m;
+            get_activity(d, m.activity);
+            out = std::move(m);
+            break;
+        }
+        case MessageType::session_event: {
+            SessionEvent m;
+            std::uint8_t kind = 0;
+            d.number(kind, "kind");
+            if (kind > static_cast<std::uint8_t>(SessionEvent::Kind::hook_timeout)) {
+                d.fail("kind");
+            }
+            m.kind = static_cast<SessionEvent::Kind>(kind);
+            d.number(m.count, "count");
+            out = m;
+            break;
+        }
         default:
             return Error{str_cat("unknown message type ", static_cast<unsigned>(type))};
     }
@@ -373,6 +411,9 @@ MessageType type_of(const Message& message) noexcept {
         MessageType::signature_request, MessageType::signature_answer, MessageType::key_client,
         MessageType::key_status,
         MessageType::log_record,
+        MessageType::session_event,
+        MessageType::worker_activity,
+        MessageType::session_activity,
     };
     static_assert(std::size(kTypes) == std::variant_size_v<Message>);
     // A valueless variant (only after a throwing assignment) has no type; it can never be sent.
@@ -398,7 +439,11 @@ const char* type_name(MessageType type) noexcept {
         case MessageType::signature_answer: return "signature_answer";
         case MessageType::key_client: return "key_client";
         case MessageType::key_status: return "key_status";
+        case MessageType::pam_answer: return "pam_answer";
         case MessageType::log_record: return "log_record";
+        case MessageType::session_event: return "session_event";
+        case MessageType::worker_activity: return "worker_activity";
+        case MessageType::session_activity: return "session_activity";
     }
     return "unknown";
 }
@@ -471,6 +516,12 @@ Result<std::string> encode(const Message& message) {
                            w.u8(static_cast<std::uint8_t>(m.level));
                            put(w, m.text, Limits::log_text, "text");
                        },
+                       [&](const SessionEvent& m) {
+                           w.u8(static_cast<std::uint8_t>(m.kind));
+                           w.u32(m.count);
+                       },
+                       [&](const WorkerActivity& m) { put_activity(w, m); },
+                       [&](const SessionActivity& m) { put_activity(w, m.activity); },
                    },
                    message);
     } catch (const FieldTooLong& too_long) {

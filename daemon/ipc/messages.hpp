@@ -34,9 +34,14 @@ enum class MessageType : std::uint8_t {
     login_count_answer = 97,
     proxied_client = 98,
     proxied_client_answer = 99,
+    session_event = 100,  // monitor -> master, no answer: what the monitor saw, for the metrics
+    worker_activity = 101,   // worker -> monitor, no answer, post-auth: its current command, for wardctl who
+    session_activity = 102,  // monitor -> master, no answer: the same, passed on as the worker's word
     // master <-> key process (daemon/master/key_process.hpp; no worker or monitor holds that channel)
     key_client = 112,
     key_status = 113,
+    // PAM helper -> monitor (daemon/monitor/pam_answer.hpp; only the monitor and its per-attempt helper hold it)
+    pam_answer = 122,
     // 128-135: the monitor <-> SQL helper messages of daemon/sql/messages.hpp (never on a worker's channel)
 };
 
@@ -54,6 +59,7 @@ struct Limits {
     static constexpr std::size_t hook_line = 512;
     static constexpr std::size_t log_text = std::size_t{8} * 1024;
     static constexpr std::size_t address = 64;  // an IPv4 or IPv6 address as text
+    static constexpr std::size_t activity_command = 512;  // a command line as wardctl who shows it
 };
 
 struct AuthRequest {
@@ -135,6 +141,30 @@ struct ProxiedClientAnswer {
     bool operator==(const ProxiedClientAnswer&) const = default;
 };
 
+// Monitor -> master, no answer: something the monitor itself saw happen in its session (never a worker's
+// report), counted by the master for the metrics endpoint (daemon/master/metrics_board.hpp).
+struct SessionEvent {
+    enum class Kind : std::uint8_t { login_failed, worker_seccomp_kill, hook_run, hook_timeout };
+    Kind kind = Kind::login_failed;
+    std::uint32_t count = 1;
+    bool operator==(const SessionEvent&) const = default;
+};
+
+// Worker -> monitor (post-auth only, no answer), on each command and about once a second during a transfer:
+// what the worker says it is doing. Nothing decides on it: the monitor passes it to the master
+// (SessionActivity), and wardctl who shows it labelled as the worker's report.
+struct WorkerActivity {
+    std::string command;     // the command line (PASS hidden), at most Limits::activity_command bytes
+    std::uint64_t bytes = 0;  // of the transfer in progress
+    std::uint64_t size = 0;   // of the file being sent (RETR); 0: unknown
+    bool transferring = false;
+    bool operator==(const WorkerActivity&) const = default;
+};
+struct SessionActivity {
+    WorkerActivity activity;
+    bool operator==(const SessionActivity&) const = default;
+};
+
 // Master -> key process: a new session's end of a signing channel travels with this (SCM_RIGHTS).
 struct KeyClient {
     bool operator==(const KeyClient&) const = default;
@@ -149,7 +179,7 @@ struct KeyStatus {
 using Message = std::variant<AuthRequest, HandoverRequest, HookRequest, DataSocketRequest, SessionEnd, AuthAnswer,
                              HookAnswer, DataSocketAnswer, LoginCountRequest, LoginCountAnswer, ProxiedClient,
                              ProxiedClientAnswer, SignatureRequest, SignatureAnswer, KeyClient, KeyStatus,
-                             LogRecord>;
+                             LogRecord, SessionEvent, WorkerActivity, SessionActivity>;
 
 [[nodiscard]] MessageType type_of(const Message& message) noexcept;
 [[nodiscard]] const char* type_name(MessageType type) noexcept;

@@ -112,6 +112,11 @@ Result<void> Master::listen() {
         control_.reset();
         return Error{"no server has a port to listen on (every Port is 0)"};
     }
+    if (auto started = start_metrics(); !started) {
+        listeners_.clear();
+        control_.reset();
+        return started;
+    }
     return {};
 }
 
@@ -167,6 +172,7 @@ void Master::on_accept(Listener& listener, tcp::socket socket) {
     const config::Server* server = context_->servers->match(local_ip, local.port());
     if (server == nullptr) {
         log::notice("no server for ", local_ip, " port ", local.port(), "; closing the connection from ", client);
+        metrics_.add(metrics::Slot::refused_no_server);
         return;
     }
     const daemon::ServerRuntime& runtime = context_->runtime_for(*server);
@@ -174,6 +180,7 @@ void Master::on_accept(Listener& listener, tcp::socket socket) {
     if (proxied && !runtime.proxy.trusts(client)) {
         log::notice("connection from ", client, " closed: ProxyProtocolEngine is on and ", client,
                     " is not in ProxyProtocolTrustedProxies");
+        metrics_.add(metrics::Slot::refused_untrusted_proxy);
         return;
     }
     // From a proxy the per-host limits wait for the client its header names (answer_proxied_client).
@@ -209,8 +216,10 @@ void Master::on_accept(Listener& listener, tcp::socket socket) {
         return;
     }
     limits_.session_started(pid, client, str_cat(local_ip, " ", local.port()));
+    metrics_.add(metrics::Slot::connections);
+    metrics_.set(metrics::Slot::sessions, limits_.sessions());
     sessions_.started(SessionRecord{pid, client, remote.port(), str_cat(local_ip, ":", local.port()), {}, false,
-                                    std::chrono::system_clock::now()});
+                                    std::chrono::system_clock::now(), {}});
     auto session_link = std::make_unique<SessionLink>(
         SessionLink{std::move(link->first), asio::posix::stream_descriptor(io_), local_ip, local.port(), proxied});
     session_link->channel.set_send_timeout(std::chrono::milliseconds(0));  // the master never waits on a session
@@ -258,6 +267,17 @@ bool Master::answer_login_count(pid_t pid, SessionLink& link) {
         link.expects_proxied_client = false;
         return answer_proxied_client(pid, link, *proxied);
     }
+    if (const auto* event = std::get_if<ipc::SessionEvent>(&received->message);
+        event != nullptr && !received->fd.valid() && !link.expects_proxied_client) {
+        count_session_event(*event);
+        return true;
+    }
+    if (const auto* activity = std::get_if<ipc::SessionActivity>(&received->message);
+        activity != nullptr && !received->fd.valid() && !link.expects_proxied_client) {
+        const ipc::WorkerActivity& a = activity->activity;
+        sessions_.activity(pid, a.command, a.transferring, a.bytes, a.size, std::chrono::system_clock::now());
+        return true;
+    }
     const auto* request = std::get_if<ipc::LoginCountRequest>(&received->message);
     if (request == nullptr || received->fd.valid() || link.expects_proxied_client) {
         log::error("session ", pid, " sent ", ipc::type_name(ipc::type_of(received->message)),
@@ -273,6 +293,7 @@ bool Master::answer_login_count(pid_t pid, SessionLink& link) {
         const config::Context* anon = server->anonymous_for(request->login_name);
         const LoginCount counted = limits_.login(pid, request->account, login_limits(*server, anon));
         answer.admitted = counted == LoginCount::admit;
+        metrics_.add(answer.admitted ? metrics::Slot::login_success : metrics::Slot::login_refused);
         if (answer.admitted) {
             sessions_.logged_in(pid, request->account);
         } else {
@@ -319,6 +340,7 @@ bool Master::answer_proxied_client(pid_t pid, SessionLink& link, const ipc::Prox
 void Master::refuse(tcp::socket& socket, Admission why, const config::Server& server,
                     const daemon::ServerRuntime& runtime) {
     const LimitSettings& settings = limits_.settings();
+    count_refusal(why);
     std::string reply;
     switch (why) {
         case Admission::max_instances:
@@ -374,6 +396,9 @@ void Master::reap_children() {
     int status = 0;
     pid_t pid = 0;
     while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
+        if (count_child_end(pid, status)) {
+            continue;  // the metrics exporter, not a session
+        }
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
             log::warning("session process ", pid, WIFSIGNALED(status) ? " killed by signal " : " exited with status ",
                          WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
@@ -381,6 +406,7 @@ void Master::reap_children() {
         limits_.session_ended(pid);
         sessions_.ended(pid);
         links_.erase(pid);
+        metrics_.set(metrics::Slot::sessions, limits_.sessions());
     }
     if (shutting_down_ && limits_.sessions() == 0) {
         shutdown_timer_.cancel();
@@ -428,6 +454,14 @@ void Master::reload() {
         accept_next(*listener);
         listeners_.push_back(std::move(listener));
     }
+    count_modules();
+    if (const auto wanted_metrics = metrics::exporter_settings(*context_);
+        wanted_metrics.has_value() != exporter_.has_value() ||
+        (exporter_ && (wanted_metrics->address != exporter_->settings().address ||
+                       wanted_metrics->port != exporter_->settings().port))) {
+        log::warning("reload: PrometheusEngine/PrometheusExporter changed; the metrics exporter keeps its start-up "
+                     "setting until the daemon is restarted");
+    }
     log::notice("configuration reloaded from ", context_->servers->config().source);
     daemon::fire_restart_hooks(*context_);
 }
@@ -440,6 +474,7 @@ void Master::shut_down() {
     log::notice("shutting down: ending ", limits_.sessions(), " sessions");
     listeners_.clear();
     control_.reset();
+    exporter_.reset();
     for (const pid_t pid : limits_.session_pids()) {
         (void)::kill(pid, SIGTERM);
     }

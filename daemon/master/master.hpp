@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,8 @@
 #include "daemon/master/connection_limits.hpp"
 #include "daemon/master/control_socket.hpp"
 #include "daemon/master/listeners.hpp"
+#include "daemon/master/metrics_board.hpp"
+#include "daemon/master/metrics_exporter.hpp"
 #include "daemon/master/self_confine.hpp"
 #include "daemon/master/session_registry.hpp"
 
@@ -66,6 +69,12 @@ private:
     void watch_link(pid_t pid);
     bool answer_login_count(pid_t pid, SessionLink& link);
     bool answer_proxied_client(pid_t pid, SessionLink& link, const ipc::ProxiedClient& client);
+    // metrics_events.cpp: the metrics endpoint (PrometheusEngine) and what the master counts for it.
+    Result<void> start_metrics();
+    void count_session_event(const ipc::SessionEvent& event);
+    void count_refusal(Admission why);
+    bool count_child_end(pid_t pid, int status);  // true: it was the exporter
+    void count_modules();
     void accept_next(Listener& listener);
     void on_accept(Listener& listener, boost::asio::ip::tcp::socket socket);
     void refuse(boost::asio::ip::tcp::socket& socket, Admission why, const config::Server& server,
@@ -86,6 +95,8 @@ private:
     boost::asio::signal_set signals_;
     boost::asio::steady_timer shutdown_timer_;
     std::unique_ptr<ControlSocket> control_;  // ControlsEngine on: wardctl lsmod/insmod/rmmod
+    metrics::Board metrics_;                   // disabled unless PrometheusEngine is on
+    std::optional<metrics::Exporter> exporter_;
     SelfConfinement confinement_;
     bool shutting_down_ = false;
 };

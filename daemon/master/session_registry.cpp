@@ -1,5 +1,7 @@
 #include "daemon/master/session_registry.hpp"
 
+#include <algorithm>
+
 #include "base/strings.hpp"
 
 namespace ward::master {
@@ -58,6 +60,43 @@ Result<std::vector<pid_t>> SessionRegistry::match(std::string_view target) const
     return out;
 }
 
+void SessionRegistry::activity(pid_t pid, const std::string& command, bool transferring, std::uint64_t bytes,
+                               std::uint64_t size, std::chrono::system_clock::time_point now) {
+    const auto it = by_pid_.find(pid);
+    if (it == by_pid_.end() || it->second.user.empty()) {
+        return;  // only a logged-in session's worker reports
+    }
+    SessionRecord::Activity& s = it->second.activity;
+    if (transferring && (!s.transferring || s.command != command)) {
+        s.transfer_since = now;
+    }
+    s.command = command;
+    s.transferring = transferring;
+    s.bytes = bytes;
+    s.size = size;
+}
+
+namespace {
+
+std::string worker_report(const SessionRecord::Activity& s, std::chrono::system_clock::time_point now) {
+    if (s.command.empty()) {
+        return {};
+    }
+    std::string text = str_cat(" command \"", escape_for_log(s.command), "\"");
+    if (s.transferring) {
+        const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now - s.transfer_since).count();
+        const std::uint64_t rate = millis > 0 ? s.bytes * 1000U / static_cast<std::uint64_t>(millis) : 0;
+        text += str_cat(" transfer ", s.bytes, s.size > 0 ? str_cat("/", s.size) : std::string(), " bytes");
+        if (s.size > 0) {
+            text += str_cat(" ", std::min<std::uint64_t>(s.bytes * 100U / s.size, 100U), "%");
+        }
+        text += str_cat(" ", rate, " B/s");
+    }
+    return text + " (worker-reported)";
+}
+
+}  // namespace
+
 std::vector<std::string> who_lines(const std::vector<SessionRecord>& sessions,
                                    std::chrono::system_clock::time_point now) {
     std::vector<std::string> lines;
@@ -66,7 +105,7 @@ std::vector<std::string> who_lines(const std::vector<SessionRecord>& sessions,
         lines.push_back(str_cat("session ", s.pid, " user ", s.user.empty() ? std::string("-") : s.user, " client ",
                                 s.client, ":", s.client_port, s.proxied ? " (via proxy)" : "", " state ",
                                 s.user.empty() ? "authenticating" : "logged-in", " for ", seconds, "s server ",
-                                s.server));
+                                s.server, worker_report(s.activity, now)));
     }
     return lines;
 }

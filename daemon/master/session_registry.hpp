@@ -24,6 +24,16 @@ struct SessionRecord {
     std::string user;    // empty until the monitor's login count admitted it
     bool proxied = false;
     std::chrono::system_clock::time_point since;
+    // The post-auth worker's own account (ipc::WorkerActivity, passed on by its monitor): shown by wardctl who
+    // labelled as the worker's word, never used for a decision. transfer_since is the master's clock.
+    struct Activity {
+        std::string command;
+        bool transferring = false;
+        std::uint64_t bytes = 0;
+        std::uint64_t size = 0;
+        std::chrono::system_clock::time_point transfer_since;
+    };
+    Activity activity;
 };
 
 class SessionRegistry {
@@ -31,6 +41,8 @@ public:
     void started(SessionRecord record);
     void named_client(pid_t pid, const std::string& address, std::uint16_t port);
     void logged_in(pid_t pid, const std::string& user);
+    void activity(pid_t pid, const std::string& command, bool transferring, std::uint64_t bytes, std::uint64_t size,
+                  std::chrono::system_clock::time_point now);
     void ended(pid_t pid);
     [[nodiscard]] std::vector<SessionRecord> list() const;
     // kick targets: "user NAME", "host ADDRESS" or "session PID"; an error for anything else.
@@ -40,7 +52,8 @@ private:
     std::map<pid_t, SessionRecord> by_pid_;
 };
 
-// wardctl who's lines: "PID USER CLIENT STATE SINCE SERVER" for each session, oldest first.
+// wardctl who's lines: "PID USER CLIENT STATE SINCE SERVER" for each session, oldest first, then what the
+// worker reports: its command and, during a transfer, bytes, rate and percent of the file's size.
 [[nodiscard]] std::vector<std::string> who_lines(const std::vector<SessionRecord>& sessions,
                                                  std::chrono::system_clock::time_point now);
 

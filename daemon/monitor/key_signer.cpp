@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "base/strings.hpp"
+#include "daemon/tls/certificate_file.hpp"
 
 namespace ward::monitor {
 namespace {
@@ -36,11 +37,8 @@ Result<KeySigner> KeySigner::load(const std::string& certificate_file, const std
     if (!cert) {
         return Error{str_cat("certificate ", certificate_file, " holds no PEM certificate: ", tls::openssl_error())};
     }
-    if (X509_cmp_current_time(X509_get0_notAfter(cert.get())) <= 0) {
-        return Error{str_cat("certificate ", certificate_file, " has expired")};
-    }
-    if (X509_cmp_current_time(X509_get0_notBefore(cert.get())) >= 0) {
-        return Error{str_cat("certificate ", certificate_file, " is not valid yet")};
+    if (auto dates = tls::check_dates(cert.get(), certificate_file, "certificate"); !dates) {
+        return std::move(dates).error();
     }
     auto key_bio = open_file(key_file, "key");
     if (!key_bio) {

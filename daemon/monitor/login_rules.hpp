@@ -35,6 +35,10 @@ public:
     // DefaultRoot for this account ("~" resolved), or nullopt when the session is not confined to one.
     [[nodiscard]] virtual std::optional<std::string> default_root_for(const auth::Account& account) const = 0;
     [[nodiscard]] virtual unsigned max_login_attempts() const = 0;
+    // The 530 text for a refused login (AccessDenyMsg, "%u" the name sent with USER).
+    [[nodiscard]] virtual std::string denied_reply(std::string_view /*login_name*/) const {
+        return "Login incorrect.";
+    }
 };
 
 }  // namespace ward::monitor

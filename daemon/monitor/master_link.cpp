@@ -31,4 +31,16 @@ std::optional<LoginRefusal> MasterLink::admit(const std::string& account, const 
     return LoginRefusal{answer->limit, answer->reply};
 }
 
+void MasterLink::report(const ipc::SessionEvent& event) {
+    if (auto sent = channel_.send(event); !sent) {
+        log::warning("cannot tell the master a session event for its metrics: ", sent.error().message);
+    }
+}
+
+void MasterLink::report(const ipc::SessionActivity& activity) {
+    if (auto sent = channel_.send(activity); !sent) {
+        log::debug(2, "cannot tell the master this session's activity: ", sent.error().message);
+    }
+}
+
 }  // namespace ward::monitor

@@ -13,6 +13,10 @@ public:
     explicit MasterLink(ipc::Channel channel, std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
     // Fails closed: a master that does not answer in time refuses the login.
     [[nodiscard]] std::optional<LoginRefusal> admit(const std::string& account, const std::string& login_name) override;
+    // Tells the master what this monitor saw (MonitorSetup::report); no answer. A master that cannot take it
+    // loses the count, never the session.
+    void report(const ipc::SessionEvent& event);
+    void report(const ipc::SessionActivity& activity);
 
 private:
     ipc::Channel channel_;

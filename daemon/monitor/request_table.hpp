@@ -49,6 +49,7 @@ struct Answers {
     static Next session_end(SessionMonitor& monitor, ipc::Received& request);
     static Next signature(SessionMonitor& monitor, ipc::Received& request);
     static Next log_record(SessionMonitor& monitor, ipc::Received& request);
+    static Next activity(SessionMonitor& monitor, ipc::Received& request);
 };
 
 using Handler = Next (*)(SessionMonitor&, ipc::Received&);
@@ -87,6 +88,9 @@ inline constexpr std::array kRequestTable = {
                &Answers::privileged_data_connection},
     Permission{ipc::MessageType::signature_request, Phase::postauth, kPostauthSignatures, &Answers::signature},
     Permission{ipc::MessageType::session_end, Phase::postauth, 1, &Answers::session_end},
+    // What the worker says it is doing (wardctl who): never answered, never decided on; passed to the master
+    // at most twice a second (the rest are dropped), so a flood costs the master nothing.
+    Permission{ipc::MessageType::worker_activity, Phase::postauth, kUnlimited, &Answers::activity},
 };
 
 // The row for a request in a phase, or kRequestTable.size() when there is none.

@@ -98,6 +98,7 @@ Result<void> SessionMonitor::start_worker_preauth() {
 }
 
 std::string SessionMonitor::run() {
+    report_hook_runs();  // the connect hooks, which ran before this monitor started
     sigset_t term;
     sigemptyset(&term);
     sigaddset(&term, SIGTERM);
@@ -167,6 +168,7 @@ std::string SessionMonitor::run() {
     if (setup_.hooks != nullptr) {
         (void)setup_.hooks->dispatch(exec::HookPoint::on_exit, exec::CommandEvent{}, setup_.facts);
     }
+    report_hook_runs();
     return setup_.facts.end_reason;
 }
 
@@ -217,6 +219,22 @@ Next Answers::log_record(SessionMonitor& monitor, ipc::Received& request) {
 }
 
 // Never answered; WorkerLog refuses what a phase may not send (a TransferLog line before login).
+Next Answers::activity(SessionMonitor& monitor, ipc::Received& request) {
+    return monitor.pass_activity(std::get<ipc::WorkerActivity>(request.message));
+}
+
+Next SessionMonitor::pass_activity(const ipc::WorkerActivity& activity) {
+    constexpr auto kInterval = std::chrono::milliseconds(500);
+    const auto now = Clock::now();
+    if (!setup_.report_activity || (activity.command == activity_command_ && now - activity_passed_ < kInterval)) {
+        return Next::carry_on;
+    }
+    activity_passed_ = now;
+    activity_command_ = activity.command;
+    setup_.report_activity(ipc::SessionActivity{activity});
+    return Next::carry_on;
+}
+
 Next SessionMonitor::write_worker_log(const ipc::LogRecord& record) {
     if (auto written = setup_.worker_log.write(record, setup_.facts, worker_.pid, phase_ == Phase::postauth);
         !written) {
@@ -273,6 +291,10 @@ Next SessionMonitor::answer_authentication(ipc::AuthRequest& request) {
         return violation(str_cat("sent auth_request after MaxLoginAttempts (", rules.max_login_attempts(),
                                  ") was reached"));
     }
+    if (setup_.tls_required_for_login && preauth_signatures_ == 0) {
+        wipe(request.password);
+        return violation("asked to log in before the TLS handshake that TLSRequired asks for");
+    }
     facts.login_name = request.user;
 
     std::optional<auth::Account> account;
@@ -283,8 +305,10 @@ Next SessionMonitor::answer_authentication(ipc::AuthRequest& request) {
         // The anonymous User is the local account the session runs as: the system's database is always
         // consulted for it, after whatever AuthOrder names.
         auth::AuthSettings settings = rules.auth_settings();
-        if (std::find(settings.order.begin(), settings.order.end(), auth::AuthSource::system) == settings.order.end()) {
-            settings.order.push_back(auth::AuthSource::system);
+        const bool has_system = std::any_of(settings.order.begin(), settings.order.end(),
+                                            [](const auth::AuthStep& s) { return s.source == auth::AuthSource::system; });
+        if (!has_system) {
+            settings.order.push_back(auth::AuthStep{auth::AuthSource::system});
         }
         auto found = auth::find_account(settings, anonymous->account);
         reason = found.reason;
@@ -302,13 +326,12 @@ Next SessionMonitor::answer_authentication(ipc::AuthRequest& request) {
         }
         chroot = anonymous->root;
     } else {
-        auth::AuthSettings settings = rules.auth_settings();
-        if (setup_.sql != nullptr && setup_.sql->authenticates()) {
-            settings.sql = [this](std::string_view name, std::string_view password) {
-                return setup_.sql->authenticate(setup_.facts, name, password);
-            };
+        std::optional<SqlBackend> sql;
+        if (setup_.sql != nullptr) {
+            sql.emplace(*setup_.sql, setup_.facts);
         }
-        auto outcome = auth::authenticate(settings, rules.resolve_alias(request.user), request.password);
+        auto outcome = auth::authenticate(rules.auth_settings(), rules.resolve_alias(request.user), request.password,
+                                          auth::Backends{.pam = setup_.pam, .sql = sql ? &*sql : nullptr});
         reason = outcome.reason;
         account = std::move(outcome.account);
         if (account) {
@@ -357,6 +380,7 @@ Next SessionMonitor::answer_authentication(ipc::AuthRequest& request) {
         deadline_ = Clock::now() + setup_.handover_timeout;
     } else {
         ++failed_logins_;
+        report(ipc::SessionEvent::Kind::login_failed);
         log::notice("USER ", request.user, " (Login failed): ", reason);
         std::this_thread::sleep_until(started + setup_.failed_login_floor);
         const unsigned max_attempts = rules.max_login_attempts();
@@ -366,7 +390,7 @@ Next SessionMonitor::answer_authentication(ipc::AuthRequest& request) {
             closing_after_auth_ = true;
             deadline_ = Clock::now() + kWorkerExitGrace;  // to answer the client and exit; no more requests
         }
-        answer_message.reply_text = "Login incorrect.";
+        answer_message.reply_text = rules.denied_reply(request.user);
     }
     wipe(request.password);
     if (closing_after_auth_) {
@@ -405,6 +429,7 @@ Next SessionMonitor::answer_hooks(const ipc::HookRequest& request) {
     ipc::HookAnswer reply;
     if (setup_.hooks != nullptr) {
         reply.lines = setup_.hooks->dispatch(request.point, request.event, setup_.facts);
+        report_hook_runs();
         if (reply.lines.size() > ipc::Limits::hook_lines) {
             reply.lines.resize(ipc::Limits::hook_lines);
         }
@@ -506,6 +531,9 @@ Next SessionMonitor::worker_exited() {
         }
     } else {
         log::error("worker ", pid, " ", how);
+        if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS) {
+            report(ipc::SessionEvent::Kind::worker_seccomp_kill);
+        }
         end_session("worker failed", !closing_after_auth_);
     }
     return Next::end;
@@ -525,6 +553,24 @@ void SessionMonitor::tell_client(const std::string& line) {
     if (setup_.control_fd >= 0) {
         (void)::send(setup_.control_fd, line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
     }
+}
+
+void SessionMonitor::report(ipc::SessionEvent::Kind kind, std::uint64_t count) {
+    if (setup_.report && count > 0) {
+        setup_.report(ipc::SessionEvent{kind, static_cast<std::uint32_t>(std::min<std::uint64_t>(count, UINT32_MAX))});
+    }
+}
+
+// Hooks run in this process (connect hooks before the monitor started, command and exit hooks since): the
+// dispatcher's running tally, told to the master as the difference from what it already knows.
+void SessionMonitor::report_hook_runs() {
+    if (setup_.hooks == nullptr) {
+        return;
+    }
+    const HookDispatcher::Tally now = setup_.hooks->tally();
+    report(ipc::SessionEvent::Kind::hook_run, now.runs - reported_hooks_.runs);
+    report(ipc::SessionEvent::Kind::hook_timeout, now.timeouts - reported_hooks_.timeouts);
+    reported_hooks_ = now;
 }
 
 void SessionMonitor::stop_worker() {

@@ -30,13 +30,25 @@ struct MonitorSetup {
     WorkerLog worker_log;             // writes the workers' log and TransferLog records
     LoginAdmission* admission = nullptr;  // the master's MaxClients/PerUser/HostsPerUser; nullptr: no limits
     const SqlHelper* sql = nullptr;       // mod_sql: the user lookups and SQLLog rows; nullptr: not configured
+    auth::Backend* pam = nullptr;         // mod_auth_pam.c's helper runner (pam_helper.hpp); nullptr: no PAM
     // Signs with the certificate's key (mod_tls): a request to the key process (daemon/master/key_process.hpp)
     // over this session's channel, so the key is never in the monitor's memory nor in a worker forked from
     // it. Empty: no TLS, and a signature request is a protocol violation.
     std::function<Result<std::string>(const tls::SignRequest&)> sign;
+    // TLSRequired on|ctrl|auth (and their + forms): the monitor answers a login only in a session whose
+    // control-connection handshake it signed; an auth_request before that is a protocol violation (an honest
+    // worker refuses USER with 550 itself first). A worker cannot log in in clear text by skipping its own
+    // check. Meaningful only with `sign`.
+    bool tls_required_for_login = false;
     // TimeoutLogin: the monitor ends a session that has not logged in after this long (0: never). The worker
     // keeps its own timer, which answers first; this one is the backstop a compromised worker cannot stop.
     std::chrono::seconds login_timeout{300};
+    // What the monitor saw (failed logins, a worker killed by its seccomp filter, hook runs and timeouts),
+    // told to the master for the metrics endpoint. Empty: nobody counts (a single-session run).
+    std::function<void(const ipc::SessionEvent&)> report;
+    // The post-auth worker's own account of its current command and transfer, passed to the master for
+    // wardctl who as the worker's word. Empty: dropped.
+    std::function<void(const ipc::SessionActivity&)> report_activity;
     // Every send to the worker waits at most this long for room in the socket.
     std::chrono::milliseconds send_timeout{10000};
     // A privileged active-mode data connection waits at most this long for the client to accept it.
@@ -78,6 +90,7 @@ private:
     Next answer_session_end(const ipc::SessionEnd& request);
     Next answer_signature(const ipc::SignatureRequest& request);
     Next write_worker_log(const ipc::LogRecord& record);
+    Next pass_activity(const ipc::WorkerActivity& activity);
     Next answer(const ipc::Message& message, int fd = -1);
     Next violation(const std::string& what);
     Next deadline_passed();
@@ -86,6 +99,8 @@ private:
     void end_session(const std::string& reason, bool tell);
     void tell_client(const std::string& line);
     void stop_worker();
+    void report(ipc::SessionEvent::Kind kind, std::uint64_t count = 1);
+    void report_hook_runs();
 
     MonitorSetup setup_;
     Phase phase_ = Phase::preauth;
@@ -94,6 +109,9 @@ private:
     StartedWorker worker_;
     unsigned failed_logins_ = 0;
     unsigned preauth_signatures_ = 0;
+    HookDispatcher::Tally reported_hooks_;  // what report_hook_runs() has told the master so far
+    Clock::time_point activity_passed_{};    // when pass_activity last told the master
+    std::string activity_command_;
     bool closing_after_auth_ = false;
     PostAuthPlan plan_;
     bool handover_pending_ = false;

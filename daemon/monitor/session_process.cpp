@@ -8,6 +8,7 @@
 #include "base/sys.hpp"
 #include "config/values.hpp"
 #include "daemon/monitor/master_link.hpp"
+#include "daemon/monitor/pam_helper.hpp"
 #include "daemon/monitor/proxied_client.hpp"
 #include "daemon/monitor/session_monitor.hpp"
 #include "daemon/session_config.hpp"
@@ -82,6 +83,10 @@ void run_session_process(const daemon::DaemonContext& context, const daemon::Ser
     } else {
         setup.login_timeout = ftp::Timeouts{}.login;
     }
+    // mod_auth_pam.c: a confined helper per attempt (pam_helper.hpp), killed after AuthPAMTimeout.
+    PamHelper pam(PamHelperSetup{&setup.rules->auth_settings(), &context.policies.pam_helper,
+                                 connection.client_address, setup.rules->auth_settings().pam_timeout});
+    setup.pam = &pam;
     // ExecOnConnect runs here, before the pre-auth worker exists: its sendStdout lines precede the banner.
     daemon::SessionHooks hooks(context, runtime);
     std::vector<std::string> connect_lines;
@@ -116,6 +121,8 @@ void run_session_process(const daemon::DaemonContext& context, const daemon::Ser
     if (connection.master_link.valid()) {
         master_link.emplace(std::move(connection.master_link));
         setup.admission = &*master_link;
+        setup.report = [&master_link](const ipc::SessionEvent& event) { master_link->report(event); };
+        setup.report_activity = [&master_link](const ipc::SessionActivity& activity) { master_link->report(activity); };
     }
     log::debug(1, "connection from ", connection.client_address, " port ", connection.client_port);
     SessionMonitor session(std::move(setup));

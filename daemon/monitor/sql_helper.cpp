@@ -147,13 +147,13 @@ auth::BackendAnswer SqlHelper::to_backend_answer(const sql::Settings& settings, 
     auth::BackendAnswer out;
     out.reason = std::move(answer.reason);
     switch (answer.status) {
-        case sql::LookupStatus::no_such_user: out.kind = auth::BackendAnswer::Kind::no_such_user; return out;
-        case sql::LookupStatus::refused: out.kind = auth::BackendAnswer::Kind::refused; return out;
-        case sql::LookupStatus::error: out.kind = auth::BackendAnswer::Kind::error; return out;
+        case sql::LookupStatus::no_such_user: out.verdict = auth::Verdict::no_such_user; return out;
+        case sql::LookupStatus::refused: out.verdict = auth::Verdict::refused; return out;
+        case sql::LookupStatus::error: out.verdict = auth::Verdict::error; return out;
         case sql::LookupStatus::authenticated: break;
     }
     if (answer.name.empty() || answer.home.empty() || answer.home.front() != '/') {
-        out.kind = auth::BackendAnswer::Kind::error;
+        out.verdict = auth::Verdict::error;
         out.reason = "the SQL helper answered without a name or an absolute home";
         return out;
     }
@@ -180,7 +180,7 @@ auth::BackendAnswer SqlHelper::to_backend_answer(const sql::Settings& settings, 
         account.groups.push_back(static_cast<gid_t>(gid));
         account.group_names.push_back(name);
     }
-    out.kind = auth::BackendAnswer::Kind::authenticated;
+    out.verdict = auth::Verdict::authenticated;
     out.account = std::move(account);
     return out;
 }
@@ -195,6 +195,7 @@ auth::BackendAnswer SqlHelper::authenticate(const SessionFacts& facts, std::stri
     auto answer = ask(request);
     ::explicit_bzero(request.password.data(), request.password.size());
     auth::BackendAnswer out;
+    out.verdict = auth::Verdict::error;
     if (!answer) {
         out.reason = answer.error().message;
     } else if (auto* lookup = std::get_if<sql::LookupAnswer>(&*answer); lookup == nullptr) {
@@ -203,8 +204,19 @@ auth::BackendAnswer SqlHelper::authenticate(const SessionFacts& facts, std::stri
         out = to_backend_answer(*setup_.settings, std::move(*lookup));
     }
     note(str_cat("user '", name, "': ",
-                 out.kind == auth::BackendAnswer::Kind::authenticated ? std::string("authenticated") : out.reason));
+                 out.verdict == auth::Verdict::authenticated ? std::string("authenticated") : out.reason));
     return out;
+}
+
+auth::BackendAnswer SqlBackend::authenticate(std::string_view name, std::string_view password) {
+    if (!helper_.authenticates()) {
+        return {auth::Verdict::no_such_user, std::nullopt, "SQLAuthenticate does not look users up"};
+    }
+    auth::BackendAnswer answer = helper_.authenticate(facts_, name, password);
+    if (answer.verdict == auth::Verdict::error) {
+        answer.reason = str_cat("SQL backend error: ", answer.reason);
+    }
+    return answer;
 }
 
 bool SqlHelper::log(exec::HookPoint point, const exec::CommandEvent& event, const SessionFacts& facts) const {

@@ -60,4 +60,19 @@ private:
     SqlHelperSetup setup_;
 };
 
+// mod_sql.c as an entry of the AuthOrder chain (auth::Backends::sql) for one session's facts. A backend error
+// ends the attempt (the chain fails closed); its reason keeps the "SQL backend error" words for the log.
+class SqlBackend final : public auth::Backend {
+public:
+    SqlBackend(const SqlHelper& helper, const SessionFacts& facts) : helper_(helper), facts_(facts) {}
+    [[nodiscard]] auth::BackendAnswer authenticate(std::string_view name, std::string_view password) override;
+    // mod_sql.c's user query is only asked with a password here: it holds no account for the chain's
+    // lookups without one (a PAM login's account, the anonymous User); those come from the other entries.
+    [[nodiscard]] std::optional<auth::PasswdEntry> find(std::string_view /*name*/) override { return std::nullopt; }
+
+private:
+    const SqlHelper& helper_;
+    const SessionFacts& facts_;
+};
+
 }  // namespace ward::monitor

@@ -25,6 +25,9 @@ Result<SslCtxPtr> make_server_context(X509* certificate, EVP_PKEY* key, const Se
     if (!settings.cipher_list.empty() && SSL_CTX_set_cipher_list(ctx.get(), settings.cipher_list.c_str()) != 1) {
         return Error{str_cat("TLSCipherSuite '", settings.cipher_list, "' selects no cipher suite")};
     }
+    if (!settings.tls13_suites.empty() && SSL_CTX_set_ciphersuites(ctx.get(), settings.tls13_suites.c_str()) != 1) {
+        return Error{str_cat("TLSCipherSuite TLSv1.3 '", settings.tls13_suites, "' selects no TLS 1.3 cipher suite")};
+    }
     if (!settings.curves.empty() && SSL_CTX_set1_groups_list(ctx.get(), settings.curves.c_str()) != 1) {
         return Error{str_cat("TLSECDHCurve '", settings.curves, "' names no curve OpenSSL knows")};
     }

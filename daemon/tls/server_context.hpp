@@ -17,6 +17,7 @@ struct ServerSettings {
     int min_version = TLS1_2_VERSION;  // TLSProtocol: TLSv1.2 and TLSv1.3 by default, nothing older
     int max_version = TLS1_3_VERSION;
     std::string cipher_list;      // TLSCipherSuite (TLS 1.2 suites); empty: OpenSSL's default
+    std::string tls13_suites;     // TLSCipherSuite TLSv1.3 ... (TLS 1.3 suites); empty: OpenSSL's default
     bool server_preference = false;  // TLSServerCipherPreference
     std::string curves;           // TLSECDHCurve (a ':' list); empty: OpenSSL's default
     bool session_tickets = false;  // TLSSessionTickets (ProFTPD's default: off, a server-side session cache)

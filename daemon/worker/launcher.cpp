@@ -177,6 +177,8 @@ void SandboxedLauncher::run_preauth(ipc::Channel channel) {
     settings.disabled_commands = context_.modules.disabled_commands();
     settings.sole_server = context_.servers && context_.servers->servers().size() == 1;  // HOST (RFC 7151)
     name_proxied_client(settings);
+    settings.connect_lines = daemon::display_connect_lines(*runtime_.server, settings, connection_.local_address,
+                                                           connection_.client_address);
 
     sandbox::ChildSpec spec;
     spec.role = "pre-auth worker";
@@ -222,6 +224,7 @@ void SandboxedLauncher::run_postauth(ipc::Channel channel, const monitor::PostAu
     post.identity = plan.identity;
     post.settings = daemon::session_settings(server, anon, connection_.local_address, transfer_log >= 0);
     name_proxied_client(post.settings);
+    post.settings.default_chdir = daemon::default_chdir(server, anon, plan.identity, plan.account.group_names);
     post.policy = daemon::access_policy(server, anon, plan.identity, plan.account.group_names,
                                         connection_.client_address);
     post.names = daemon::NameTable::current(context_.names);  // before confinement: may read NSS again
@@ -272,6 +275,7 @@ void SandboxedLauncher::run_postauth(ipc::Channel channel, const monitor::PostAu
     post.settings.extensions = modules->extensions();
 
     MonitorClient host(std::move(channel), runtime_.hooks, {});
+    host.enable_activity_reports();
     boost::asio::io_context io;
     ftp::Session session(io, UniqueFd(connection_.control_fd), host, std::move(post), state);
     run_session(session, io);

@@ -97,6 +97,15 @@ void MonitorClient::log_transfer(std::string_view line) {
     }
 }
 
+void MonitorClient::report_activity(std::string_view command, std::uint64_t bytes, std::uint64_t size,
+                                    bool transferring) {
+    if (!reports_activity_ || ended_) {
+        return;
+    }
+    (void)channel_.send(ipc::WorkerActivity{std::string(command.substr(0, ipc::Limits::activity_command)), bytes,
+                                            size, transferring});
+}
+
 void MonitorClient::session_ended(std::string_view reason) {
     if (ended_) {
         return;

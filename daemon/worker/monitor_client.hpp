@@ -27,6 +27,10 @@ public:
                                                 std::uint16_t target_port) override;
     void log_transfer(std::string_view line) override;
     void session_ended(std::string_view reason) override;
+    void report_activity(std::string_view command, std::uint64_t bytes, std::uint64_t size,
+                         bool transferring) override;
+    // The post-auth worker reports its activity; the monitor refuses it from a pre-auth one.
+    void enable_activity_reports() noexcept { reports_activity_ = true; }
 
     // A TLS handshake's signature, made by the monitor with the key this process never holds (the
     // daemon/tls/remote_key.hpp key object calls this). An Error only if the monitor refused; it then ends
@@ -43,6 +47,7 @@ private:
     HookInterest interest_;
     std::vector<std::string> connect_lines_;
     bool ended_ = false;
+    bool reports_activity_ = false;
 };
 
 }  // namespace ward::worker

@@ -47,6 +47,9 @@ seeds = {
     "proxied_client": message(98, text("2001:db8::7") + struct.pack("<H", 50123)),
     "proxied_client_answer": message(99, b"\x00" + text("MaxClientsPerHost")
                                      + text("Sorry, the maximum number of clients (1) from your host are already connected.")),
+    "session_event": message(100, b"\x01" + struct.pack("<I", 1)),
+    "worker_activity": message(101, text("RETR big.bin") + struct.pack("<QQ", 4096, 65536) + b"\x01"),
+    "session_activity": message(102, text("LIST") + struct.pack("<QQ", 0, 0) + b"\x00"),
 }
 # What the decoder must refuse: one seed for each of its error paths.
 seeds.update({
@@ -65,9 +68,13 @@ seeds.update({
     "bad_sign_scheme": message(7, b"\x09" + text("d" * 32)),
     "sign_input_too_long": message(7, b"\x02" + text("x" * 2049)),
     "too_many_hook_lines": message(65, struct.pack("<H", 65) + text("x") * 65),
+    "bad_session_event_kind": message(100, b"\x04" + struct.pack("<I", 1)),
     "bad_log_kind": message(6, b"\x02\x02" + text("x")),
     "bad_log_level": message(6, b"\x00\x05" + text("x")),
     "log_text_too_long": message(6, b"\x00\x02" + text("x" * 8193)),
+    # the PAM helper's answer (daemon/monitor/pam_answer.hpp)
+    "pam_answer_account_disabled": message(122, b"\x03" + text("pam_acct_mgmt: User account has expired")),
+    "pam_answer_unknown_result": message(122, b"\x06" + text("")),
 })
 os.makedirs(os.path.join(HERE, "corpus"), exist_ok=True)
 for name, data in seeds.items():

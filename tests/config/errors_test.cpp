@@ -19,9 +19,9 @@ TEST(ConfigErrors, UnknownDirectiveWithNothingCloseSaysOnlyThat) {
 }
 
 TEST(ConfigErrors, DirectiveOfAForeignModuleNamesItsModuleAndTheIfModuleWayOut) {
-    EXPECT_EQ(parse_error("TLSEngine on\n"),
-              "t.conf:1:1: TLSEngine belongs to mod_tls.c, which wardftpd does not have; put it inside "
-              "<IfModule mod_tls.c>");
+    EXPECT_EQ(parse_error("SFTPEngine on\n"),
+              "t.conf:1:1: SFTPEngine belongs to mod_sftp.c, which wardftpd does not have; put it inside "
+              "<IfModule mod_sftp.c>");
     EXPECT_EQ(parse_error("LDAPServer ldap.example.com\n"),
               "t.conf:1:1: LDAPServer belongs to mod_ldap.c, which wardftpd does not have; put it inside "
               "<IfModule mod_ldap.c>");
@@ -173,9 +173,8 @@ TEST(ConfigErrors, OrderWords) {
               "t.conf:2:9: Order: expected allow,deny or deny,allow, not 'allow'");
 }
 
-TEST(ConfigErrors, ServerTypeInetdIsRefusedWithAReason) {
-    EXPECT_EQ(parse_error("ServerType inetd\n"),
-              "t.conf:1:12: ServerType: wardftpd runs standalone only; inetd mode is not supported");
+TEST(ConfigErrors, ServerTypeIsStandaloneOrInetd) {
+    EXPECT_EQ(parse_error("ServerType forking\n"), "t.conf:1:12: ServerType: expected standalone or inetd, not 'forking'");
 }
 
 TEST(ConfigErrors, UnterminatedQuote) {
@@ -196,7 +195,7 @@ TEST(ConfigErrors, UnsetEnvironmentVariableIsReplacedByNothingWithAWarning) {
 
 TEST(ConfigErrors, UnclosedSection) {
     EXPECT_EQ(parse_error("<Directory /srv>\n  Umask 022\n"), "t.conf:1:1: <Directory> is not closed before the end of t.conf");
-    EXPECT_EQ(parse_error("<IfModule mod_tls.c>\n  TLSEngine on\n"),
+    EXPECT_EQ(parse_error("<IfModule mod_sftp.c>\n  SFTPEngine on\n"),
               "t.conf:1:1: <IfModule> is not closed before the end of t.conf");
 }
 
@@ -211,8 +210,8 @@ TEST(ConfigErrors, UnknownSection) {
 }
 
 TEST(ConfigErrors, LoadModuleOfAModuleThatIsNotBuiltInWithoutALoader) {
-    EXPECT_EQ(parse_error("LoadModule mod_tls.c\n"),
-              "t.conf:1:1: LoadModule: mod_tls.c is not built into wardftpd and no module loader is available here");
+    EXPECT_EQ(parse_error("LoadModule mod_sftp.c\n"),
+              "t.conf:1:1: LoadModule: mod_sftp.c is not built into wardftpd and no module loader is available here");
 }
 
 TEST(ConfigErrors, LoaderFailureIsReportedWithTheDirective) {

@@ -93,14 +93,14 @@ TEST(ProftpdConf, IfModuleOfABuiltInModuleIsRead) {
 }
 
 TEST(ProftpdConf, IfModuleOfAMissingModuleIsSkippedUnread) {
-    const auto c = parse_ok("<IfModule mod_tls.c>\n  TLSEngine on\n  <IfModule mod_sql.c>\n  NoSuchThing\n"
+    const auto c = parse_ok("<IfModule mod_sftp.c>\n  SFTPEngine on\n  <IfModule mod_sql.c>\n  NoSuchThing\n"
                             "  </IfModule>\n  Garbage \"unterminated\n</IfModule>\nPort 21\n");
     ASSERT_EQ(c.root.directives.size(), 1U);
     EXPECT_EQ(c.root.directives[0].name, "Port");
 }
 
 TEST(ProftpdConf, NegatedIfModuleIsReadWhenTheModuleIsMissing) {
-    const auto c = parse_ok("<IfModule !mod_tls.c>\n  Port 990\n</IfModule>\n<IfModule !mod_exec.c>\n  Port 1\n"
+    const auto c = parse_ok("<IfModule !mod_sftp.c>\n  Port 990\n</IfModule>\n<IfModule !mod_exec.c>\n  Port 1\n"
                             "</IfModule>\n");
     ASSERT_EQ(c.root.directives.size(), 1U);
     EXPECT_EQ(c.root.directives[0].args, std::vector<std::string>{"990"});

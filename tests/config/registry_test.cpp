@@ -11,16 +11,18 @@ namespace {
 
 TEST(Registry, BuiltInModulesInLoadOrder) {
     const auto modules = builtin_modules();
-    ASSERT_EQ(modules.size(), 21U);
+    ASSERT_EQ(modules.size(), 24U);
     EXPECT_EQ(modules.front(), "mod_core.c");
-    EXPECT_EQ(modules.back(), "mod_proxy_protocol.c");
+    EXPECT_EQ(modules.back(), "mod_prometheus.c");
     EXPECT_TRUE(is_builtin_module("mod_rlimit.c"));
     EXPECT_TRUE(is_builtin_module("mod_delay.c"));
     EXPECT_TRUE(is_builtin_module("mod_exec.c"));
     EXPECT_TRUE(is_builtin_module("mod_exec"));
-    EXPECT_FALSE(is_builtin_module("mod_tls.c"));
+    EXPECT_TRUE(is_builtin_module("mod_tls.c"));
+    EXPECT_TRUE(is_builtin_module("mod_auth_pam.c"));
     EXPECT_TRUE(is_builtin_module("mod_sql_sqlite.c"));
     EXPECT_TRUE(is_builtin_module("mod_sql_postgres.c"));
+    EXPECT_FALSE(is_builtin_module("mod_sftp.c"));
 }
 
 TEST(Registry, EveryBuiltInDirectiveBelongsToABuiltInModule) {
@@ -52,8 +54,9 @@ TEST(Registry, AllThirteenExecDirectivesAndExecSandboxAreKnown) {
 }
 
 TEST(Registry, ForeignDirectivesKnowTheirModules) {
-    EXPECT_EQ(foreign_module_for("TLSEngine"), "mod_tls.c");
-    EXPECT_FALSE(foreign_module_for("sqlconnectinfo"));  // mod_sql is built in
+    EXPECT_EQ(foreign_module_for("SFTPEngine"), "mod_sftp.c");
+    EXPECT_EQ(foreign_module_for("TLSEngine"), std::nullopt);  // mod_tls is built in
+    EXPECT_FALSE(foreign_module_for("sqlconnectinfo"));         // mod_sql is built in
     EXPECT_EQ(foreign_module_for("LDAPServer"), "mod_ldap.c");
     EXPECT_EQ(foreign_module_for("QuotaEngine"), "mod_quotatab.c");
     EXPECT_EQ(foreign_module_for("Ratios"), "mod_ratio.c");

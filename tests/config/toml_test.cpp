@@ -71,8 +71,8 @@ TEST(TomlConfig, IfModuleAndIfDefineTables) {
     LoadOptions options;
     options.defines = {"DEBUG"};
     const auto c = toml_ok(
-        "Port = 21\n[IfModule.\"mod_exec.c\"]\nExecEngine = true\n[IfModule.\"mod_tls.c\"]\nTLSEngine = true\n"
-        "[IfModule.\"!mod_tls.c\"]\nExecTimeout = 5\n[IfDefine.DEBUG]\nTrace = \"DEFAULT:10\"\n[IfDefine.\"!DEBUG\"]\n"
+        "Port = 21\n[IfModule.\"mod_exec.c\"]\nExecEngine = true\n[IfModule.\"mod_sftp.c\"]\nSFTPEngine = true\n"
+        "[IfModule.\"!mod_sftp.c\"]\nExecTimeout = 5\n[IfDefine.DEBUG]\nTrace = \"DEFAULT:10\"\n[IfDefine.\"!DEBUG\"]\n"
         "UseIPv6 = true\n",
         options);
     EXPECT_NE(c.root.find("ExecEngine"), nullptr);

@@ -20,7 +20,7 @@ protected:
         char dir[] = "/tmp/ward-auth-XXXXXX";
         ASSERT_NE(::mkdtemp(dir), nullptr);
         dir_ = dir;
-        settings_.order = {AuthSource::file};
+        settings_.order = {AuthStep{AuthSource::file}};
         settings_.user_file = dir_ + "/ftpd.passwd";
         settings_.group_file = dir_ + "/ftpd.group";
         const std::string hash = hash_password("pw", "$6$");
@@ -82,7 +82,7 @@ TEST_F(Authenticator, FindAccountNeedsNoPassword) {
 }
 
 TEST_F(Authenticator, SystemAccountsFollowAuthOrder) {
-    settings_.order = {AuthSource::file, AuthSource::system};
+    settings_.order = {AuthStep{AuthSource::file}, AuthStep{AuthSource::system}};
     const auto nobody = find_account(settings_, "nobody");
     ASSERT_TRUE(nobody.account) << nobody.reason;
     EXPECT_EQ(nobody.account->source, AuthSource::system);

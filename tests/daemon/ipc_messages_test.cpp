@@ -48,11 +48,22 @@ TEST(IpcMessages, EveryTypeRoundTrips) {
                                                         "are already connected."},
         LogRecord{LogRecord::Kind::system, log::Level::notice, "RETR /a: 1 byte\nforged\x1b"},
         LogRecord{LogRecord::Kind::transfer, log::Level::info, "Thu Jan  1 00:00:01 2026 1 127.0.0.1 1 /a b _ o r a ftp 0 * c"},
+        SessionEvent{SessionEvent::Kind::hook_timeout, 3},
+        WorkerActivity{"RETR big file.bin", 1048576, 10485760, true},
+        SessionActivity{WorkerActivity{"NOOP", 0, 0, false}},
     };
-    static_assert(std::variant_size_v<Message> == 17, "a new message type belongs in this list");
+    static_assert(std::variant_size_v<Message> == 20, "a new message type belongs in this list");
     for (const auto& m : all) {
         EXPECT_TRUE(round_trip(m) == m) << type_name(type_of(m));
     }
+}
+
+TEST(IpcMessages, SessionEventsOfAnUnknownKindAreRefused) {
+    auto bytes = *encode(SessionEvent{SessionEvent::Kind::login_failed, 1});
+    bytes[kHeaderBytes] = 4;  // one past the last kind
+    const auto decoded = decode(bytes);
+    ASSERT_FALSE(decoded);
+    EXPECT_NE(decoded.error().message.find("kind"), std::string::npos) << decoded.error().message;
 }
 
 TEST(IpcMessages, SignatureRequestsOfAnUnknownSchemeOrTooLargeAreRefused) {

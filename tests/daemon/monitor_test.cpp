@@ -99,7 +99,7 @@ protected:
         log::set_sink({log::Sink::Kind::none, -1});
         dir_ = std::filesystem::temp_directory_path() / ("ward-monitor-" + std::to_string(::getpid()));
         std::filesystem::create_directories(dir_ / "alice");
-        rules_.settings.order = {auth::AuthSource::file};
+        rules_.settings.order = {auth::AuthStep{auth::AuthSource::file}};
         rules_.settings.require_valid_shell = false;
         rules_.settings.use_ftpusers = false;
         rules_.settings.user_file = (dir_ / "passwd").string();
@@ -130,8 +130,16 @@ protected:
         if (signer_.has_value()) {
             setup.sign = [this](const tls::SignRequest& request) { return signer_->sign(request); };
         }
+        setup.tls_required_for_login = tls_required_for_login_;
         monitor_ = std::make_unique<SessionMonitor>(std::move(setup));
         return monitor_->run();
+    }
+    // The monitor's signer, with a fresh certificate and key of this type ("EC" or "RSA").
+    void load_signer(const char* type) {
+        const auto files = testing::write_cert_and_key(dir_, type, "server");
+        auto loaded = KeySigner::load(files.certificate, files.key);
+        ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
+        signer_.emplace(std::move(*loaded));
     }
     std::string client_reads() {
         char buf[256];
@@ -147,6 +155,7 @@ protected:
     std::chrono::seconds login_timeout_{300};
     LoginAdmission* admission_ = nullptr;
     std::optional<KeySigner> signer_;
+    bool tls_required_for_login_ = false;
 };
 
 TEST_F(Monitor, GoodLoginHandsOverAndStartsPostAuthWorker) {
@@ -291,6 +300,42 @@ TEST_F(Monitor, TlsHandshakeSignaturesAreMadeByTheMonitorAndBoundedPerPhase) {
     EXPECT_EQ(run_monitor(), "protocol violation");
     EXPECT_EQ(monitor_->preauth_signatures(), kPreauthSignatures);
     EXPECT_EQ(client_reads(), "421 Service not available, closing control connection\r\n");
+}
+
+// TLSRequired for logins is the monitor's rule, not only the worker's: a login in a session whose control
+// connection's handshake the monitor did not sign ends the session; after a signed handshake it is answered.
+TEST_F(Monitor, TlsRequiredLoginWithoutASignedHandshakeEndsTheSession) {
+    ASSERT_NO_FATAL_FAILURE(load_signer("EC"));
+    tls_required_for_login_ = true;
+    launcher_.scripts.push_back([](ipc::Channel& c) {
+        (void)send(c, ipc::AuthRequest{"alice", "pw"});
+        return expect<ipc::AuthAnswer>(c) ? 60 : 0;
+    });
+    EXPECT_EQ(run_monitor(), "protocol violation");
+    EXPECT_FALSE(launcher_.plan);
+    EXPECT_EQ(monitor_->failed_logins(), 0U);
+    EXPECT_EQ(client_reads(), "421 Service not available, closing control connection\r\n");
+}
+
+TEST_F(Monitor, TlsRequiredLoginAfterASignedHandshakeIsAnswered) {
+    rules_.default_root = dir_.string();
+    ASSERT_NO_FATAL_FAILURE(load_signer("EC"));
+    tls_required_for_login_ = true;
+    launcher_.scripts.push_back([](ipc::Channel& c) {
+        const std::string digest(32, 'd');
+        if (!send(c, ipc::SignatureRequest{tls::SignRequest{tls::SignScheme::ecdsa_digest, digest}})) return 61;
+        if (!expect<ipc::SignatureAnswer>(c)) return 62;
+        if (!send(c, ipc::AuthRequest{"alice", "pw"})) return 63;
+        const auto answer = expect<ipc::AuthAnswer>(c);
+        if (!answer || answer->status != ftp::LoginResult::Status::ok) return 64;
+        if (!send(c, ipc::HandoverRequest{ftp::HandoverState{}})) return 65;
+        return 0;
+    });
+    launcher_.scripts.push_back([](ipc::Channel& c) { return send(c, ipc::SessionEnd{"QUIT"}) ? 0 : 66; });
+    EXPECT_EQ(run_monitor(), "QUIT");
+    ASSERT_TRUE(launcher_.plan);
+    EXPECT_EQ(launcher_.plan->identity.user, "alice");
+    EXPECT_EQ(monitor_->preauth_signatures(), 1U);
 }
 
 TEST_F(Monitor, AnInputThatIsNotAHandshakeSignatureEndsTheSession) {

@@ -194,12 +194,12 @@ TEST(SqlMonitor, IdsBelowTheFloorBecomeTheDefaultsAndSupplementaryGroupsObeyIt) 
     answer.home = "/srv/x";
     answer.groups = {{27, "sudo"}, {3000, "staff"}};
     const auto out = monitor::SqlHelper::to_backend_answer(s, answer);
-    ASSERT_EQ(out.kind, auth::BackendAnswer::Kind::authenticated);
+    ASSERT_EQ(out.verdict, auth::Verdict::authenticated);
     EXPECT_EQ(out.account->uid, 65533U);
     EXPECT_EQ(out.account->gid, 65533U);
     EXPECT_EQ(out.account->groups, (std::vector<gid_t>{65533, 3000}));
     answer.home = "relative";
-    EXPECT_EQ(monitor::SqlHelper::to_backend_answer(s, answer).kind, auth::BackendAnswer::Kind::error);
+    EXPECT_EQ(monitor::SqlHelper::to_backend_answer(s, answer).verdict, auth::Verdict::error);
 }
 
 }  // namespace

@@ -11,19 +11,25 @@
 #include <openssl/core_names.h>
 #include <openssl/pem.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
 
+#include "config/model.hpp"
+#include "config/server.hpp"
 #include "daemon/master/key_process.hpp"
+#include "daemon/master/tls_files.hpp"
 #include "daemon/monitor/key_signer.hpp"
 #include "tests/daemon/tls_test_keys.hpp"
 
@@ -103,11 +109,30 @@ bool read_all(int fd, std::string& out) {
     return n == 0;
 }
 
+// The -t / start-up check of the key's files (daemon/master/tls_files.hpp), as the master runs it before it
+// forks sessions; the files named as a configuration names them.
+bool check_files_as_master(const testing::CertFiles& files) {
+    auto config = std::make_shared<config::Config>();
+    config->root.directives = {{"TLSEngine", {"on"}, {"t.conf", 1, 0}},
+                               {"TLSRSACertificateFile", {files.certificate}, {"t.conf", 2, 0}},
+                               {"TLSRSACertificateKeyFile", {files.key}, {"t.conf", 3, 0}}};
+    auto servers = config::ServerSet::build(config);
+    master::TlsFilesChecked checked;
+    return servers && ::chmod(files.key.c_str(), 0600) == 0 && master::check_tls_files(*servers, checked) &&
+           checked.certificates.size() == 1;
+}
+
+enum class Holder : std::uint8_t { own_key, key_process, config_check };
+
 // The scripted monitor: its exit status is kInWorker | kInKeyProcess for where p was found.
-[[noreturn]] void monitor_process(const testing::CertFiles& files, bool use_key_process, int ready_fd, int prime_fd) {
+[[noreturn]] void monitor_process(const testing::CertFiles& files, Holder holder, int ready_fd, int prime_fd) {
     std::optional<master::KeyProcess> key_process;
     std::optional<monitor::KeySigner> own_key;
-    if (use_key_process) {
+    if (holder == Holder::config_check) {
+        if (!check_files_as_master(files)) {
+            ::_exit(kSetupFailed + 6);
+        }
+    } else if (holder == Holder::key_process) {
         auto started = master::KeyProcess::start(files.certificate, files.key);
         if (!started) {
             ::_exit(kSetupFailed);
@@ -173,7 +198,7 @@ protected:
     }
     void TearDown() override { fs::remove_all(dir_); }
 
-    int run_monitor(bool use_key_process) {
+    int run_monitor(Holder holder) {
         int ready[2];
         int prime[2];
         if (::pipe2(ready, O_CLOEXEC) != 0 || ::pipe2(prime, O_CLOEXEC) != 0) {
@@ -183,7 +208,7 @@ protected:
         if (pid == 0) {
             ::close(ready[0]);
             ::close(prime[1]);
-            monitor_process(files_, use_key_process, ready[1], prime[0]);
+            monitor_process(files_, holder, ready[1], prime[0]);
         }
         ::close(ready[1]);
         ::close(prime[0]);
@@ -204,11 +229,16 @@ protected:
 };
 
 TEST_F(TlsKeyMemory, AWorkerForkedFromAMonitorThatLoadedTheKeyHoldsItsPrime) {
-    EXPECT_EQ(run_monitor(false), kInWorker);
+    EXPECT_EQ(run_monitor(Holder::own_key), kInWorker);
 }
 
 TEST_F(TlsKeyMemory, WithTheKeyProcessTheWorkerHoldsNoPrimeAndTheKeyProcessDoes) {
-    EXPECT_EQ(run_monitor(true), kInKeyProcess);
+    EXPECT_EQ(run_monitor(Holder::key_process), kInKeyProcess);
+}
+
+// -t and start-up check the pair in a throwaway key process: a session the master forks afterwards holds no p.
+TEST_F(TlsKeyMemory, AProcessForkedAfterTheFileCheckHoldsNoPrime) {
+    EXPECT_EQ(run_monitor(Holder::config_check), 0);
 }
 
 TEST(KeyProcess, RefusesAMismatchedKeyWithTheFilesNamed) {

@@ -137,16 +137,49 @@ class ConfigTest(unittest.TestCase):
                 with ConfigFile(toml.stdout, suffix=".toml") as toml_path:
                     again = run("--print-config", "toml", "-c", toml_path)
                     self.assertEqual(again.returncode, 0, again.stderr)
-                    strip = lambda text: text.split("\n", 1)[1]  # the first line names the source file
-                    self.assertEqual(strip(again.stdout), strip(toml.stdout))
+                    self.assertEqual(again.stdout, toml.stdout)
+                    # and back to proftpd.conf: the same text as the source file printed directly
+                    back = run("--print-config", "proftpd", "-c", toml_path)
+                    direct = run("--print-config", "proftpd", "-c", path)
+                    self.assertEqual(back.returncode, 0, back.stderr)
+                    self.assertEqual(back.stdout, direct.stdout)
+
+    def test_print_config_keeps_comments_includes_and_conditionals(self):
+        with tempfile.TemporaryDirectory(prefix="wardtest-config-") as tmp:
+            conf_d = os.path.join(tmp, "conf.d")
+            os.mkdir(conf_d)
+            text = ("# the port\nPort 2121 # not 21\n<IfModule mod_ban.c>\n  BanEngine on\n</IfModule>\n"
+                    "<IfDefine LOCAL>\n  ServerName local\n</IfDefine>\nUmask 022\nInclude %s/*.conf\n" % conf_d)
+            with ConfigFile(text) as path:
+                toml = run("--print-config", "toml", "-c", path)
+                self.assertEqual(toml.returncode, 0, toml.stderr)
+                self.assertEqual(toml.stdout,
+                                 '# the port\nPort = 2121 # not 21\n\n[[IfModule]]\nmodule = "mod_ban.c"\n'
+                                 'BanEngine = true\n\n[[IfDefine]]\ndefine = "LOCAL"\nServerName = "local"\n\n'
+                                 '[[Continue]]\nUmask = "022"\nInclude = "%s/*.conf"\n' % conf_d)
+                # a drop-in added after the conversion is read by the TOML at load
+                with open(os.path.join(conf_d, "port.conf"), "w", encoding="utf-8") as f:
+                    f.write("TimeoutIdle 77\n")
+                with ConfigFile(toml.stdout, suffix=".toml") as toml_path:
+                    again = run("--print-config", "proftpd", "-c", toml_path)
+                    self.assertEqual(again.returncode, 0, again.stderr)
+                    self.assertEqual(again.stdout, run("--print-config", "proftpd", "-c", path).stdout)
+                    self.assertNotIn("TimeoutIdle", again.stdout)  # the include stays an include
+                    defined = run("--print-config", "proftpd", "-c", toml_path, "-D", "LOCAL")
+                    self.assertEqual(defined.stdout, again.stdout)  # -D decides at load, not in the text
+                with open(os.path.join(conf_d, "port.conf"), "w", encoding="utf-8") as f:
+                    f.write("TimeoutIdle 77 extra\n")  # and its errors name it
+                with ConfigFile(toml.stdout, suffix=".toml") as toml_path:
+                    bad = run("--print-config", "toml", "-c", toml_path)
+                    self.assertEqual(bad.returncode, 1)
+                    self.assertIn(os.path.join(conf_d, "port.conf") + ":1:", bad.stderr)
 
     def test_print_config_proftpd_from_toml(self):
         with ConfigFile("Port = 2121\n[[Directory]]\npath = \"/srv\"\nUmask = [\"022\", \"022\"]\n",
                         suffix=".toml") as path:
             result = run("--print-config", "proftpd", "-c", path)
             self.assertEqual(result.returncode, 0, result.stderr)
-            self.assertEqual(result.stdout.split("\n", 1)[1],
-                             "Port 2121\n<Directory /srv>\n  Umask 022 022\n</Directory>\n")
+            self.assertEqual(result.stdout, "Port 2121\n\n<Directory /srv>\n  Umask 022 022\n</Directory>\n")
 
     def test_missing_file_is_an_error(self):
         result = run("-t", "-c", "/nonexistent/wardftpd.conf")

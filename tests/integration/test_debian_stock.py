@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 import unittest
 
 import wardtest
@@ -38,7 +39,10 @@ def warnings_of(text):
 
 
 @unittest.skipUnless(os.geteuid() == 0, "the stock configuration names User nobody and Group nogroup: run as root")
-class DebianStockConfiguration(unittest.TestCase):
+class StockInstall(unittest.TestCase):
+    """The stock files installed in a temporary /etc/proftpd/ with a login; no test of its own (test_tls_check.py
+    adds tls.conf to it)."""
+
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="wardtest-debian-")
         os.chmod(self.tmp, 0o755)
@@ -77,6 +81,8 @@ class DebianStockConfiguration(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
+
+class DebianStockConfiguration(StockInstall):
     def test_check_start_and_login(self):
         check = run("-t", "-c", self.conf)
         self.assertEqual(check.returncode, 0, check.stderr)
@@ -115,6 +121,14 @@ class DebianStockConfiguration(unittest.TestCase):
                                  capture_output=True, text=True, timeout=30)
             self.assertEqual(got.returncode, 0, got.stderr)
             self.assertEqual(got.stdout, "served from Debian's stock configuration\n")
+            # The monitor writes the xferlog line from the worker's log record, after the client has its 226:
+            # wait for it before stopping the daemon, which ends the session's processes.
+            xferlog = os.path.join(self.tmp, "log", "xferlog")
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                if os.path.exists(xferlog) and "/hello.txt" in open(xferlog, encoding="utf-8").read():
+                    break
+                time.sleep(0.05)
         finally:
             daemon.send_signal(signal.SIGTERM)
             try:
@@ -126,6 +140,26 @@ class DebianStockConfiguration(unittest.TestCase):
             self.assertEqual(warnings_of(f.read()), warnings)
         with open(os.path.join(self.tmp, "log", "xferlog"), encoding="utf-8") as f:
             self.assertIn("/hello.txt", f.read())
+
+    def test_converted_to_toml_it_checks_alike_and_reads_later_drop_ins(self):
+        # docs/migrating.md step 7: the TOML keeps `Include .../conf.d/` as an include.
+        converted = run("--print-config", "toml", "-c", self.conf)
+        self.assertEqual(converted.returncode, 0, converted.stderr)
+        self.assertIn('Include = "%s/conf.d/"\n' % self.etc, converted.stdout)
+        toml = os.path.join(self.etc, "proftpd.toml")
+        with open(toml, "w", encoding="utf-8") as f:
+            f.write(converted.stdout)
+        as_conf = run("-t", "-c", self.conf)
+        as_toml = run("-t", "-c", toml)
+        self.assertEqual(as_toml.returncode, 0, as_toml.stderr)
+        self.assertEqual(len(warnings_of(as_toml.stderr)), len(warnings_of(as_conf.stderr)), as_toml.stderr)
+        late = os.path.join(self.etc, "conf.d", "zz-late.conf")
+        with open(late, "w", encoding="utf-8") as f:
+            f.write("CDPath /srv\n")  # added after the conversion; accepted with a warning
+        as_toml = run("-t", "-c", toml)
+        self.assertEqual(as_toml.returncode, 0, as_toml.stderr)
+        self.assertTrue(any(w.startswith("wardftpd: warning: %s:1:1: CDPath has no effect" % late)
+                            for w in warnings_of(as_toml.stderr)), as_toml.stderr)
 
 
 if __name__ == "__main__":

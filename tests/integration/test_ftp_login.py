@@ -1,5 +1,5 @@
-"""FTP login and the commands allowed before it: banner, USER/PASS, anonymous, refusals, MaxLoginAttempts,
-DisplayLogin, hook events around login, QUIT."""
+"""FTP login and the commands allowed before it: banner (ServerIdent), USER/PASS, anonymous, refusals,
+MaxLoginAttempts, the Display* files, hook events around login, QUIT."""
 import ftplib
 import os
 import tempfile
@@ -50,14 +50,15 @@ class FtpLogin(unittest.TestCase):
                 ftp.login("mallory", "s3cret")
             ftp.close()
 
-    def test_too_many_failures_close_with_421(self):
+    def test_too_many_failures_answer_530_and_close(self):
+        # As ProFTPD: the last allowed failure is answered "530 Login incorrect." and the connection closed.
         with wardtest.ftp_server(self.root, users={"alice": "s3cret"}, max_login_attempts=2) as server:
             ftp = self.connect(server)
             with self.assertRaises(ftplib.error_perm):
                 ftp.login("alice", "bad1")
-            with self.assertRaises(ftplib.error_temp) as caught:
+            with self.assertRaises(ftplib.error_perm) as caught:
                 ftp.login("alice", "bad2")
-            self.assertTrue(str(caught.exception).startswith("421"))
+            self.assertEqual(str(caught.exception), "530 Login incorrect.")
             with self.assertRaises((EOFError, OSError, ftplib.Error)):
                 ftp.voidcmd("NOOP")
 
@@ -102,8 +103,79 @@ class FtpLogin(unittest.TestCase):
             ftp = self.connect(server)
             ftp.sendcmd("USER alice")
             reply = ftp.sendcmd("PASS pw")
+            # ProFTPD's form: the file's further lines indented by one space (RFC 959 continuation lines).
             self.assertEqual(reply.splitlines(),
-                             ["230-Welcome to the test server", "230-Second line", "230 User alice logged in"])
+                             ["230-Welcome to the test server", " Second line", "230 User alice logged in"])
+            ftp.quit()
+
+    def test_display_connect_chdir_quit_files_with_variables(self):
+        """DisplayConnect before the greeting (read before the pre-auth worker is confined; a relative path
+        is taken from "/", as ProFTPD does), DisplayChdir in the directory entered, once per directory with
+        its second argument on, DisplayQuit before 221: ProFTPD's %-variables expanded."""
+        os.makedirs(os.path.join(self.root, "sub"))
+        with open(os.path.join(self.root, "sub", ".message"), "w") as f:
+            f.write("You are in %C\nas %U on %V\n")
+        with open(os.path.join(self.root, "bye.msg"), "w") as f:
+            f.write("Bye %U\n%{total_bytes_out} bytes out\n")
+        connect = os.path.join(self.tmp.name, "connect.msg")
+        with open(connect, "w") as f:
+            f.write("Hello %R, this is %L\nfree: %F %f\nmail %E\n")
+        directives = ["ServerName Peeves", "ServerAdmin ftp@example.org", "DisplayConnect " + connect,
+                      "DisplayChdir .message on",
+                      "DisplayQuit /bye.msg"]
+        with wardtest.ftp_server(self.root, users={"alice": "pw"}, directives=directives) as server:
+            ftp = self.connect(server)
+            welcome = ftp.getwelcome().splitlines()
+            self.assertEqual(welcome[0], "220-Hello 127.0.0.1, this is 127.0.0.1")
+            self.assertRegex(welcome[1], r"^ free: \d+ [0-9.]+[KMGTP]?B$")
+            self.assertEqual(welcome[2], " mail ftp@example.org")
+            self.assertTrue(welcome[3].startswith("220 "), welcome)
+            ftp.login("alice", "pw")
+            self.assertEqual(ftp.cwd("sub").splitlines(),
+                             ["250-You are in /sub", " as alice on Peeves", "250 CWD command successful"])
+            ftp.cwd("/")
+            self.assertEqual(ftp.cwd("sub"), "250 CWD command successful")  # once per directory
+            bye = ftp.sendcmd("QUIT").splitlines()
+            self.assertEqual(len(bye), 3, bye)
+            self.assertEqual(bye[0], "221-Bye alice")
+            self.assertRegex(bye[1], r"^221-\d+ bytes out$")
+            self.assertEqual(bye[2], "221 Goodbye.")
+
+    def test_default_chdir(self):
+        """DefaultChdir: the session starts there ("%u" and "%u[N]" expanded, the first whose group expression
+        matches); a DefaultChdir that is not a directory leaves the session in its home, with a warning."""
+        os.makedirs(os.path.join(self.root, "a", "alice", "sub"))
+        directives = ["DefaultChdir /nowhere nosuchgroup", "DefaultChdir /%u[0]/%u/sub"]
+        with wardtest.ftp_server(self.root, users={"alice": "pw"}, directives=directives) as server:
+            ftp = self.connect(server)
+            ftp.login("alice", "pw")
+            self.assertEqual(ftp.pwd(), "/a/alice/sub")
+            self.assertEqual(ftp.cwd("~"), "250 CWD command successful")
+            self.assertEqual(ftp.pwd(), "/")  # "~" is still the home
+            ftp.quit()
+        with wardtest.ftp_server(self.root, users={"alice": "pw"}, directives=["DefaultChdir /missing"]) as server:
+            ftp = self.connect(server)
+            ftp.login("alice", "pw")
+            self.assertEqual(ftp.pwd(), "/")
+            ftp.quit()
+            self.assertIn("DefaultChdir /missing of", server.log())
+
+    def test_access_grant_and_deny_messages(self):
+        directives = ['AccessGrantMsg "Welcome %u, enter"', 'AccessDenyMsg "Not you, %u"']
+        with wardtest.ftp_server(self.root, users={"alice": "pw"}, directives=directives) as server:
+            ftp = self.connect(server)
+            with self.assertRaises(ftplib.error_perm) as caught:
+                ftp.login("alice", "wrong")
+            self.assertEqual(str(caught.exception), "530 Not you, alice")
+            self.assertEqual(ftp.login("alice", "pw"), "230 Welcome alice, enter")
+            ftp.quit()
+
+    def test_server_ident_variables(self):
+        directives = ["ServerName Peeves", 'ServerIdent on "%v at %L (%V) version %{version} %{unknown}"']
+        with wardtest.ftp_server(self.root, users={"alice": "pw"}, directives=directives) as server:
+            ftp = self.connect(server)
+            self.assertRegex(ftp.getwelcome(),
+                             r"^220 Peeves at 127\.0\.0\.1 \(127\.0\.0\.1\) version \d+\.\d+\.\d+\S* %\{unknown\}$")
             ftp.quit()
 
     def test_commands_pipelined_with_login_survive_the_hand_over(self):

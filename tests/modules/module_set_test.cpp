@@ -84,23 +84,24 @@ TEST_F(ModuleSetTest, SharedModuleCannotShadowABuiltIn) {
 // A module that cannot load here (not installed, or a ProFTPD module: unsigned, without wardftpd's entry point)
 // is a warning at parse time, its <IfModule> sections are absent, and the set skips it.
 TEST_F(ModuleSetTest, ProftpdModulesAndMissingModulesAreSkippedWithAWarning) {
-    tree.write("lib/mod_tls.so", "an ELF object built against ProFTPD's main_server");
-    EXPECT_THAT(unavailable_module("mod_tls.c", tree.path("lib")).value_or(""),
-                HasSubstr("mod_tls.so is a ProFTPD module (ProFTPD's ABI, which wardftpd cannot load)"));
+    tree.write("lib/mod_ban.so", "an ELF object built against ProFTPD's main_server");
+    EXPECT_THAT(unavailable_module("mod_ban.c", tree.path("lib")).value_or(""),
+                HasSubstr("mod_ban.so is a ProFTPD module (ProFTPD's ABI, which wardftpd cannot load)"));
     EXPECT_THAT(unavailable_module("mod_nope.c", tree.path("lib")).value_or(""), HasSubstr("is not installed"));
     EXPECT_FALSE(unavailable_module("mod_a.c", tree.path("lib")));  // signed: verified by from_config
     config::LoadOptions options;
     options.load_module = parse_time_loader();
     options.module_unavailable = parse_time_unavailable();
     auto config = config::parse_proftpd_text(
-        header() + "LoadModule mod_tls.c\nLoadModule mod_a.c\n<IfModule mod_tls.c>\n  TLSEngine on\n</IfModule>\n",
+        header() + "LoadModule mod_ban.c\nLoadModule mod_a.c\n<IfModule mod_ban.c>\n  BanEngine on\n</IfModule>\n",
         "test.conf", options);
     ASSERT_TRUE(config) << config.error().message;
     ASSERT_EQ(config->warnings.size(), 2U);
-    EXPECT_THAT(config->warnings[0], HasSubstr("test.conf:3:1: LoadModule mod_tls.c: "));
+    EXPECT_THAT(config->warnings[0], HasSubstr("test.conf:3:1: LoadModule mod_ban.c: "));
     EXPECT_THAT(config->warnings[0], HasSubstr("not loaded, and its <IfModule> sections count as absent"));
-    EXPECT_EQ(config->warnings[1], "test.conf:6:1: SECURITY: 'TLSEngine on' is skipped because <IfModule mod_tls.c> "
-                                   "does not hold here: wardftpd has no TLS: logins and data go in clear text");
+    EXPECT_EQ(config->warnings[1], "test.conf:6:1: SECURITY: 'BanEngine on' is skipped because <IfModule mod_ban.c> "
+                                   "does not hold here: mod_ban's bans are not enforced; MaxLoginAttempts and "
+                                   "MaxConnectionRate apply");
     auto set = ModuleSet::from_config(*config);
     ASSERT_TRUE(set) << set.error().message;
     ASSERT_EQ(set->modules().size(), 1U);
@@ -148,9 +149,10 @@ TEST_F(ModuleSetTest, RmmodOfABuiltInDisablesItsCommandsUntilInsmod) {
 
 TEST_F(ModuleSetTest, ModuleOrderDisablesUnlistedBuiltInsAndOrdersModules) {
     std::string order = "ModuleOrder";
-    for (const char* name : {"mod_core.c", "mod_auth_unix.c", "mod_auth_file.c", "mod_auth.c", "mod_log.c",
+    for (const char* name : {"mod_core.c", "mod_auth_unix.c", "mod_auth_file.c", "mod_auth_pam.c", "mod_auth.c", "mod_log.c",
                              "mod_ctrls.c", "mod_cap.c", "mod_exec.c", "mod_dso.c", "mod_proxy_protocol.c", "mod_sql.c",
-                             "mod_sql_passwd.c", "mod_sql_sqlite.c", "mod_sql_postgres.c", "mod_b.c", "mod_a.c"}) {
+                             "mod_sql_passwd.c", "mod_sql_sqlite.c", "mod_sql_postgres.c", "mod_prometheus.c", "mod_b.c",
+                             "mod_a.c"}) {
         order += str_cat(" ", name);
     }
     auto set = ModuleSet::from_config(

@@ -1,5 +1,6 @@
-// The deny-lists: master, monitor, hook, hook_strict. Each test forks a child, installs the policy, and either
+// The deny-lists: master, monitor, hook, hook_strict, pam_helper. Each test forks a child, installs the policy, and either
 // does what the role does (it must work) or tries a refused call (it must die by SIGSYS, or get the errno).
+#include <fcntl.h>
 #include <linux/keyctl.h>
 #include <linux/netlink.h>
 #include <netinet/in.h>
@@ -142,10 +143,36 @@ CompiledPolicy compile(const PolicyBuilder& builder) {
 
 TEST(DenyPolicies, EveryDenyListKillsWhatNoProcessMayDo) {
     for (const auto& builder : {policies::master(), policies::monitor(), policies::hook(),
-                                policies::hook({.strict = true})}) {
+                                policies::hook({.strict = true}), policies::pam_helper()}) {
         const CompiledPolicy policy = compile(builder);
         expect_all_killed(policy, never_allowed());
         expect_all_killed(policy, never_allowed_sockets());
+    }
+}
+
+// The PAM helper keeps uid 0: it must not signal the master or another monitor, nor serve connections; what
+// PAM modules do (files, sockets to sssd or an LDAP server, raise and abort) still works.
+TEST(DenyPolicies, PamHelperSignalsNoOtherProcessAndServesNoConnection) {
+    const CompiledPolicy pam = compile(policies::pam_helper());
+    expect_all_killed(pam, {
+        {"kill(parent, 0)", [] { return raw(SYS_kill, ::getppid(), 0); }},
+        {"pidfd_send_signal", [] { return raw(SYS_pidfd_send_signal, -1, 0, 0, 0); }},
+        {"rt_sigqueueinfo", [] { return raw(SYS_rt_sigqueueinfo, ::getppid(), SIGUSR1, 0); }},
+        {"rt_tgsigqueueinfo", [] { return raw(SYS_rt_tgsigqueueinfo, ::getppid(), ::getppid(), SIGUSR1, 0); }},
+        {"listen", [] { return raw(SYS_listen, -1, 1); }},
+        {"accept", [] { return raw(SYS_accept, -1, 0, 0); }},
+        {"accept4", [] { return raw(SYS_accept4, -1, 0, 0, 0); }},
+    });
+    const std::vector<Attempt> allowed = {
+        {"openat(/etc/passwd)", [] { return raw(SYS_openat, AT_FDCWD, reinterpret_cast<long>("/etc/passwd"), O_RDONLY); }},
+        {"socket(AF_UNIX, SOCK_STREAM)", [] { return raw(SYS_socket, AF_UNIX, SOCK_STREAM, 0); }},
+        {"socket(AF_INET, SOCK_DGRAM)", [] { return raw(SYS_socket, AF_INET, SOCK_DGRAM, 0); }},
+        {"tgkill(self, 0)", [] { return raw(SYS_tgkill, ::getpid(), ::gettid(), 0); }},
+    };
+    for (const auto& attempt : allowed) {
+        const auto result = testing::attempt_under(pam, attempt);
+        EXPECT_TRUE(result.exited_with(0) && result.output.find("returned -1") == std::string::npos)
+            << attempt.name << ": " << result.describe();
     }
 }
 

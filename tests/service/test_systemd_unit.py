@@ -42,6 +42,14 @@ class InstalledUnit(unittest.TestCase):
         with open(cls.unit, "w", encoding="utf-8") as f:
             f.write(cls.text.replace("/usr/sbin/", cls.dest + "/usr/sbin/").replace("/etc/wardftpd/",
                                                                                       cls.dest + "/etc/wardftpd/"))
+        # The socket-activated pair (ServerType inetd): wardftpd.socket and the wardftpd@.service template.
+        cls.activated = {}
+        for name in ("wardftpd.socket", "wardftpd@.service"):
+            with open(os.path.join(cls.dest, "lib/systemd/system", name), encoding="utf-8") as f:
+                cls.activated[name] = f.read()
+            with open(os.path.join(units, name), "w", encoding="utf-8") as f:
+                f.write(cls.activated[name].replace("/usr/sbin/", cls.dest + "/usr/sbin/")
+                        .replace("/etc/wardftpd/", cls.dest + "/etc/wardftpd/"))
 
     @classmethod
     def tearDownClass(cls):
@@ -63,6 +71,32 @@ class InstalledUnit(unittest.TestCase):
         result = subprocess.run(["systemd-analyze", "verify", "--man=no", self.unit], capture_output=True, text=True)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertEqual(result.stderr.strip(), "")
+
+    def test_socket_unit_and_template_verify(self):
+        socket_unit = unit_settings(self.activated["wardftpd.socket"])
+        template = unit_settings(self.activated["wardftpd@.service"])
+        self.assertEqual(socket_unit["Accept"], ["yes"])
+        self.assertEqual(socket_unit["ListenStream"], ["127.0.0.1:21"])  # loopback only, like the shipped conf
+        self.assertEqual(socket_unit["Conflicts"], ["wardftpd.service"])
+        self.assertEqual(template["ExecStart"],
+                         ["-/usr/sbin/wardftpd -D SOCKET_ACTIVATION -c /etc/wardftpd/proftpd.conf"])
+        self.assertEqual(template["StandardInput"], ["socket"])
+        self.assertEqual(template["StandardOutput"], ["socket"])
+        # The same confinement as the standalone unit.
+        for key in ("CapabilityBoundingSet", "NoNewPrivileges", "ProtectSystem", "SystemCallFilter",
+                    "RestrictAddressFamilies", "MemoryDenyWriteExecute"):
+            self.assertEqual(template[key], self.settings[key], key)
+        units = os.path.dirname(self.unit)
+        result = subprocess.run(["systemd-analyze", "verify", "--man=no", os.path.join(units, "wardftpd.socket"),
+                                 os.path.join(units, "wardftpd@.service")], capture_output=True, text=True)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertEqual(result.stderr.strip(), "")
+        # The shipped proftpd.conf is inetd with the unit's define and standalone without it.
+        conf = os.path.join(self.dest, "etc/wardftpd/proftpd.conf")
+        for define, expected in ((["-D", "SOCKET_ACTIVATION"], "ServerType inetd"), ([], "ServerType standalone")):
+            printed = subprocess.run([wardtest.WARDFTPD, *define, "--print-config", "proftpd", "-c", conf],
+                                     capture_output=True, text=True)
+            self.assertIn(expected, printed.stdout, printed.stderr)
 
     def test_security_exposure_ok_or_better(self):
         result = subprocess.run(["systemd-analyze", "security", "--offline=yes", "--no-pager", self.unit],

@@ -4,6 +4,7 @@ worker), client and state; ControlsACLs decides who may ask (a peer it does not 
 session id, by user and by host ends exactly the matched sessions."""
 import ftplib
 import os
+import re
 import socket
 import subprocess
 import unittest
@@ -87,6 +88,37 @@ class WhoAndKick(unittest.TestCase):
         self.assertNotEqual(result.returncode, 0)
         log = servicetest.system_log(daemon.dir)
         self.assertIn("kicked session %d" % alice_pid, log)
+
+    def test_who_shows_the_command_and_a_slow_transfers_progress(self):
+        daemon, port, sock = self.start(["ControlsACLs who,kick allow user root,%s" % _me()])
+        size = 16 * 1024 * 1024
+        with open(os.path.join(daemon.dir, "root", "big.bin"), "wb") as f:
+            f.write(b"\0" * size)
+        alice = self.connect(port, "127.0.0.1")
+        alice.login("alice", servicetest.PASSWORD)
+        alice.voidcmd("TYPE I")
+        alice.sendcmd("NOOP")
+        wardtest.wait_for(lambda: 'command "NOOP" (worker-reported)' in wardctl(sock, "who").stdout,
+                          what="the last command in wardctl who")
+        data = alice.transfercmd("RETR big.bin")
+        received = 0
+
+        def progress():
+            nonlocal received
+            received += len(data.recv(65536))  # a slow reader: 64 KiB per poll
+            out = wardctl(sock, "who").stdout
+            found = re.search(r'command "RETR big.bin" transfer (\d+)/%d bytes (\d+)%% (\d+) B/s '
+                              r'\(worker-reported\)' % size, out)
+            return found if found and int(found.group(1)) > 0 else None
+
+        found = wardtest.wait_for(progress, timeout=20, what="RETR's progress in wardctl who")
+        moved, percent = int(found.group(1)), int(found.group(2))
+        self.assertLess(moved, size)  # still in progress: the client has not read it all
+        self.assertEqual(percent, moved * 100 // size)
+        self.assertGreater(int(found.group(3)), 0)
+        data.close()
+        with self.assertRaises((ftplib.Error, OSError, EOFError)):
+            alice.voidresp()  # 426: the transfer was cut
 
     def test_controls_acls_deny_by_default(self):
         _, port, sock = self.start([])

@@ -1,0 +1,236 @@
+#include "daemon/master/tls_files.hpp"
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <regex>
+#include <set>
+#include <string_view>
+
+#include "base/strings.hpp"
+#include "config/values.hpp"
+#include "daemon/master/key_process.hpp"
+#include "daemon/tls/certificate_file.hpp"
+
+namespace ward::master {
+namespace {
+
+struct KeyPair {
+    std::string_view certificate;
+    std::string_view key;
+    int type;
+    std::string_view other;  // the certificate directive for the other key type
+};
+constexpr std::array kPairs = {
+    KeyPair{"TLSRSACertificateFile", "TLSRSACertificateKeyFile", EVP_PKEY_RSA, "TLSECCertificateFile"},
+    KeyPair{"TLSECCertificateFile", "TLSECCertificateKeyFile", EVP_PKEY_EC, "TLSRSACertificateFile"},
+};
+
+std::string at(const config::Directive& d) { return str_cat(to_string(d.where), ": ", d.name, ": "); }
+
+// What to do about a loader's message (daemon/monitor/key_signer.cpp, daemon/tls/certificate_file.cpp).
+std::string_view advice(std::string_view message) {
+    if (message.find(" has expired") != std::string_view::npos ||
+        message.find(" is not valid yet") != std::string_view::npos) {
+        return "; renew the certificate (or correct the system clock) and name the new file";
+    }
+    if (message.find(" does not belong to ") != std::string_view::npos) {
+        return "; name the key the certificate was made for (openssl x509 -noout -pubkey -in CERT and openssl "
+               "pkey -pubout -in KEY print the same public key for a matching pair)";
+    }
+    if (message.find(" cannot be read") != std::string_view::npos) {
+        return "; check the path, and that root can read the file";
+    }
+    if (message.find("unencrypted PEM private key") != std::string_view::npos) {
+        return "; an encrypted key needs its passphrase removed (openssl pkey -in KEY -out NEWKEY, then chmod 600 "
+               "NEWKEY): TLSPassPhraseProvider is not supported";
+    }
+    if (message.find(" holds no ") != std::string_view::npos) {
+        return "; the file must be PEM (-----BEGIN CERTIFICATE----- / -----BEGIN PRIVATE KEY-----)";
+    }
+    if (message.find("RSA and EC keys are supported") != std::string_view::npos) {
+        return "; make an RSA or EC key and certificate";
+    }
+    return "";
+}
+
+Result<void> check_key_file(const config::Directive& d, const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        return Error{str_cat(at(d), path, ": ", std::strerror(errno), "; name the private key file")};
+    }
+    if (!S_ISREG(st.st_mode)) {
+        return Error{str_cat(at(d), path, " is not a regular file; name the private key file itself")};
+    }
+    if (st.st_uid != 0 && st.st_uid != ::geteuid()) {
+        return Error{str_cat(at(d), "the private key ", path, " is owned by uid ", st.st_uid,
+                             ", who can replace it; chown root ", path)};
+    }
+    const auto mode = static_cast<unsigned>(st.st_mode & 07777);
+    if ((mode & (S_IWGRP | S_IXGRP | S_IRWXO)) != 0) {
+        std::array<char, 8> octal{};
+        (void)std::snprintf(octal.data(), octal.size(), "%04o", mode);
+        return Error{str_cat(at(d), "the private key ", path, " is open to other users (mode ", octal.data(),
+                             "); chmod 600 ", path, " (or 640 with group ssl-cert, as Debian's ssl-cert package does)")};
+    }
+    return {};
+}
+
+Result<void> check_pair(const config::Server& server, const KeyPair& pair, TlsFilesChecked& checked,
+                        std::set<std::string>& seen) {
+    const config::Directive* certificate = server.get(pair.certificate);
+    const config::Directive* key = server.get(pair.key);
+    if (certificate == nullptr) {
+        if (key != nullptr) {
+            return Error{str_cat(at(*key), "no ", pair.certificate, " goes with this key; name the certificate")};
+        }
+        return {};
+    }
+    // Without a key directive the key is in the certificate's file, as ProFTPD reads it.
+    const config::Directive& key_directive = key != nullptr ? *key : *certificate;
+    const std::string& certificate_path = certificate->args.at(0);
+    const std::string& key_path = key_directive.args.at(0);
+    if (!seen.insert(str_cat(certificate_path, "\n", key_path)).second) {
+        return {};  // a <VirtualHost> inheriting the same pair from <Global>
+    }
+    if (auto mode = check_key_file(key_directive, key_path); !mode) {
+        return mode;
+    }
+    auto certificates = tls::read_certificates(certificate_path, "certificate");
+    if (!certificates) {
+        const auto& message = certificates.error().message;
+        return Error{str_cat(at(*certificate), message, advice(message))};
+    }
+    X509* leaf = certificates->front().get();
+    const EVP_PKEY* public_key = X509_get0_pubkey(leaf);
+    if (public_key == nullptr || EVP_PKEY_get_base_id(public_key) != pair.type) {
+        return Error{str_cat(at(*certificate), certificate_path, " is not ",
+                             pair.type == EVP_PKEY_RSA ? "an RSA" : "an EC", " certificate; name it with ",
+                             pair.other, " instead")};
+    }
+    auto loaded = KeyProcess::start(certificate_path, key_path);
+    if (!loaded) {
+        const auto& message = loaded.error().message;
+        const config::Directive& where = message.starts_with("key ") ? key_directive : *certificate;
+        return Error{str_cat(at(where), message, advice(message))};
+    }
+    checked.certificates.push_back(str_cat(certificate->name, " ", certificate_path, " (", tls::describe(leaf), ")"));
+    return {};
+}
+
+Result<void> check_chain(const config::Directive* chain, TlsFilesChecked& checked, std::set<std::string>& seen) {
+    if (chain == nullptr || !seen.insert(chain->args.at(0)).second) {
+        return {};
+    }
+    const std::string& path = chain->args.at(0);
+    auto certificates = tls::read_certificates(path, "chain file");
+    if (!certificates) {
+        const auto& message = certificates.error().message;
+        return Error{str_cat(at(*chain), message, advice(message))};
+    }
+    for (const auto& certificate : *certificates) {
+        if (auto dates = tls::check_dates(certificate.get(), path, "chain file"); !dates) {
+            return Error{str_cat(at(*chain), dates.error().message,
+                                 "; put the intermediate certificates your CA issues now in the file")};
+        }
+    }
+    checked.certificates.push_back(str_cat(chain->name, " ", path, " (", certificates->size(), " certificate(s))"));
+    return {};
+}
+
+// The certificates of a CA file or of one file of a CA directory: expired ones are warnings.
+Result<std::size_t> read_ca(const config::Directive& d, const std::string& path, TlsFilesChecked& checked) {
+    auto certificates = tls::read_certificates(path, "CA file");
+    if (!certificates) {
+        const auto& message = certificates.error().message;
+        return Error{str_cat(at(d), message, advice(message))};
+    }
+    for (const auto& certificate : *certificates) {
+        if (auto dates = tls::check_dates(certificate.get(), path, "CA file"); !dates) {
+            checked.warnings.push_back(str_cat(at(d), dates.error().message,
+                                               "; client certificates it issued will not verify"));
+        }
+    }
+    return certificates->size();
+}
+
+struct DirClose {
+    void operator()(DIR* dir) const noexcept { (void)::closedir(dir); }
+};
+
+// TLSCACertificatePath: OpenSSL looks certificates up by subject hash (HASH.0, HASH.1, ... made by
+// `openssl rehash`); HASH.rN files are revocation lists.
+Result<void> check_ca_path(const config::Directive& d, TlsFilesChecked& checked) {
+    const std::string& path = d.args.at(0);
+    std::unique_ptr<DIR, DirClose> dir(::opendir(path.c_str()));
+    if (!dir) {
+        return Error{str_cat(at(d), path, ": ", std::strerror(errno), "; name a directory of CA certificates")};
+    }
+    static const std::regex kHashed("[0-9a-f]{8}\\.[0-9]+");
+    std::size_t count = 0;
+    while (const dirent* entry = ::readdir(dir.get())) {
+        if (!std::regex_match(entry->d_name, kHashed)) {
+            continue;
+        }
+        auto read = read_ca(d, str_cat(path, "/", entry->d_name), checked);
+        if (!read) {
+            return std::move(read).error();
+        }
+        count += *read;
+    }
+    if (count == 0) {
+        return Error{str_cat(at(d), path, " holds no hashed CA certificate (HASH.0); run openssl rehash ", path)};
+    }
+    checked.certificates.push_back(str_cat(d.name, " ", path, " (", count, " CA certificate(s))"));
+    return {};
+}
+
+Result<void> check_server(const config::Server& server, TlsFilesChecked& checked, std::set<std::string>& seen) {
+    const config::Directive* engine = server.get("TLSEngine");
+    if (engine == nullptr || !config::as_bool(*engine)) {
+        return {};  // start-up loads no TLS file for this server
+    }
+    if (server.get("TLSRSACertificateFile") == nullptr && server.get("TLSECCertificateFile") == nullptr) {
+        return Error{str_cat(at(*engine), "on, but the server has no certificate; name one with "
+                             "TLSRSACertificateFile or TLSECCertificateFile (and its key file)")};
+    }
+    for (const auto& pair : kPairs) {
+        if (auto ok = check_pair(server, pair, checked, seen); !ok) {
+            return ok;
+        }
+    }
+    if (auto ok = check_chain(server.get("TLSCertificateChainFile"), checked, seen); !ok) {
+        return ok;
+    }
+    if (const config::Directive* ca = server.get("TLSCACertificateFile"); ca != nullptr && seen.insert(ca->args.at(0)).second) {
+        auto read = read_ca(*ca, ca->args.at(0), checked);
+        if (!read) {
+            return std::move(read).error();
+        }
+        checked.certificates.push_back(str_cat(ca->name, " ", ca->args.at(0), " (", *read, " CA certificate(s))"));
+    }
+    if (const config::Directive* ca = server.get("TLSCACertificatePath"); ca != nullptr && seen.insert(ca->args.at(0)).second) {
+        return check_ca_path(*ca, checked);
+    }
+    return {};
+}
+
+}  // namespace
+
+Result<void> check_tls_files(const config::ServerSet& servers, TlsFilesChecked& checked) {
+    std::set<std::string> seen;
+    for (const auto& server : servers.servers()) {
+        if (auto ok = check_server(server, checked, seen); !ok) {
+            return ok;
+        }
+    }
+    return {};
+}
+
+}  // namespace ward::master
