@@ -10,6 +10,9 @@ pkg_check_modules(LIBCAP REQUIRED IMPORTED_TARGET libcap)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
 pkg_check_modules(LIBCRYPT REQUIRED IMPORTED_TARGET libcrypt)
+# mod_sql's backends: SQLite and PostgreSQL's own client library.
+pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 pkg_check_modules(PAM REQUIRED IMPORTED_TARGET pam)  # mod_auth_pam.c (libpam0g-dev)
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
 

@@ -18,8 +18,7 @@ constexpr std::array kModules{
     KnownModule{"mod_auth_file.c", AuthModule::file, {}},
     KnownModule{"mod_auth_unix.c", AuthModule::system, {}},
     KnownModule{"mod_auth_pam.c", AuthModule::pam, {}},
-    KnownModule{"mod_sql.c", AuthModule::sql,
-                "wardftpd has no mod_sql.c in this build (no SQL backend); use mod_auth_file.c or mod_auth_pam.c"},
+    KnownModule{"mod_sql.c", AuthModule::sql, {}},
     KnownModule{"mod_ldap.c", AuthModule::system,
                 "wardftpd has no mod_ldap.c; put LDAP behind PAM (pam_ldap or SSSD) and name mod_auth_pam.c"},
     KnownModule{"mod_radius.c", AuthModule::system,
@@ -51,7 +50,7 @@ Result<AuthOrderEntry> parse_auth_order_entry(std::string_view argument) {
     }
     return Error{str_cat("'", argument,
                          "' is not an authentication module wardftpd knows (mod_auth_file.c, mod_auth_unix.c, "
-                         "mod_auth_pam.c, each optionally followed by * to make its answer final)")};
+                         "mod_auth_pam.c, mod_sql.c, each optionally followed by * to make its answer final)")};
 }
 
 std::string_view auth_module_name(AuthModule module) noexcept {

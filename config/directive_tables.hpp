@@ -11,6 +11,7 @@ void add_access(std::vector<DirectiveSpec>& out);   // <Limit> access directives
 void add_modules(std::vector<DirectiveSpec>& out);  // mod_exec, mod_cap, mod_dso (and wardftpd's own)
 void add_compat(std::vector<DirectiveSpec>& out);   // the rest of ProFTPD's listed modules: no effect or refused
 void add_proxy(std::vector<DirectiveSpec>& out);    // mod_proxy_protocol (and ProxyProtocolTrustedProxies)
+void add_sql(std::vector<DirectiveSpec>& out);      // mod_sql, mod_sql_passwd (mod_sql_sqlite, mod_sql_postgres)
 void add_tls(std::vector<DirectiveSpec>& out);      // mod_tls
 void add_metrics(std::vector<DirectiveSpec>& out);  // mod_prometheus (PrometheusEngine, PrometheusExporter)
 

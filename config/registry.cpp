@@ -11,13 +11,13 @@
 namespace ward::config {
 namespace {
 
-// Debian's proftpd -l order, with mod_exec, mod_proxy_protocol and mod_tls built in, then mod_prometheus (the
-// metrics endpoint).
-constexpr std::array<std::string_view, 20> kBuiltinModules = {
+// Debian's proftpd -l order, with mod_exec, mod_proxy_protocol and mod_tls built in, mod_sql with its
+// mod_sql_passwd, mod_sql_sqlite and mod_sql_postgres, then mod_prometheus (the metrics endpoint).
+constexpr std::array<std::string_view, 24> kBuiltinModules = {
     "mod_core.c", "mod_xfer.c",     "mod_rlimit.c", "mod_auth_unix.c", "mod_auth_file.c", "mod_auth.c",
     "mod_ls.c",   "mod_log.c",      "mod_site.c",   "mod_delay.c",     "mod_facts.c",     "mod_dso.c",
-    "mod_auth_pam.c", "mod_cap.c",  "mod_ctrls.c",  "mod_lang.c",      "mod_exec.c",      "mod_proxy_protocol.c",
-    "mod_tls.c",  "mod_prometheus.c"};
+    "mod_auth_pam.c", "mod_cap.c",  "mod_ctrls.c",  "mod_lang.c",      "mod_sql.c",       "mod_sql_passwd.c",
+    "mod_sql_sqlite.c", "mod_sql_postgres.c", "mod_exec.c", "mod_proxy_protocol.c", "mod_tls.c", "mod_prometheus.c"};
 
 // Well-known ProFTPD directives of modules wardftpd does not have: exact names first, then prefixes.
 constexpr auto kForeignNames = std::to_array<std::pair<std::string_view, std::string_view>>({
@@ -35,7 +35,7 @@ constexpr auto kForeignNames = std::to_array<std::pair<std::string_view, std::st
 });
 
 constexpr auto kForeignPrefixes = std::to_array<std::pair<std::string_view, std::string_view>>({
-    {"SQL", "mod_sql.c"},           {"LDAP", "mod_ldap.c"},
+    {"LDAP", "mod_ldap.c"},
     {"Quota", "mod_quotatab.c"},  {"Rewrite", "mod_rewrite.c"},   {"Ban", "mod_ban.c"},
     {"SFTP", "mod_sftp.c"},         {"Radius", "mod_radius.c"},
     {"Wrap", "mod_wrap2.c"},      {"GeoIP", "mod_geoip.c"},       {"Memcache", "mod_memcache.c"},
@@ -58,6 +58,7 @@ const BuiltinTable& builtin_table() {
         tables::add_modules(t.specs);
         tables::add_compat(t.specs);
         tables::add_proxy(t.specs);
+        tables::add_sql(t.specs);
         tables::add_tls(t.specs);
         tables::add_metrics(t.specs);
         for (std::size_t i = 0; i < t.specs.size(); ++i) {

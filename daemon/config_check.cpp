@@ -16,6 +16,7 @@
 #include "daemon/hook_access.hpp"
 #include "daemon/log_files.hpp"
 #include "daemon/master/self_confine.hpp"
+#include "daemon/sql_check.hpp"
 #include "daemon/master/tls_files.hpp"
 #include "exec/hook_config.hpp"
 #include "modules/controls.hpp"
@@ -235,6 +236,11 @@ Result<CheckedConfig> check_configuration(const config::ServerSet& servers, std:
             return std::move(identity).error();
         }
         checked.identities.push_back(*identity);
+        auto sql = check_sql(server, *identity, checked.warnings);
+        if (!sql) {
+            return std::move(sql).error();
+        }
+        checked.sql.push_back(std::move(*sql));
         for (const char* name : {"AuthUserFile", "AuthGroupFile"}) {
             if (auto file = check_account_file(server.get(name), made_at_start, checked.files_checked); !file) {
                 return std::move(file).error();

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,10 @@
 #include "config/server.hpp"
 #include "daemon/master/proxy_settings.hpp"
 #include "sandbox/capabilities.hpp"
+
+namespace ward::sql {
+struct Settings;
+}
 
 namespace ward::daemon {
 
@@ -33,6 +38,7 @@ struct CheckedConfig {
     std::size_t hooks_checked = 0;  // hook programs checked for the identity each runs as
     std::vector<std::string> tls_files;  // mod_tls certificates, keys, chain and CA files checked (master/tls_files.hpp)
     std::vector<std::string> runtime_dirs;  // ControlsSocket/PidFile directories start-up creates (mode 0755)
+    std::vector<std::shared_ptr<const sql::Settings>> sql;  // mod_sql, parallel to ServerSet::servers(); nullptr: none
 };
 
 // The pre-auth account's name when the configuration names none, or names root.

@@ -105,6 +105,29 @@ Result<void> open_transfer_logs(ServerRuntime& runtime) {
     return {};
 }
 
+// mod_sql: SQLLog's commands join the worker's hook interest (the monitor writes the rows when the worker
+// reports the command), and SQLLogFile is opened like the other logs.
+Result<void> prepare_sql(ServerRuntime& runtime, std::shared_ptr<const sql::Settings> settings) {
+    runtime.sql = std::move(settings);
+    if (!runtime.sql) {
+        return {};
+    }
+    for (const auto& rule : runtime.sql->log_rules) {
+        std::string list;
+        for (const auto& command : rule.commands) {
+            list += str_cat(list.empty() ? "" : ",", command == "*" ? "ALL" : command);
+        }
+        runtime.hooks.add_list(rule.on_error ? exec::HookPoint::on_error : exec::HookPoint::on_command, list);
+    }
+    if (!runtime.sql->log_file.empty()) {
+        auto fd = open_log_file(runtime.sql->log_file);
+        if (!fd) {
+            return Error{str_cat("SQLLogFile ", runtime.sql->log_file, ": ", fd.error().message)};
+        }
+        runtime.sql_log = std::move(*fd);
+    }
+    return {};
+}
 
 Result<sandbox::CompiledPolicy> compile(const sandbox::PolicyBuilder& builder) {
     auto compiled = builder.compile();
@@ -146,8 +169,9 @@ Result<std::shared_ptr<DaemonContext>> prepare_context(std::shared_ptr<const con
     auto postauth = compile(sandbox::policies::worker_postauth());
     auto hook = compile(sandbox::policies::hook());
     auto hook_strict = compile(sandbox::policies::hook({.strict = true}));
+    auto sql_helper = compile(sandbox::policies::sql_helper());
     auto pam_helper = compile(sandbox::policies::pam_helper());
-    for (auto* compiled : {&master, &monitor, &preauth, &postauth, &hook, &hook_strict, &pam_helper}) {
+    for (auto* compiled : {&master, &monitor, &preauth, &postauth, &hook, &hook_strict, &sql_helper, &pam_helper}) {
         if (!*compiled) {
             return std::move(*compiled).error();
         }
@@ -156,7 +180,8 @@ Result<std::shared_ptr<DaemonContext>> prepare_context(std::shared_ptr<const con
     if (!checked) {
         return std::move(checked).error();
     }
-    auto context = std::make_shared<DaemonContext>(Policies{*master, *monitor, *preauth, *postauth, *hook, *hook_strict, *pam_helper});
+    auto context = std::make_shared<DaemonContext>(Policies{*master, *monitor, *preauth, *postauth, *hook, *hook_strict,
+                                                                     *sql_helper, *pam_helper});
     context->servers = std::make_shared<const config::ServerSet>(std::move(*servers));
     context->privileged = ::geteuid() == 0;
     context->warnings = checked->warnings;
@@ -200,6 +225,9 @@ Result<std::shared_ptr<DaemonContext>> prepare_context(std::shared_ptr<const con
         runtime.session_caps = checked->session_caps[i];
         runtime.proxy = checked->proxy[i];
         if (auto done = prepare_tls(runtime); !done) {
+            return std::move(done).error();
+        }
+        if (auto done = prepare_sql(runtime, checked->sql[i]); !done) {
             return std::move(done).error();
         }
         name_sources.push_back(runtime.login_rules->auth_settings());

@@ -17,6 +17,7 @@
 #include "daemon/master/proxy_settings.hpp"
 #include "daemon/name_table.hpp"
 #include "daemon/session_config.hpp"
+#include "daemon/sql/settings.hpp"
 #include "daemon/tls/settings.hpp"
 #include "daemon/worker/hook_interest.hpp"
 #include "exec/hook_config.hpp"
@@ -43,6 +44,8 @@ struct ServerRuntime {
     // listener accepts); each session's monitor gets its own signing channel (KeyProcess::connect). Shared
     // with the sessions' copies of the context; ends with the last context that names it.
     std::shared_ptr<master::KeyProcess> key_process;
+    std::shared_ptr<const sql::Settings> sql;  // mod_sql; nullptr when the server does not use it
+    UniqueFd sql_log;                          // SQLLogFile, when set
 
     [[nodiscard]] int transfer_log_for(const config::Context* anon) const;
 };
@@ -54,6 +57,7 @@ struct Policies {
     sandbox::CompiledPolicy worker_postauth;
     sandbox::CompiledPolicy hook;
     sandbox::CompiledPolicy hook_strict;  // ExecSandbox strict
+    sandbox::CompiledPolicy sql_helper;   // mod_sql's helper process
     sandbox::CompiledPolicy pam_helper;   // mod_auth_pam.c's per-attempt helper
 };
 

@@ -215,6 +215,9 @@ auth::AuthSettings auth_settings(const config::Server& server) {
             }
             settings.order.push_back(auth::AuthStep{auth_source(entry->module), entry->authoritative});
         }
+    } else if (server.get("SQLConnectInfo") != nullptr) {
+        // ProFTPD asks the modules in reverse load order: mod_sql.c, loaded after the mod_auth_* ones, first.
+        settings.order.insert(settings.order.begin(), auth::AuthStep{auth::AuthSource::sql});
     }
     settings.pam = flag(server.get("AuthPAM"), true);
     if (const Directive* service = server.get("AuthPAMConfig")) {

@@ -62,6 +62,16 @@ PolicyBuilder hook(const HookOptions& options) {
     return policy;
 }
 
+PolicyBuilder sql_helper() {
+    PolicyBuilder policy("sql_helper", Action::kill_process());
+    allow_session_io(policy)
+        .add(groups::file_reads())
+        .add(groups::file_writes())
+        .add(groups::tcp_sockets({groups::Family::inet, groups::Family::inet6}))
+        .add(groups::database_client());
+    return policy;
+}
+
 PolicyBuilder pam_helper() {
     PolicyBuilder policy = deny_list("pam_helper", {});
     policy.add(groups::signals_to_others()).add(groups::listening_sockets());
@@ -88,6 +98,7 @@ std::vector<PolicyBuilder> reviewed() {
     all.push_back(worker_postauth());
     all.push_back(hook());
     all.push_back(hook({.strict = true}));
+    all.push_back(sql_helper());
     all.push_back(pam_helper());
     all.push_back(metrics_exporter());
     return all;

@@ -25,6 +25,8 @@ struct HookOptions {
 [[nodiscard]] PolicyBuilder worker_preauth();
 [[nodiscard]] PolicyBuilder worker_postauth();
 [[nodiscard]] PolicyBuilder hook(const HookOptions& options = {});
+// mod_sql's helper (daemon/monitor/sql_helper.hpp): it parses the database's bytes, so an allow-list.
+[[nodiscard]] PolicyBuilder sql_helper();
 // The per-attempt PAM helper (mod_auth_pam.c): arbitrary PAM modules run there, with uid 0 and no
 // capabilities. A deny-list, since PAM modules may read files, talk to sssd/LDAP/RADIUS and run programs
 // (pam_exec); on top of the monitor's list it refuses signalling other processes and serving connections.

@@ -119,6 +119,36 @@ SyscallGroup tcp_sockets(std::initializer_list<Family> families) {
     return group;
 }
 
+SyscallGroup database_client() {
+    SyscallGroup group{"database-client",
+                       "SQLite's file locks and its journal (checked and removed by path); libpq's local socket, "
+                       "the DNS lookup of the database host, and the user ids it reads for its defaults",
+                       {}};
+    group.rules.push_back(allow("fcntl", {arg::eq32(1, WARD_SYM(F_GETLK))}));
+    group.rules.push_back(allow("fcntl", {arg::eq32(1, WARD_SYM(F_SETLK))}));
+    group.rules.push_back(allow("fcntl", {arg::eq32(1, WARD_SYM(F_SETLKW))}));
+    group.rules.push_back(allow("fcntl", {arg::eq32(1, WARD_SYM(F_OFD_GETLK))}));
+    group.rules.push_back(allow("fcntl", {arg::eq32(1, WARD_SYM(F_OFD_SETLK))}));
+    group.rules.push_back(allow("fcntl", {arg::eq32(1, WARD_SYM(F_OFD_SETLKW))}));
+    group.rules.push_back(allow("fcntl", {arg::eq32(1, WARD_SYM(F_DUPFD_CLOEXEC))}));
+    const ArgCondition stream = arg::masked32(1, kSockTypeMask, "SOCK_TYPE_MASK", WARD_SYM(SOCK_STREAM));
+    const ArgCondition datagram = arg::masked32(1, kSockTypeMask, "SOCK_TYPE_MASK", WARD_SYM(SOCK_DGRAM));
+    group.rules.push_back(allow("socket", {arg::eq32(0, WARD_SYM(AF_UNIX)), stream}));
+    group.rules.push_back(allow("socket", {arg::eq32(0, WARD_SYM(AF_INET)), datagram}));
+    group.rules.push_back(allow("socket", {arg::eq32(0, WARD_SYM(AF_INET6)), datagram}));
+    group.rules.push_back(allow("connect"));
+    group.rules.push_back(allow("bind"));  // glibc's resolver binds its UDP socket to an ephemeral port
+    // libpq: TCP_NODELAY and the keepalive settings.
+    group.rules.push_back(allow("setsockopt", {arg::eq32(1, WARD_SYM(IPPROTO_TCP))}));
+    group.rules.push_back(allow("setsockopt", {arg::eq32(1, WARD_SYM(SOL_SOCKET)), arg::eq32(2, WARD_SYM(SO_KEEPALIVE))}));
+    for (const char* name : {"unlink", "faccessat", "faccessat2", "access", "getuid", "geteuid", "getgid", "getegid",
+                             "getcwd", "uname", "sysinfo", "fstatfs", "statfs", "rt_sigaction", "rt_sigprocmask",
+                             "sched_yield"}) {
+        group.rules.push_back(allow(name));
+    }
+    return group;
+}
+
 SyscallGroup accept_connections() {
     return {"accept-connections",
             "wait for and take connections from a listening socket opened before the process was confined; no "

@@ -22,6 +22,7 @@ SyscallGroup transfers();          // sendfile/splice between files and sockets
 
 enum class Family { inet, inet6 };
 SyscallGroup tcp_sockets(std::initializer_list<Family> families);  // new TCP sockets of these families
+SyscallGroup database_client();    // what SQLite and libpq add: file locks, local and DNS sockets, ids
 SyscallGroup accept_connections();  // accept on a listening socket the process was given, nothing else of TCP setup
 
 // Sanitizer builds only (WARD_SANITIZER_BUILD): what the ASan/UBSan/LSan runtime itself calls. compile()

@@ -17,7 +17,19 @@ constexpr std::size_t kMaxUserName = 256;
 struct Found {
     PasswdEntry entry;
     AuthSource source;
+    std::optional<Account> account;  // a source's own account with its groups (BackendAnswer::account)
 };
+
+Found found_account(Account account) {
+    PasswdEntry entry;
+    entry.name = account.name;
+    entry.uid = account.uid;
+    entry.gid = account.gid;
+    entry.home = account.home;
+    entry.shell = account.shell;
+    const AuthSource source = account.source;
+    return Found{std::move(entry), source, std::move(account)};
+}
 
 void log_warnings(const std::string& path, const std::vector<Warning>& warnings) {
     for (const auto& w : warnings) {
@@ -117,7 +129,7 @@ std::optional<Found> look_up(const AuthSettings& settings, Chain& chain, std::st
             continue;
         }
         if (auto entry = backend->find(name)) {
-            return Found{std::move(*entry), step.source};
+            return Found{std::move(*entry), step.source, std::nullopt};
         }
     }
     return std::nullopt;
@@ -143,8 +155,12 @@ ChainResult run_chain(const AuthSettings& settings, Chain& chain, std::string_vi
         password_checked = password_checked || answer.verdict != Verdict::no_such_user;
         switch (answer.verdict) {
             case Verdict::authenticated: {
+                if (answer.account) {
+                    answer.account->source = step.source;
+                    return {found_account(std::move(*answer.account)), {}};
+                }
                 if (answer.entry) {
-                    return {Found{std::move(*answer.entry), step.source}, {}};
+                    return {Found{std::move(*answer.entry), step.source, std::nullopt}, {}};
                 }
                 auto found = look_up(settings, chain, name);
                 if (!found) {
@@ -186,6 +202,9 @@ std::string group_name_for(gid_t gid, const std::vector<GroupEntry>& file_groups
 }
 
 Account to_account(const AuthSettings& settings, const Found& found) {
+    if (found.account) {
+        return *found.account;
+    }
     Account account;
     account.name = found.entry.name;
     account.uid = found.entry.uid;

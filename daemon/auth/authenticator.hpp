@@ -60,6 +60,9 @@ struct BackendAnswer {
     Verdict verdict = Verdict::no_such_user;
     std::optional<PasswdEntry> entry;  // set with `authenticated` by sources that hold accounts
     std::string reason;
+    // Set with `authenticated` instead of `entry` by a source that resolves the groups itself (mod_sql.c's
+    // SQLGroupInfo): the chain then takes the account as it is, after RootLogin and RequireValidShell.
+    std::optional<Account> account{};
 };
 
 class Backend {

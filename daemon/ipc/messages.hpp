@@ -42,6 +42,7 @@ enum class MessageType : std::uint8_t {
     key_status = 113,
     // PAM helper -> monitor (daemon/monitor/pam_answer.hpp; only the monitor and its per-attempt helper hold it)
     pam_answer = 122,
+    // 128-135: the monitor <-> SQL helper messages of daemon/sql/messages.hpp (never on a worker's channel)
 };
 
 // Field limits: every variable-length field has one, and together they keep a message < 64 KiB.

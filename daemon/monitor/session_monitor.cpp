@@ -326,8 +326,12 @@ Next SessionMonitor::answer_authentication(ipc::AuthRequest& request) {
         }
         chroot = anonymous->root;
     } else {
+        std::optional<SqlBackend> sql;
+        if (setup_.sql != nullptr) {
+            sql.emplace(*setup_.sql, setup_.facts);
+        }
         auto outcome = auth::authenticate(rules.auth_settings(), rules.resolve_alias(request.user), request.password,
-                                           auth::Backends{.pam = setup_.pam});
+                                          auth::Backends{.pam = setup_.pam, .sql = sql ? &*sql : nullptr});
         reason = outcome.reason;
         account = std::move(outcome.account);
         if (account) {
@@ -415,6 +419,12 @@ Next SessionMonitor::answer_hooks(const ipc::HookRequest& request) {
         if (auto refused = preauth_hook_refusal(request.point, request.event)) {
             return violation(str_cat("asked for ", *refused));
         }
+    }
+    // SQLLog: the rows are written before the command's reply, with the identity the monitor holds.
+    if (setup_.sql != nullptr && !setup_.sql->log(request.point, request.event, setup_.facts)) {
+        log::error("SQLLog failed and its rule does not say IGNORE_ERRORS; ending the session");
+        end_session("SQLLog failed", true);
+        return Next::end;
     }
     ipc::HookAnswer reply;
     if (setup_.hooks != nullptr) {

@@ -15,6 +15,7 @@
 #include "daemon/monitor/login_rules.hpp"
 #include "daemon/monitor/request_table.hpp"
 #include "daemon/monitor/session_facts.hpp"
+#include "daemon/monitor/sql_helper.hpp"
 #include "daemon/monitor/worker_log.hpp"
 #include "daemon/monitor/worker_launcher.hpp"
 
@@ -28,6 +29,7 @@ struct MonitorSetup {
     HookDispatcher* hooks = nullptr;  // nullptr: the configuration has no hooks
     WorkerLog worker_log;             // writes the workers' log and TransferLog records
     LoginAdmission* admission = nullptr;  // the master's MaxClients/PerUser/HostsPerUser; nullptr: no limits
+    const SqlHelper* sql = nullptr;       // mod_sql: the user lookups and SQLLog rows; nullptr: not configured
     auth::Backend* pam = nullptr;         // mod_auth_pam.c's helper runner (pam_helper.hpp); nullptr: no PAM
     // Signs with the certificate's key (mod_tls): a request to the key process (daemon/master/key_process.hpp)
     // over this session's channel, so the key is never in the monitor's memory nor in a worker forked from

@@ -29,6 +29,7 @@ std::vector<int> kept_fds(const daemon::DaemonContext& context, const daemon::Se
     std::vector<int> keep{0, 1, 2, connection.socket.get(), connection.master_link.fd(), connection.key_channel.fd(),
                           log::sink().fd, context.system_log.get(), runtime.transfer_log.get()};
     keep.push_back(runtime.exec_log.get());
+    keep.push_back(runtime.sql_log.get());
     for (const auto& [anon, fd] : runtime.anon_transfer_logs) {
         keep.push_back(fd.get());
     }
@@ -107,6 +108,23 @@ void run_session_process(const daemon::DaemonContext& context, const daemon::Ser
                            connection.local_address, connection.local_port, connection.proxy_header},
         std::move(connect_lines));
     setup.launcher = &launcher;
+    std::optional<SqlHelper> sql;
+    if (runtime.sql) {
+        SqlHelperSetup sql_setup;
+        sql_setup.settings = runtime.sql;
+        sql_setup.policy = &context.policies.sql_helper;
+        if (context.privileged) {
+            sql_setup.uid = runtime.preauth_uid;
+            sql_setup.gid = runtime.preauth_gid;
+        }
+        sql_setup.keep_fds = {2, log::sink().fd, context.system_log.get()};
+        sql_setup.log_fd = runtime.sql_log.get();
+        if (const config::Directive* name = runtime.server->get("ServerName")) {
+            sql_setup.server_name = name->args.at(0);
+        }
+        sql.emplace(std::move(sql_setup));
+        setup.sql = &*sql;
+    }
     std::optional<MasterLink> master_link;
     if (connection.master_link.valid()) {
         master_link.emplace(std::move(connection.master_link));

@@ -16,12 +16,13 @@ TEST(AuthOrder, ServedModulesAndTheAuthoritativeSuffix) {
     EXPECT_EQ(*parse_auth_order_entry("mod_auth_pam.c"), (AuthOrderEntry{AuthModule::pam, false}));
     EXPECT_EQ(*parse_auth_order_entry("mod_auth_unix.c"), (AuthOrderEntry{AuthModule::system, false}));
     EXPECT_EQ(*parse_auth_order_entry("mod_auth_file.c*"), (AuthOrderEntry{AuthModule::file, true}));
+    EXPECT_EQ(*parse_auth_order_entry("mod_sql.c"), (AuthOrderEntry{AuthModule::sql, false}));
+    EXPECT_EQ(*parse_auth_order_entry("mod_sql.c*"), (AuthOrderEntry{AuthModule::sql, true}));
 }
 
 TEST(AuthOrder, ModulesWardftpdHasNotGotAreRefusedWithAWayOut) {
     EXPECT_NE(parse_auth_order_entry("mod_ldap.c").error().message.find("pam_ldap"), std::string::npos);
     EXPECT_NE(parse_auth_order_entry("mod_radius.c*").error().message.find("pam_radius_auth"), std::string::npos);
-    EXPECT_NE(parse_auth_order_entry("mod_sql.c").error().message.find("no mod_sql.c"), std::string::npos);
     EXPECT_FALSE(parse_auth_order_entry("mod_auth_otp.c"));
 }
 
@@ -35,8 +36,8 @@ TEST(AuthOrder, DebiansDefaultLineParsesWithEveryEntry) {
 TEST(AuthOrder, UnknownOrRefusedNamesFailAtTheirFileAndLine) {
     EXPECT_EQ(parse_error("ServerName x\nAuthOrder mod_auth_unix.c mod_auth_nis.c\n"),
               "t.conf:2:27: AuthOrder: 'mod_auth_nis.c' is not an authentication module wardftpd knows "
-              "(mod_auth_file.c, mod_auth_unix.c, mod_auth_pam.c, each optionally followed by * to make its "
-              "answer final)");
+              "(mod_auth_file.c, mod_auth_unix.c, mod_auth_pam.c, mod_sql.c, each optionally followed by * to make "
+              "its answer final)");
     EXPECT_NE(parse_error("AuthOrder mod_ldap.c mod_auth_unix.c\n").find("t.conf:1:11: AuthOrder: wardftpd has no mod_ldap.c"),
               std::string::npos);
 }

@@ -13,7 +13,8 @@ namespace {
 const char* const kReaderRoots[] = {"base", "config", "daemon", "exec", "modules", "sandbox"};
 // The tables declare directives; they do not read them.
 const char* const kTables[] = {"config/directives_core.cpp", "config/directives_modules.cpp",
-                               "config/directives_compat.cpp", "config/directives_proxy.cpp", "config/registry.cpp"};
+                               "config/directives_compat.cpp", "config/directives_proxy.cpp", "config/directives_sql.cpp",
+                               "config/registry.cpp"};
 
 std::size_t line_of(const std::string& text, std::size_t offset) {
     return 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));

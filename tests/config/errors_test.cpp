@@ -22,9 +22,9 @@ TEST(ConfigErrors, DirectiveOfAForeignModuleNamesItsModuleAndTheIfModuleWayOut) 
     EXPECT_EQ(parse_error("SFTPEngine on\n"),
               "t.conf:1:1: SFTPEngine belongs to mod_sftp.c, which wardftpd does not have; put it inside "
               "<IfModule mod_sftp.c>");
-    EXPECT_EQ(parse_error("SQLBackend mysql\n"),
-              "t.conf:1:1: SQLBackend belongs to mod_sql.c, which wardftpd does not have; put it inside "
-              "<IfModule mod_sql.c>");
+    EXPECT_EQ(parse_error("LDAPServer ldap.example.com\n"),
+              "t.conf:1:1: LDAPServer belongs to mod_ldap.c, which wardftpd does not have; put it inside "
+              "<IfModule mod_ldap.c>");
 }
 
 TEST(ConfigErrors, ForeignSectionNamesItsModule) {

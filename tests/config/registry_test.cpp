@@ -11,7 +11,7 @@ namespace {
 
 TEST(Registry, BuiltInModulesInLoadOrder) {
     const auto modules = builtin_modules();
-    ASSERT_EQ(modules.size(), 20U);
+    ASSERT_EQ(modules.size(), 24U);
     EXPECT_EQ(modules.front(), "mod_core.c");
     EXPECT_EQ(modules.back(), "mod_prometheus.c");
     EXPECT_TRUE(is_builtin_module("mod_rlimit.c"));
@@ -20,6 +20,8 @@ TEST(Registry, BuiltInModulesInLoadOrder) {
     EXPECT_TRUE(is_builtin_module("mod_exec"));
     EXPECT_TRUE(is_builtin_module("mod_tls.c"));
     EXPECT_TRUE(is_builtin_module("mod_auth_pam.c"));
+    EXPECT_TRUE(is_builtin_module("mod_sql_sqlite.c"));
+    EXPECT_TRUE(is_builtin_module("mod_sql_postgres.c"));
     EXPECT_FALSE(is_builtin_module("mod_sftp.c"));
 }
 
@@ -54,7 +56,7 @@ TEST(Registry, AllThirteenExecDirectivesAndExecSandboxAreKnown) {
 TEST(Registry, ForeignDirectivesKnowTheirModules) {
     EXPECT_EQ(foreign_module_for("SFTPEngine"), "mod_sftp.c");
     EXPECT_EQ(foreign_module_for("TLSEngine"), std::nullopt);  // mod_tls is built in
-    EXPECT_EQ(foreign_module_for("sqlconnectinfo"), "mod_sql.c");
+    EXPECT_FALSE(foreign_module_for("sqlconnectinfo"));         // mod_sql is built in
     EXPECT_EQ(foreign_module_for("LDAPServer"), "mod_ldap.c");
     EXPECT_EQ(foreign_module_for("QuotaEngine"), "mod_quotatab.c");
     EXPECT_EQ(foreign_module_for("Ratios"), "mod_ratio.c");

@@ -122,6 +122,33 @@ TEST_F(AuthChain, ASqlBackendWithAccountsIsAskedInItsPlace) {
     EXPECT_EQ(find_account(settings_, "bob", Backends{.sql = &sql}).account->uid, 3000U);
 }
 
+TEST_F(AuthChain, ASourceWithItsOwnGroupsKeepsThemAndStillMeetsRootLogin) {
+    // mod_sql.c's answer: the account with SQLGroupInfo's groups, taken as it is.
+    Account sql_account;
+    sql_account.name = "carol";
+    sql_account.uid = 3100;
+    sql_account.gid = 3100;
+    sql_account.home = "/srv/carol";
+    sql_account.shell = "/bin/sh";
+    sql_account.group_name = "ftpusers";
+    sql_account.groups = {3100, 4000};
+    sql_account.group_names = {"ftpusers", "uploaders"};
+    BackendAnswer answer{Verdict::authenticated, std::nullopt, {}};
+    answer.account = sql_account;
+    Scripted sql(answer);
+    settings_.order = {AuthStep{AuthSource::sql}, AuthStep{AuthSource::file}};
+    const auto outcome = authenticate(settings_, "carol", "x", Backends{.sql = &sql});
+    ASSERT_TRUE(outcome.account) << outcome.reason;
+    EXPECT_EQ(outcome.account->source, AuthSource::sql);
+    EXPECT_EQ(outcome.account->groups, (std::vector<gid_t>{3100, 4000}));
+    EXPECT_EQ(outcome.account->group_names, (std::vector<std::string>{"ftpusers", "uploaders"}));
+
+    answer.account->uid = 0;
+    Scripted root(answer);
+    EXPECT_EQ(authenticate(settings_, "carol", "x", Backends{.sql = &root}).reason,
+              "User not authorized for login: root (RootLogin is off)");
+}
+
 TEST_F(AuthChain, AKnownUserWithAWrongPasswordEndsTheAttempt) {
     Scripted sql({Verdict::authenticated, entry("alice", 3000), {}});
     settings_.order = {AuthStep{AuthSource::file}, AuthStep{AuthSource::sql}};

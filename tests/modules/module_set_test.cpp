@@ -150,7 +150,9 @@ TEST_F(ModuleSetTest, RmmodOfABuiltInDisablesItsCommandsUntilInsmod) {
 TEST_F(ModuleSetTest, ModuleOrderDisablesUnlistedBuiltInsAndOrdersModules) {
     std::string order = "ModuleOrder";
     for (const char* name : {"mod_core.c", "mod_auth_unix.c", "mod_auth_file.c", "mod_auth_pam.c", "mod_auth.c", "mod_log.c",
-                             "mod_ctrls.c", "mod_cap.c", "mod_exec.c", "mod_dso.c", "mod_proxy_protocol.c", "mod_b.c", "mod_a.c"}) {
+                             "mod_ctrls.c", "mod_cap.c", "mod_exec.c", "mod_dso.c", "mod_proxy_protocol.c", "mod_sql.c",
+                             "mod_sql_passwd.c", "mod_sql_sqlite.c", "mod_sql_postgres.c", "mod_prometheus.c", "mod_b.c",
+                             "mod_a.c"}) {
         order += str_cat(" ", name);
     }
     auto set = ModuleSet::from_config(
