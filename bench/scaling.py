@@ -193,14 +193,14 @@ def with_sections(server, home, sections):
 # ------------------------------------------------------------------------------------------------ report
 
 ROW_LABELS = {
-    "logins": ("logins/s, %s concurrent clients", "/s", "higher"),
-    "cpu": ("server CPU per login, %s concurrent clients", "ms", "lower"),
+    "logins": ("logins/s, concurrent clients: %s", "/s", "higher"),
+    "cpu": ("server CPU per login, concurrent clients: %s", "ms", "lower"),
     "pss": ("PSS per idle session, %s sessions open", "KiB", "lower"),
     "p99": ("login p99 latency (1 client), %s idle sessions open", "ms", "lower"),
     "list": ("LIST of %s entries (median)", "ms", "lower"),
     "mlsd": ("MLSD of %s entries (median)", "ms", "lower"),
-    "dirs": ("RETR of 4 KiB with %s <Directory> sections (median)", "ms", "lower"),
-    "dircpu": ("server CPU per RETR with %s <Directory> sections", "µs", "lower"),
+    "dirs": ("RETR of 4 KiB, <Directory> sections: %s (median)", "ms", "lower"),
+    "dircpu": ("server CPU per RETR, <Directory> sections: %s", "µs", "lower"),
 }
 
 
