@@ -17,6 +17,8 @@ import shutil
 import subprocess
 import sys
 
+import servers
+
 DEBIAN_PYTHON = "/usr/bin/python3"  # the interpreter Debian's python3-matplotlib is installed for
 CLIENTS = [1, 8, 32, 128]
 IDLE = [100, 1000, 2000]
@@ -80,6 +82,8 @@ def measure(setup, chosen, makers, results, quick, bench):
     <Directory> count."""
     for name in chosen:
         server = makers[name]()
+        if name == "pure-ftpd":  # its session cap is half its passive range
+            server.argv[server.argv.index("-p") + 1] = "%d:%d" % servers.PUREFTPD_SCALING_PASSIVE
         bench.log("%s: scaling, on 127.0.0.1:%d" % (name, server.port))
         r = results.setdefault(name, {})
         try:
@@ -124,7 +128,7 @@ def _idle(setup, server, r, quick, bench):
         def beside(processes):
             figures = {}
             bench.measure_logins(setup, server, 1, 1.5 if quick else 6, figures, idle_processes=processes)
-            return figures.get("p99_ms")
+            return figures.get("p99_ms") if figures.get("logins") else None
 
         def work(n=n):
             pss, _procs, p99 = bench.measure_pss(setup, server, n, beside)

@@ -18,6 +18,10 @@ LOOPBACK = "127.0.0.1"
 # Sessions at once every server admits: the scaling run keeps 2,000 idle sessions open and logs in beside them
 # (bench/scaling.py). bench/run raises its own RLIMIT_NOFILE and RLIMIT_NPROC, which the servers inherit.
 MAX_SESSIONS = 2200
+# pure-ftpd admits at most half as many sessions as its passive range has ports (so that it can't run out of
+# them). For MAX_SESSIONS it gets this range in the scaling run, which runs one server at a time, so it may
+# overlap the others' ranges; it stays above the kernel's ephemeral ports (32768-60999).
+PUREFTPD_SCALING_PASSIVE = (61000, 61000 + 2 * MAX_SESSIONS - 1)
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
