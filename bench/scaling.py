@@ -236,8 +236,8 @@ def plot(results, outdir, names):
             if points:
                 series[name] = points
         if series:
-            charts[curve] = {"xs": xs, "series": series}
-    os.makedirs(outdir, exist_ok=True)
+            present = sorted({p[0] for points in series.values() for p in points})
+            charts[curve] = {"xs": present, "series": series}
     subprocess.run([DEBIAN_PYTHON, os.path.abspath(__file__), outdir], input=json.dumps(charts).encode(),
                    check=True)
     return [os.path.join(outdir, "%s.png" % curve) for curve in charts]
@@ -251,6 +251,7 @@ def _draw(charts, outdir):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    os.makedirs(outdir, exist_ok=True)
     for curve, chart in charts.items():
         title, xlabel, ylabel, _xs_full, _tag, logx = CURVES[curve]
         fig, ax = plt.subplots(figsize=(6.4, 4.2), dpi=100)
@@ -281,7 +282,8 @@ def write_results(results_md, table, plots, plots_dir):
         name = os.path.basename(path)
         title = CURVES[os.path.splitext(name)[0]][0]
         rel = os.path.relpath(os.path.join(plots_dir, name), os.path.dirname(results_md))
-        lines.append("- [%s](%s)" % (title, rel))
+        lines.append("![%s](%s)" % (title, rel))
+        lines.append("")
     lines.append("")
     with open(results_md, "a") as f:
         f.write("\n".join(lines))
