@@ -15,6 +15,13 @@ import time
 import debian_peers
 
 LOOPBACK = "127.0.0.1"
+# Sessions at once every server admits: the scaling run keeps 2,000 idle sessions open and logs in beside them
+# (bench/scaling.py). bench/run raises its own RLIMIT_NOFILE and RLIMIT_NPROC, which the servers inherit.
+MAX_SESSIONS = 2200
+# pure-ftpd admits at most half as many sessions as its passive range has ports (so that it can't run out of
+# them). For MAX_SESSIONS it gets this range in the scaling run, which runs one server at a time, so it may
+# overlap the others' ranges; it stays above the kernel's ephemeral ports (32768-60999).
+PUREFTPD_SCALING_PASSIVE = (61000, 61000 + 2 * MAX_SESSIONS - 1)
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -202,7 +209,7 @@ def make_wardftpd(setup, binary, port, passive, variant="main"):
         "SocketBindTight on",
         "UseIPv6 off",
         "Port %d" % port,
-        "MaxInstances 300",
+        "MaxInstances %d" % MAX_SESSIONS,
         "UseReverseDNS off",
         "RequireValidShell off",
         "UseFtpUsers off",
@@ -248,7 +255,7 @@ def make_proftpd(setup, port, passive, variant="main"):
         "Port %d" % port,
         "User nobody",
         "Group nogroup",
-        "MaxInstances 300",
+        "MaxInstances %d" % MAX_SESSIONS,
         "PassivePorts %d %d" % passive,
         "UseReverseDNS off",
         "RequireValidShell off",
@@ -293,8 +300,8 @@ def make_vsftpd(setup, port, passive):
         "pasv_enable=YES",
         "pasv_min_port=%d" % passive[0],
         "pasv_max_port=%d" % passive[1],
-        "max_clients=0",
-        "max_per_ip=0",
+        "max_clients=%d" % MAX_SESSIONS,
+        "max_per_ip=%d" % MAX_SESSIONS,
         "tcp_wrappers=NO",
         "ssl_enable=NO",
         "xferlog_enable=NO",
@@ -323,8 +330,9 @@ def make_pureftpd(setup, port, passive):
         "-E",                             # no anonymous logins
         "-A",                             # chroot every user
         "-l", "unix",                     # /etc/passwd + /etc/shadow
-        "-c", "300", "-C", "300",         # 200 idle sessions from one IP must fit
-        "-L", "20000:8",                  # list 10,000 entries (the default caps LIST at 2,000)
+        "-c", str(MAX_SESSIONS),          # 2,000 idle sessions from one IP must fit (bench/scaling.py)
+        "-C", str(MAX_SESSIONS),
+        "-L", "200000:8",                 # list 100,000 entries (the default caps LIST at 2,000)
         "-f", "none",                     # no syslog
         "-u", "1",                        # any non-root uid
     ]

@@ -116,9 +116,9 @@ int run(const std::string& workload, const Args& args) {
                                                std::stod(args.get("seconds")), args.number("max", "1000000000"));
         const double rate = f.seconds > 0 ? static_cast<double>(f.logins) / f.seconds : 0;
         std::printf("{\"logins\": %llu, \"errors\": %llu, \"seconds\": %.4f, \"per_second\": %.1f, "
-                    "\"median_ms\": %.3f, \"first_error\": %s}\n",
+                    "\"median_ms\": %.3f, \"p99_ms\": %.3f, \"first_error\": %s}\n",
                     static_cast<unsigned long long>(f.logins), static_cast<unsigned long long>(f.errors), f.seconds,
-                    rate, f.median_ms, json_string(f.first_error).c_str());
+                    rate, f.median_ms, f.p99_ms, json_string(f.first_error).c_str());
     } else if (workload == "retr") {
         print_transfer(ward::bench::run_retr(target_of(args), args.get("file")));
     } else if (workload == "stor") {

@@ -118,6 +118,7 @@ LoginFigures run_logins(const Target& target, unsigned concurrency, double secon
     figures.logins = logins.load();
     figures.errors = errors.load();
     figures.median_ms = median(times);
+    figures.p99_ms = percentile(times, 0.99);
     figures.first_error = first_error;
     return figures;
 }

@@ -18,6 +18,7 @@ struct LoginFigures {
     std::uint64_t errors = 0;
     double seconds = 0;
     double median_ms = 0;  // one login's wall time: connect .. the server's close after 221
+    double p99_ms = 0;
     std::string first_error;
 };
 // `concurrency` threads, each logging in and out in a loop until `seconds` pass or `max_logins` succeed.
