@@ -8,7 +8,7 @@ namespace {
 constexpr CommandSpec kCommands[] = {
 #define WARD_VERB(verb, limit_name, group, in_all, argument, path, names_dir, check, module, feat, before_login, \
                   handler, help)                                                                             \
-    {#verb, #limit_name, before_login, ArgRule::argument, LimitCheck::check, PathArg::path, feat, help},
+    {#verb, #limit_name, before_login, ArgRule::argument, LimitCheck::check, PathArg::path, feat, help, module},
 #include "config/command_groups.def"
 #undef WARD_VERB
 };

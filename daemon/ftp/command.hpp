@@ -39,6 +39,7 @@ struct CommandSpec {
     PathArg path;
     std::string_view feat;       // FEAT line without its leading space, or empty
     std::string_view help;       // HELP's syntax text
+    std::string_view module;     // the ProFTPD module that serves it ("mod_tls.c": only with FTPS configured)
 };
 
 // A SITE subcommand served by the protocol layer or by a loaded module.

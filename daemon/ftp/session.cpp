@@ -188,15 +188,19 @@ void SessionImpl::start() {
 // ---- control connection ----
 
 void SessionImpl::read_control() {
-    if (reading_ || ended_ || control_eof_) {
+    if (reading_ || ended_ || control_eof_ || tls_pending_) {
         return;
     }
     if (lines_.size() + reader_.queued_lines() >= kMaxQueuedLines || out_pending_.size() >= kMaxOutputBacklog) {
         return;  // resumed by process_lines() or write_next()
     }
     reading_ = true;
-    control_.async_read_some(asio::buffer(read_buffer_),
-                             [this](boost::system::error_code ec, std::size_t n) { on_control_data(ec, n); });
+    auto on_data = [this](boost::system::error_code ec, std::size_t n) { on_control_data(ec, n); };
+    if (tls_) {
+        tls_->async_read_some(asio::buffer(read_buffer_), std::move(on_data));
+    } else {
+        control_.async_read_some(asio::buffer(read_buffer_), std::move(on_data));
+    }
 }
 
 void SessionImpl::on_control_data(boost::system::error_code ec, std::size_t n) {
@@ -244,7 +248,7 @@ void SessionImpl::process_lines() {
         return;  // the outer loop picks the lines up
     }
     processing_ = true;
-    while (!busy_ && !ended_) {
+    while (!busy_ && !ended_ && !tls_pending_) {
         std::optional<CommandLine> line;
         if (!lines_.empty()) {
             line = std::move(lines_.front());
@@ -352,7 +356,7 @@ void SessionImpl::dispatch(CommandContext& ctx) {
 #include "config/command_groups.def"
 #undef WARD_VERB
     };
-    if (refuse_disabled(ctx) || !limit_allows(ctx)) {
+    if (refuse_disabled(ctx) || refuse_without_tls(ctx) || !limit_allows(ctx)) {
         return;
     }
     for (const auto& entry : kHandlers) {
@@ -411,30 +415,39 @@ void SessionImpl::write_next() {
     if (out_pending_.empty()) {
         if (close_after_flush_) {
             close_control();
+        } else if (tls_pending_ && !writing_ && !tls_) {
+            start_tls_handshake();  // AUTH TLS's 234 has left in clear text
         }
         return;
     }
     out_inflight_.swap(out_pending_);
     out_pending_.clear();
     writing_ = true;
-    asio::async_write(control_, asio::buffer(out_inflight_), [this](boost::system::error_code ec, std::size_t) {
-        writing_ = false;
-        out_inflight_.clear();
-        if (ec) {
-            out_pending_.clear();
-            if (close_after_flush_) {
-                close_control();
-            } else {
-                end_session("client disconnected");
-            }
-            return;
+    auto on_written = [this](boost::system::error_code ec, std::size_t) { on_control_written(ec); };
+    if (tls_) {
+        asio::async_write(*tls_, asio::buffer(out_inflight_), std::move(on_written));
+    } else {
+        asio::async_write(control_, asio::buffer(out_inflight_), std::move(on_written));
+    }
+}
+
+void SessionImpl::on_control_written(boost::system::error_code ec) {
+    writing_ = false;
+    out_inflight_.clear();
+    if (ec) {
+        out_pending_.clear();
+        if (close_after_flush_) {
+            close_control();
+        } else {
+            end_session("client disconnected");
         }
-        write_next();
-        if (!writing_ && out_inflight_.capacity() > std::size_t{64} * 1024) {
-            out_inflight_.shrink_to_fit();  // a big STAT reply must not stay with an idle session
-        }
-        read_control();
-    });
+        return;
+    }
+    write_next();
+    if (!writing_ && out_inflight_.capacity() > std::size_t{64} * 1024) {
+        out_inflight_.shrink_to_fit();  // a big STAT reply must not stay with an idle session
+    }
+    read_control();
 }
 
 void SessionImpl::reply(int code, std::string_view text) {

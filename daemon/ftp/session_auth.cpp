@@ -27,6 +27,10 @@ void SessionImpl::cmd_user(CommandContext& ctx) {
         finish(ctx, 503, "You are already logged in");
         return;
     }
+    if (settings_.tls_required_ctrl && !tls_active_) {
+        finish(ctx, 550, "SSL/TLS required on the control channel");
+        return;
+    }
     user_ = ctx.argument;
     finish(ctx, 331, str_cat("Password required for ", user_));
 }
@@ -35,6 +39,11 @@ void SessionImpl::cmd_pass(CommandContext& ctx) {
     if (logged_in_) {
         wipe(ctx.argument);
         finish(ctx, 503, "You are already logged in");
+        return;
+    }
+    if (settings_.tls_required_ctrl && !tls_active_) {
+        wipe(ctx.argument);
+        finish(ctx, 550, "SSL/TLS required on the control channel");
         return;
     }
     if (user_.empty()) {

@@ -7,6 +7,8 @@
 // APPE, STOU, REST, ABOR), session_listing.cpp (LIST, NLST, MLSD, MLST, STAT path).
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <array>
@@ -175,6 +177,15 @@ private:
     void cmd_mode(CommandContext& ctx);
     void cmd_stru(CommandContext& ctx);
     void cmd_feat(CommandContext& ctx);
+    // FTPS (session_tls.cpp)
+    void cmd_auth(CommandContext& ctx);
+    void cmd_pbsz(CommandContext& ctx);
+    void cmd_prot(CommandContext& ctx);
+    void cmd_ccc(CommandContext& ctx);
+    [[nodiscard]] bool tls_served(std::string_view verb) const;
+    [[nodiscard]] bool refuse_without_tls(CommandContext& ctx);
+    void start_tls_handshake();
+    void on_control_written(boost::system::error_code ec);
     void cmd_opts(CommandContext& ctx);
     void cmd_help(CommandContext& ctx);
     void cmd_stat(CommandContext& ctx);
@@ -240,6 +251,8 @@ private:
     SessionHost& host_;
     SessionSettings settings_;
     tcp::socket control_;
+    // FTPS: after AUTH TLS's 234 is written, the handshake runs and the control connection is TLS from then on.
+    std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls_;
     tcp::endpoint local_;
     tcp::endpoint peer_;
     std::string peer_text_;
@@ -254,6 +267,9 @@ private:
     std::string out_inflight_;
     bool reading_ = false;
     bool writing_ = false;
+    bool tls_pending_ = false;  // AUTH TLS: 234 sent or queued; nothing is read or processed until the handshake
+    bool tls_active_ = false;   // the handshake completed
+    bool pbsz_ = false;         // PBSZ 0 accepted (required before PROT)
     bool busy_ = false;        // a data command is running; other commands wait
     bool processing_ = false;  // process_lines() is on the stack
     bool processing_scheduled_ = false;

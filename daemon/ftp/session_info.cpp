@@ -113,7 +113,8 @@ void SessionImpl::cmd_stru(CommandContext& ctx) {
 void SessionImpl::cmd_feat(CommandContext& ctx) {
     std::vector<std::string> lines{"Features:"};
     for (const auto& spec : command_table()) {
-        if (spec.feat.empty() || (spec.canonical != spec.verb && find_command(spec.canonical)->feat == spec.feat)) {
+        if (spec.feat.empty() || (spec.canonical != spec.verb && find_command(spec.canonical)->feat == spec.feat) ||
+            !tls_served(spec.verb)) {
             continue;
         }
         if (spec.feat == "MLST") {

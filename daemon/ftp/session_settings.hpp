@@ -11,6 +11,10 @@
 #include <string_view>
 #include <vector>
 
+namespace boost::asio::ssl {
+class context;
+}  // namespace boost::asio::ssl
+
 namespace ward::ftp {
 
 class SessionExtensions;
@@ -54,6 +58,10 @@ struct SessionSettings {
     // proxy's PROXY header named (ProxyProtocolEngine). Empty = the peer.
     std::string client_address;
     std::uint16_t client_port = 0;
+    // FTPS (mod_tls): the worker's TLS context (its key signs through the monitor; daemon/tls/). Null: AUTH,
+    // PBSZ, PROT and CCC are not understood and FEAT does not offer them, as ProFTPD with TLSEngine off.
+    std::shared_ptr<boost::asio::ssl::context> tls;
+    bool tls_required_ctrl = false;  // TLSRequired on|ctrl|auth...: USER/PASS refused before AUTH TLS
 };
 
 // ListOptions (mod_ls): options every LIST/NLST gets ("-a"), options a client may not use ("+R"), and the

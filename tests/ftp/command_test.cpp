@@ -49,10 +49,15 @@ TEST(CommandTable, KnowsEveryRequiredVerbAndItsRules) {
     }
     EXPECT_EQ(find_command("XYZ"), nullptr);
     EXPECT_EQ(find_command("XMKD")->canonical, "MKD");
+    for (const char* verb : {"AUTH", "PBSZ", "PROT", "CCC"}) {
+        ASSERT_NE(find_command(verb), nullptr) << verb;
+        EXPECT_EQ(find_command(verb)->module, "mod_tls.c") << verb;
+    }
     for (const auto& spec : command_table()) {
         const bool pre = spec.verb == "USER" || spec.verb == "PASS" || spec.verb == "QUIT" || spec.verb == "NOOP" ||
                          spec.verb == "FEAT" || spec.verb == "SYST" || spec.verb == "HELP" || spec.verb == "OPTS" ||
-                         spec.verb == "HOST" || spec.verb == "CLNT" || spec.verb == "LANG" || spec.verb == "TYPE";
+                         spec.verb == "HOST" || spec.verb == "CLNT" || spec.verb == "LANG" || spec.verb == "TYPE" ||
+                         spec.module == "mod_tls.c";  // AUTH TLS, PBSZ, PROT, CCC come before USER (RFC 4217)
         EXPECT_EQ(spec.before_login, pre) << spec.verb;
     }
 }

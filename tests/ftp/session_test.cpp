@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/ftp/loopback.hpp"
+
 #include <boost/asio/io_context.hpp>
 
 #include <filesystem>
@@ -17,26 +19,7 @@
 namespace ward::ftp {
 namespace {
 
-struct Connection {
-    UniqueFd client;
-    UniqueFd server;
-};
-
-Connection connect_loopback() {
-    UniqueFd listener(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    EXPECT_EQ(::bind(listener.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    EXPECT_EQ(::listen(listener.get(), 1), 0);
-    EXPECT_EQ(::getsockname(listener.get(), reinterpret_cast<sockaddr*>(&addr), &len), 0);
-    Connection c;
-    c.client.reset(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    EXPECT_EQ(::connect(c.client.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    c.server.reset(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
-    return c;
-}
+using testing::connect_loopback;
 
 std::string read_all(int fd) {
     std::string out;
