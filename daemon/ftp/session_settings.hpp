@@ -80,6 +80,11 @@ struct PathRules {
     mode_t umask = 022;                   // Umask's first argument: files
     mode_t dir_umask = 022;               // Umask's second argument (the first when absent): directories
     ListRules list;                       // ListOptions
+    // DirFakeUser/DirFakeGroup on [name]: the owner and group listings show (ProFTPD's default "ftp"; "~" is
+    // already the session's user or primary group); none = the real ones.
+    std::optional<std::string> fake_user;
+    std::optional<std::string> fake_group;
+    std::optional<mode_t> fake_mode;      // DirFakeMode: the permission bits listings show
 };
 
 class AccessPolicy {
