@@ -298,6 +298,7 @@ ftp::SessionSettings session_settings(const config::Server& server, const config
     }
     if (const Directive* filter = get("PathDenyFilter")) {
         s.path_deny_filter = filter->args.at(0);
+        s.path_deny_filter_nocase = filter->args.size() > 1;  // the registry allows only [NC]/[nocase] there
     }
     if (const Directive* display = get("DisplayLogin")) {
         s.display_login = display->args.at(0);

@@ -36,6 +36,7 @@ struct SessionSettings {
     std::optional<std::string> masquerade_address;  // MasqueradeAddress, an IPv4 literal for PASV
     std::string deny_filter;       // DenyFilter: POSIX extended regex on the command line; empty = none
     std::string path_deny_filter;  // PathDenyFilter: POSIX extended regex on path names; empty = none
+    bool path_deny_filter_nocase = false;  // PathDenyFilter's "[NC]" (or "[nocase]") flag
     std::string display_login;     // DisplayLogin file, read after login as the user; empty = none
     std::string server_admin;      // ServerAdmin (%E in display files); ProFTPD's default: root@ the server
     std::string access_grant_msg;  // AccessGrantMsg: the 230 text ("%u" the login name); empty = ours
