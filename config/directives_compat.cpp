@@ -248,14 +248,6 @@ void add_auth_rest(std::vector<DirectiveSpec>& out) {
 
 void add_ls_log_ctrls_rest(std::vector<DirectiveSpec>& out) {
     const char* ls = "mod_ls.c";
-    const char* fake = "listings show the real owner, group and mode";
-    out.push_back(no_effect(words("DirFakeUser", ls, cx::servers_anon_dir, 1, 2, "DirFakeUser on|off [name]"), fake,
-                            when_flag(false)));
-    out.push_back(no_effect(words("DirFakeGroup", ls, cx::servers_anon_dir, 1, 2, "DirFakeGroup on|off [name]"), fake,
-                            when_flag(false)));
-    out.push_back(no_effect(make("DirFakeMode", ls, cx::servers_anon_dir, 1, 1, "DirFakeMode octal",
-                                 each([](std::string_view v) { return octal_mode(v); })),
-                            fake));
     out.push_back(no_effect(words("ListStyle", ls, cx::servers_anon_dir, 1, 1, "ListStyle Unix|Windows"),
                             "listings are in the Unix style", [](std::span<const std::string> args) {
                                 return iequals(args[0], "Unix");

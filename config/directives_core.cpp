@@ -345,6 +345,12 @@ void add_core(std::vector<DirectiveSpec>& out) {
 
     // mod_ls.c
     out.push_back(flag("ShowSymlinks", "mod_ls.c", cx::servers_anon_dir));
+    out.push_back(make("DirFakeUser", "mod_ls.c", cx::servers_anon_dir, 1, 2, "DirFakeUser on|off [name|~]",
+                       positional({boolean_check()}, ValueCheck{})));
+    out.push_back(make("DirFakeGroup", "mod_ls.c", cx::servers_anon_dir, 1, 2, "DirFakeGroup on|off [name|~]",
+                       positional({boolean_check()}, ValueCheck{})));
+    out.push_back(make("DirFakeMode", "mod_ls.c", cx::servers_anon_dir, 1, 1, "DirFakeMode octal",
+                       each([](std::string_view v) { return octal_mode(v); })));
     out.push_back(no_effect(make("ListOptions", "mod_ls.c", cx::servers_anon_dir, 1, kAnyNumber,
                               "ListOptions \"-options\" [strict] [maxdepth N] [maxfiles N] [maxdirs N]",
                               list_options_args),

@@ -60,6 +60,16 @@ ftp::ListRules list_rules(const Directive& d) {
     return rules;
 }
 
+// DirFakeUser/DirFakeGroup: "on [name]" shows the name (ProFTPD's default "ftp"; "~" the session's own),
+// "off [name]" the real one.
+std::optional<std::string> fake_name(const Directive* d, std::string_view own) {
+    if (d == nullptr || !config::as_bool(*d)) {
+        return std::nullopt;
+    }
+    const std::string name = d->args.size() > 1 ? d->args[1] : std::string("ftp");
+    return name == "~" ? std::string(own) : name;
+}
+
 class ConfigAccessPolicy final : public ftp::AccessPolicy {
 public:
     ConfigAccessPolicy(const config::Server& server, const config::Context* anon, std::string home,
@@ -89,6 +99,11 @@ public:
         }
         if (const Directive* list = get("ListOptions")) {
             rules.list = list_rules(*list);
+        }
+        rules.fake_user = fake_name(get("DirFakeUser"), who_.user);
+        rules.fake_group = fake_name(get("DirFakeGroup"), who_.groups.empty() ? std::string_view() : who_.groups.front());
+        if (const Directive* mode = get("DirFakeMode")) {
+            rules.fake_mode = config::as_mode(*mode);
         }
         return rules;
     }
@@ -286,6 +301,7 @@ ftp::SessionSettings session_settings(const config::Server& server, const config
     }
     if (const Directive* filter = get("PathDenyFilter")) {
         s.path_deny_filter = filter->args.at(0);
+        s.path_deny_filter_nocase = filter->args.size() > 1;  // the registry allows only [NC]/[nocase] there
     }
     if (const Directive* display = get("DisplayLogin")) {
         s.display_login = display->args.at(0);

@@ -91,6 +91,14 @@ FileFacts facts_from_stat(const struct stat& st) noexcept {
     return f;
 }
 
+std::uint32_t fake_mode(std::uint32_t real, std::uint32_t fake) noexcept {
+    std::uint32_t mode = (real & S_IFMT) | (fake & 07777U);
+    if (S_ISDIR(real)) {
+        mode |= (mode & (S_IRUSR | S_IRGRP | S_IROTH)) >> 2U;  // r -> x in each class
+    }
+    return mode;
+}
+
 std::string mode_string(std::uint32_t mode) {
     std::string out(10, '-');
     switch (mode & S_IFMT) {

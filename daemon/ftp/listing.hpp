@@ -23,6 +23,10 @@ struct FileFacts {
 
 [[nodiscard]] FileFacts facts_from_stat(const struct stat& st) noexcept;
 
+// DirFakeMode: `fake`'s permission bits in place of the real ones, the file type kept; a directory also gets
+// search permission wherever the fake mode gives read permission (as ProFTPD's mod_ls).
+[[nodiscard]] std::uint32_t fake_mode(std::uint32_t real, std::uint32_t fake) noexcept;
+
 // "drwxr-xr-x" for a mode, with setuid/setgid/sticky letters as ls(1) shows them.
 [[nodiscard]] std::string mode_string(std::uint32_t mode);
 

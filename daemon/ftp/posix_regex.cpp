@@ -9,9 +9,9 @@ void PosixRegex::Free::operator()(regex_t* re) const noexcept {
     std::default_delete<regex_t>()(re);
 }
 
-Result<PosixRegex> PosixRegex::compile(const std::string& pattern) {
+Result<PosixRegex> PosixRegex::compile(const std::string& pattern, bool ignore_case) {
     auto re = std::make_unique<regex_t>();
-    const int rc = ::regcomp(re.get(), pattern.c_str(), REG_EXTENDED | REG_NOSUB);
+    const int rc = ::regcomp(re.get(), pattern.c_str(), REG_EXTENDED | REG_NOSUB | (ignore_case ? REG_ICASE : 0));
     if (rc != 0) {
         char message[256];
         ::regerror(rc, re.get(), message, sizeof message);

@@ -11,7 +11,8 @@ namespace ward::ftp {
 
 class PosixRegex {
 public:
-    [[nodiscard]] static Result<PosixRegex> compile(const std::string& pattern);
+    // `ignore_case`: PathDenyFilter's "[NC]" flag (REG_ICASE).
+    [[nodiscard]] static Result<PosixRegex> compile(const std::string& pattern, bool ignore_case = false);
     // The text must not contain NUL (command lines with NUL are refused before any filter runs).
     [[nodiscard]] bool matches(const std::string& text) const noexcept;
 

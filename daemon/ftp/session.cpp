@@ -132,7 +132,7 @@ bool SessionImpl::compile_filters() {
         deny_filter_.emplace(std::move(*re));
     }
     if (!settings_.path_deny_filter.empty()) {
-        auto re = PosixRegex::compile(settings_.path_deny_filter);
+        auto re = PosixRegex::compile(settings_.path_deny_filter, settings_.path_deny_filter_nocase);
         if (!re) {
             log::error("PathDenyFilter: ", re.error().message);
             return false;

@@ -118,7 +118,7 @@ void SessionImpl::cmd_mkd(CommandContext& ctx) {
 
 void SessionImpl::cmd_rmd(CommandContext& ctx) {
     const std::string vpath = to_vpath(ctx.argument);
-    if (!permitted(ctx, "RMD", vpath)) {
+    if (!name_allowed(ctx, ctx.argument) || !permitted(ctx, "RMD", vpath)) {
         return;
     }
     if (const int err = fs_.rmdir(vpath); err != 0) {
@@ -130,7 +130,7 @@ void SessionImpl::cmd_rmd(CommandContext& ctx) {
 
 void SessionImpl::cmd_dele(CommandContext& ctx) {
     const std::string vpath = to_vpath(ctx.argument);
-    if (!permitted(ctx, "DELE", vpath)) {
+    if (!name_allowed(ctx, ctx.argument) || !permitted(ctx, "DELE", vpath)) {
         return;
     }
     struct stat st {};
@@ -148,7 +148,7 @@ void SessionImpl::cmd_rnfr(CommandContext& ctx) {
     const std::string vpath = to_vpath(ctx.argument);
     rename_from_.reset();
     // RNFR is a DIRS command, but what it starts is a write: ProFTPD refuses it where <Limit WRITE> denies.
-    if (!permitted(ctx, "RNFR", vpath) || !permitted(ctx, "WRITE", vpath)) {
+    if (!name_allowed(ctx, ctx.argument) || !permitted(ctx, "RNFR", vpath) || !permitted(ctx, "WRITE", vpath)) {
         return;
     }
     struct stat st {};

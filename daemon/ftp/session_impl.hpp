@@ -243,7 +243,9 @@ private:
                                const std::vector<std::string>& subdirs, unsigned depth_left);
     void append_entry(ListKind kind, std::string& out, const std::string& parent_vpath, int dir_fd,
                       const char* name, const struct stat& st, bool parent_writable, std::int64_t now,
-                      std::string_view type_override = {});
+                      const PathRules& rules, std::string_view type_override = {});
+    void append_mlsx_entry(std::string& out, const struct stat& st, bool parent_writable, const PathRules& rules,
+                           std::string_view type_override = {});
     std::string_view user_name(std::uint32_t uid);
     std::string_view group_name(std::uint32_t gid);
 

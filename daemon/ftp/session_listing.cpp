@@ -105,7 +105,7 @@ std::string_view SessionImpl::group_name(std::uint32_t gid) {
 
 void SessionImpl::append_entry(ListKind kind, std::string& out, const std::string& parent_vpath, int dir_fd,
                                const char* name, const struct stat& st, bool parent_writable, std::int64_t now,
-                               std::string_view type_override) {
+                               const PathRules& rules, std::string_view type_override) {
     const std::string_view shown_name(name);
     if (kind == ListKind::nlst) {
         out += shown_name;
@@ -129,16 +129,8 @@ void SessionImpl::append_entry(ListKind kind, std::string& out, const std::strin
             target = followed;
         }
     }
-    const FileFacts facts = facts_from_stat(target);
     if (kind == ListKind::mlsd) {
-        const std::string perm = mlsx_perm(facts, identity_.uid, identity_.gid, parent_writable);
-        MlsxNames names;
-        names.type = type_override.empty() ? mlsx_type(facts.mode) : type_override;
-        names.perm = perm;
-        const std::string owner(user_name(facts.uid));
-        names.owner = owner;
-        names.group = group_name(facts.gid);
-        append_mlsx_facts(out, facts, mlst_facts_, names);
+        append_mlsx_entry(out, target, parent_writable, rules, type_override);
         out += shown_name;
         out += "\r\n";
         return;
@@ -146,8 +138,31 @@ void SessionImpl::append_entry(ListKind kind, std::string& out, const std::strin
     if (kind == ListKind::stat) {
         out += ' ';
     }
-    const std::string owner(user_name(facts.uid));
-    append_list_line(out, facts, owner, group_name(facts.gid), shown_name, link, now);
+    FileFacts facts = facts_from_stat(target);
+    if (rules.fake_mode) {
+        facts.mode = fake_mode(facts.mode, *rules.fake_mode);
+    }
+    const std::string owner(rules.fake_user ? std::string_view(*rules.fake_user) : user_name(facts.uid));
+    const std::string_view group = rules.fake_group ? std::string_view(*rules.fake_group) : group_name(facts.gid);
+    append_list_line(out, facts, owner, group, shown_name, link, now);
+}
+
+// MLSD/MLST facts for one entry: perm from the real mode, the names and mode as DirFake* show them (the numeric
+// UNIX.owner/UNIX.group stay the real ids: the worker has no name-to-id lookup).
+void SessionImpl::append_mlsx_entry(std::string& out, const struct stat& st, bool parent_writable,
+                                    const PathRules& rules, std::string_view type_override) {
+    FileFacts facts = facts_from_stat(st);
+    const std::string perm = mlsx_perm(facts, identity_.uid, identity_.gid, parent_writable);
+    MlsxNames names;
+    names.type = type_override.empty() ? mlsx_type(facts.mode) : type_override;
+    names.perm = perm;
+    const std::string owner(rules.fake_user ? std::string_view(*rules.fake_user) : user_name(facts.uid));
+    names.owner = owner;
+    names.group = rules.fake_group ? std::string_view(*rules.fake_group) : group_name(facts.gid);
+    if (rules.fake_mode) {
+        facts.mode = fake_mode(facts.mode, *rules.fake_mode);
+    }
+    append_mlsx_facts(out, facts, mlst_facts_, names);
 }
 
 // Builds the whole listing; 0 or an errno value. `shown` is the path for error replies.
@@ -156,7 +171,8 @@ int SessionImpl::build_listing(ListKind kind, std::string_view argument, std::st
     ListOptions options = kind == ListKind::mlsd ? ListOptions{false, false, false, argument}
                                                   : parse_list_argument(argument);
     vpath = to_vpath(options.path);
-    const ListRules rules = rules_for(vpath).list;
+    const PathRules path_rules = rules_for(vpath);
+    const ListRules& rules = path_rules.list;
     if (kind != ListKind::mlsd) {
         options = with_rules(options, rules, kind == ListKind::nlst);
     }
@@ -190,7 +206,7 @@ int SessionImpl::build_listing(ListKind kind, std::string_view argument, std::st
         const std::string parent(virtual_parent(vpath));
         UniqueFd parent_fd;
         (void)fs_.open(parent, O_PATH | O_DIRECTORY, 0, parent_fd);
-        append_entry(kind, out, parent, parent_fd.get(), name.c_str(), self, false, now);
+        append_entry(kind, out, parent, parent_fd.get(), name.c_str(), self, false, now, path_rules);
         return 0;
     }
     UniqueFd dir;
@@ -198,10 +214,10 @@ int SessionImpl::build_listing(ListKind kind, std::string_view argument, std::st
         return err;
     }
     if (kind == ListKind::mlsd) {
-        append_entry(kind, out, vpath, dir.get(), ".", st, false, now, "cdir");
+        append_entry(kind, out, vpath, dir.get(), ".", st, false, now, path_rules, "cdir");
         struct stat parent_st {};
         if (fs_.stat(virtual_parent(vpath), parent_st) == 0) {
-            append_entry(kind, out, vpath, dir.get(), "..", parent_st, false, now, "pdir");
+            append_entry(kind, out, vpath, dir.get(), "..", parent_st, false, now, path_rules, "pdir");
         }
     }
     // NLST of a named directory gives "dir/name" paths, as ProFTPD and wu-ftpd do.
@@ -237,6 +253,7 @@ int SessionImpl::append_directory(ListWalk& walk, std::string& out, const std::s
         return err;
     }
     listing.sort();
+    const PathRules rules = walk.kind == ListKind::nlst ? PathRules{} : rules_for(vpath);
     const FileFacts dir_facts = facts_from_stat(st);
     const bool writable = mlsx_perm(dir_facts, identity_.uid, identity_.gid, false).find('c') != std::string::npos;
     out.reserve(out.size() + listing.entries.size() * (walk.kind == ListKind::nlst ? 24 : 96));
@@ -264,7 +281,7 @@ int SessionImpl::append_directory(ListWalk& walk, std::string& out, const std::s
         if (::fstatat(dir_fd, name, &entry_st, AT_SYMLINK_NOFOLLOW) != 0) {
             continue;  // removed while we listed
         }
-        append_entry(walk.kind, out, vpath, dir_fd, name, entry_st, writable, walk.now);
+        append_entry(walk.kind, out, vpath, dir_fd, name, entry_st, writable, walk.now, rules);
         const std::string_view shown(name);
         if (subdirs != nullptr && S_ISDIR(entry_st.st_mode) && shown != "." && shown != "..") {
             subdirs->emplace_back(shown);
@@ -375,16 +392,8 @@ void SessionImpl::cmd_mlst(CommandContext& ctx) {
     if (fs_.stat(virtual_parent(vpath), parent) == 0) {
         parent_writable = mlsx_perm(facts_from_stat(parent), identity_.uid, identity_.gid, false).find('c') != std::string::npos;
     }
-    const FileFacts facts = facts_from_stat(st);
-    const std::string perm = mlsx_perm(facts, identity_.uid, identity_.gid, parent_writable);
-    const std::string owner(user_name(facts.uid));
-    MlsxNames names;
-    names.type = mlsx_type(facts.mode);
-    names.perm = perm;
-    names.owner = owner;
-    names.group = group_name(facts.gid);
     std::string line = " ";
-    append_mlsx_facts(line, facts, mlst_facts_, names);
+    append_mlsx_entry(line, st, parent_writable, rules_for(vpath));
     line += vpath;
     finish(ctx, 250, std::vector<std::string>{str_cat("Start of list for ", shown), std::move(line), "End of list"});
 }

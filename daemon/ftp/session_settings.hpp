@@ -40,6 +40,7 @@ struct SessionSettings {
     std::optional<std::string> masquerade_address;  // MasqueradeAddress, an IPv4 literal for PASV
     std::string deny_filter;       // DenyFilter: POSIX extended regex on the command line; empty = none
     std::string path_deny_filter;  // PathDenyFilter: POSIX extended regex on path names; empty = none
+    bool path_deny_filter_nocase = false;  // PathDenyFilter's "[NC]" (or "[nocase]") flag
     std::string display_login;     // DisplayLogin file, read after login as the user; empty = none
     std::string server_admin;      // ServerAdmin (%E in display files); ProFTPD's default: root@ the server
     std::string access_grant_msg;  // AccessGrantMsg: the 230 text ("%u" the login name); empty = ours
@@ -88,6 +89,11 @@ struct PathRules {
     mode_t umask = 022;                   // Umask's first argument: files
     mode_t dir_umask = 022;               // Umask's second argument (the first when absent): directories
     ListRules list;                       // ListOptions
+    // DirFakeUser/DirFakeGroup on [name]: the owner and group listings show (ProFTPD's default "ftp"; "~" is
+    // already the session's user or primary group); none = the real ones.
+    std::optional<std::string> fake_user;
+    std::optional<std::string> fake_group;
+    std::optional<mode_t> fake_mode;      // DirFakeMode: the permission bits listings show
 };
 
 class AccessPolicy {

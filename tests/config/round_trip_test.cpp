@@ -343,11 +343,11 @@ TEST(ConfigRoundTrip, ProftpdsOtherDirectivesConvertBothWaysWithTheirWarnings) {
     };
     for (const char* quiet : {"WtmpLog", "TimesGMT", "IdentLookups", "UseReverseDNS", "AllowOverride", "DelayEngine",
                               "LangEngine", "RLimitChroot", "RootRevoke", "Protocols", "AnonRequirePassword",
-                              "ServerAdmin"}) {
+                              "ServerAdmin", "DirFakeUser", "DirFakeMode"}) {
         EXPECT_FALSE(warned(quiet)) << quiet;
     }
     for (const char* loud : {"TimeoutLinger", "SetEnv", "LogFormat", "ExtendedLog", "ScoreboardFile",
-                             "HideFiles", "HideNoAccess", "DirFakeUser", "MaxStoreFileSize", "TransferRate",
+                             "HideFiles", "HideNoAccess", "MaxStoreFileSize", "TransferRate",
                              "UseSendfile", "DeleteAbortedStores", "RLimitCPU", "ServerAlias", "TraceLog"}) {
         EXPECT_TRUE(warned(loud)) << loud;
     }

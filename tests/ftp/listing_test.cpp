@@ -106,5 +106,12 @@ TEST(MlsxFacts, SelectedFactsInOrder) {
     EXPECT_EQ(mlsx_type(S_IFLNK), "OS.unix=symlink");
 }
 
+TEST(Listing, FakeModeKeepsTheTypeAndGivesDirectoriesSearchWhereReadable) {
+    EXPECT_EQ(fake_mode(S_IFREG | 0600, 0644), static_cast<std::uint32_t>(S_IFREG | 0644));
+    EXPECT_EQ(fake_mode(S_IFDIR | 0700, 0604), static_cast<std::uint32_t>(S_IFDIR | 0705));
+    EXPECT_EQ(fake_mode(S_IFDIR | 0755, 0640), static_cast<std::uint32_t>(S_IFDIR | 0750));
+    EXPECT_EQ(mode_string(fake_mode(S_IFLNK | 0777, 0444)), "lr--r--r--");
+}
+
 }  // namespace
 }  // namespace ward::ftp
