@@ -351,11 +351,8 @@ void add_core(std::vector<DirectiveSpec>& out) {
                        positional({boolean_check()}, ValueCheck{})));
     out.push_back(make("DirFakeMode", "mod_ls.c", cx::servers_anon_dir, 1, 1, "DirFakeMode octal",
                        each([](std::string_view v) { return octal_mode(v); })));
-    out.push_back(no_effect(make("ListOptions", "mod_ls.c", cx::servers_anon_dir, 1, kAnyNumber,
-                              "ListOptions \"-options\" [strict] [maxdepth N] [maxfiles N] [maxdirs N]",
-                              list_options_args),
-                           "LIST and NLST take the client's own options only; these defaults and limits are not "
-                           "applied"));
+    out.push_back(make("ListOptions", "mod_ls.c", cx::servers_anon_dir, 1, kAnyNumber,
+                       "ListOptions \"-options\" [strict] [maxdepth N] [maxfiles N] [maxdirs N]", list_options_args));
 
     // mod_log.c
     out.push_back(log_path("SystemLog", "mod_log.c", cx::server));
