@@ -211,12 +211,27 @@ void check_pam_service(const config::Server& server, std::vector<std::string>& w
     }
 }
 
+// DisplayChdir is read once per session (server, <VirtualHost> or <Anonymous> level); ProFTPD also takes it in
+// <Directory>, where it would have no effect here: -t and start-up say so rather than ignore it.
+void directory_level_warnings(const config::Context& context, std::vector<std::string>& warnings) {
+    for (const auto& child : context.children) {
+        if (child.kind == config::ContextKind::directory) {
+            for (const auto* d : child.find_all("DisplayChdir")) {
+                warnings.push_back(str_cat(at(d), "DisplayChdir has no effect inside <Directory> here: it is read once "
+                                                  "per session; set it at server, <VirtualHost> or <Anonymous> level"));
+            }
+        }
+        directory_level_warnings(child, warnings);
+    }
+}
+
 Result<CheckedConfig> check_configuration(const config::ServerSet& servers, std::string_view made_at_start) {
     CheckedConfig checked;
     checked.warnings = servers.config().warnings;
     for (auto& warning : inetd_warnings(servers)) {  // ServerType inetd: what only a standalone master applies
         checked.warnings.push_back(std::move(warning));
     }
+    directory_level_warnings(servers.config().root, checked.warnings);
     if (auto programs = exec::check_hook_programs(servers.config().root); !programs) {
         return std::move(programs).error();
     }

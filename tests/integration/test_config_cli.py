@@ -55,6 +55,17 @@ class ConfigTest(unittest.TestCase):
                                      "Checking syntax of configuration file %s\nSyntax OK\nVerified: " % path),
                                     result.stdout)
 
+    def test_display_chdir_inside_directory_is_warned_about_not_ignored(self):
+        # Read once per session here; in <Directory> it would do nothing, so -t names the line (start-up says the
+        # same through the one check path).
+        with ConfigFile("DisplayChdir .message\n<Directory /srv>\n  DisplayChdir .readme\n</Directory>\n") as path:
+            result = run("-t", "-c", path)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            warnings = [line for line in result.stderr.splitlines() if "DisplayChdir" in line]
+            self.assertEqual(warnings, ["wardftpd: warning: %s:3:3: DisplayChdir has no effect inside <Directory> "
+                                        "here: it is read once per session; set it at server, <VirtualHost> or "
+                                        "<Anonymous> level" % path])
+
     def test_embedded_default_is_syntax_ok(self):
         result = run("-t")
         self.assertEqual(result.returncode, 0, result.stderr)
