@@ -33,35 +33,36 @@ struct Timeouts {  // zero means no limit, as in ProFTPD
 
 struct SessionSettings {
     std::string server_name = "wardftpd";  // ServerName (%v)
-    bool sole_server = true;  // no <VirtualHost>: HOST accepts any name (RFC 7151 section 3.2)
     std::string banner = "wardftpd Server ready.";  // the 220 text, from ServerIdent
     Timeouts timeouts;
     std::optional<PortRange> passive_ports;         // PassivePorts; none = any ephemeral port
     std::optional<std::string> masquerade_address;  // MasqueradeAddress, an IPv4 literal for PASV
     std::string deny_filter;       // DenyFilter: POSIX extended regex on the command line; empty = none
     std::string path_deny_filter;  // PathDenyFilter: POSIX extended regex on path names; empty = none
-    bool path_deny_filter_nocase = false;  // PathDenyFilter's "[NC]" (or "[nocase]") flag
     std::string display_login;     // DisplayLogin file, read after login as the user; empty = none
     std::string server_admin;      // ServerAdmin (%E in display files); ProFTPD's default: root@ the server
     std::string access_grant_msg;  // AccessGrantMsg: the 230 text ("%u" the login name); empty = ours
     std::string default_chdir;     // DefaultChdir, as the session sees it; empty = start in the home
     std::string display_quit;      // DisplayQuit file, read at QUIT after login; empty = none
     std::string display_chdir;     // DisplayChdir file, relative to the directory entered; empty = none
-    bool display_chdir_once = false;  // DisplayChdir's second argument: once per directory and session
     // DisplayConnect's lines, read and expanded before the pre-auth worker is confined (it cannot open files).
     std::vector<std::string> connect_lines;
-    bool transfer_log = false;     // TransferLog (xferlog format): SessionHost::log_transfer gets each line
-    bool show_symlinks = true;     // ShowSymlinks
-    unsigned max_login_attempts = 3;  // MaxLoginAttempts (enforced by the host; the worker words replies)
     std::vector<std::string> disabled_commands;      // verbs of built-in modules removed by rmmod/ModuleOrder
     std::shared_ptr<SessionExtensions> extensions;   // loaded modules (post-auth workers only); may be null
     // The client as the monitor names it, when that is not the control socket's peer: the one a trusted
     // proxy's PROXY header named (ProxyProtocolEngine). Empty = the peer.
     std::string client_address;
-    std::uint16_t client_port = 0;
     // FTPS (mod_tls): the worker's TLS context (its key signs through the monitor; daemon/tls/). Null: AUTH,
     // PBSZ, PROT and CCC are not understood and FEAT does not offer them, as ProFTPD with TLSEngine off.
     std::shared_ptr<boost::asio::ssl::context> tls;
+    // Numbers and flags last: fewer padding bytes.
+    unsigned max_login_attempts = 3;  // MaxLoginAttempts (enforced by the host; the worker words replies)
+    std::uint16_t client_port = 0;    // with client_address; 0 = the peer's
+    bool sole_server = true;  // no <VirtualHost>: HOST accepts any name (RFC 7151 section 3.2)
+    bool path_deny_filter_nocase = false;  // PathDenyFilter's "[NC]" (or "[nocase]") flag
+    bool display_chdir_once = false;  // DisplayChdir's second argument: once per directory and session
+    bool transfer_log = false;     // TransferLog (xferlog format): SessionHost::log_transfer gets each line
+    bool show_symlinks = true;     // ShowSymlinks
     bool tls_required_ctrl = false;  // TLSRequired on|ctrl|auth...: USER/PASS refused before AUTH TLS
 };
 
