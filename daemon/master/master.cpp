@@ -15,7 +15,7 @@
 #include "config/values.hpp"
 #include "daemon/master/login_counts.hpp"
 #include "daemon/monitor/session_process.hpp"
-#include "daemon/session_hooks.hpp"
+#include "daemon/master/event_hooks.hpp"
 
 namespace ward::master {
 namespace {
@@ -381,7 +381,7 @@ void Master::refuse(tcp::socket& socket, Admission why, const config::Server& se
         boost::system::error_code ec;
         const tcp::endpoint remote = socket.remote_endpoint(ec);
         const tcp::endpoint local = socket.local_endpoint(ec);
-        daemon::fire_event_hooks(*context_, runtime, admission_name(why),
+        fire_event_hooks(*context_, runtime, admission_name(why),
                                  {address_text(remote.address()), remote.port(), address_text(local.address()),
                                   local.port()});
     }
@@ -475,7 +475,7 @@ void Master::reload() {
                      "setting until the daemon is restarted");
     }
     log::notice("configuration reloaded from ", context_->servers->config().source);
-    daemon::fire_restart_hooks(*context_);
+    fire_restart_hooks(*context_);
 }
 
 void Master::shut_down() {

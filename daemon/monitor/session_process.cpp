@@ -13,7 +13,7 @@
 #include "daemon/monitor/proxied_client.hpp"
 #include "daemon/monitor/session_monitor.hpp"
 #include "daemon/session_config.hpp"
-#include "daemon/session_hooks.hpp"
+#include "daemon/monitor/session_hooks.hpp"
 #include "daemon/worker/launcher.hpp"
 
 namespace ward::monitor {
@@ -96,7 +96,7 @@ void run_session_process(const daemon::DaemonContext& context, const daemon::Ser
                                  connection.client_address, setup.rules->auth_settings().pam_timeout});
     setup.pam = &pam;
     // ExecOnConnect runs here, before the pre-auth worker exists: its sendStdout lines precede the banner.
-    daemon::SessionHooks hooks(context, runtime);
+    SessionHooks hooks(context, runtime);
     std::vector<std::string> connect_lines;
     if (hooks.enabled()) {
         setup.hooks = &hooks;
