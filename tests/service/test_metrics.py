@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 import unittest
 import urllib.error
 import urllib.request
@@ -52,8 +53,15 @@ class Metrics(unittest.TestCase):
         return daemon, port
 
     def exporter_pid(self, daemon):
-        found = re.search(r"metrics exporter \(pid (\d+)\) serving", servicetest.system_log(daemon.dir))
-        self.assertIsNotNone(found, servicetest.system_log(daemon.dir))
+        # The exporter logs its line itself, after the master is ready: wait for it on a loaded machine.
+        deadline = time.monotonic() + 10
+        while True:
+            log = servicetest.system_log(daemon.dir)
+            found = re.search(r"metrics exporter \(pid (\d+)\) serving", log)
+            if found is not None or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        self.assertIsNotNone(found, log)
         return int(found.group(1))
 
     def test_off_by_default(self):
