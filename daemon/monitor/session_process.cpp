@@ -1,6 +1,5 @@
 #include "daemon/monitor/session_process.hpp"
 
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "base/log.hpp"
@@ -15,6 +14,7 @@
 #include "daemon/session_config.hpp"
 #include "daemon/monitor/session_hooks.hpp"
 #include "daemon/worker/launcher.hpp"
+#include "sandbox/child_spec.hpp"
 
 namespace ward::monitor {
 namespace {
@@ -46,20 +46,20 @@ void run_session_process(const daemon::DaemonContext& context, const daemon::Ser
     worker::reset_signals();
     log::set_role(str_cat("session ", connection.client_address));
     log::set_client(connection.client_address);
-    if (auto closed = sys::close_all_except(kept_fds(context, runtime, connection)); !closed) {
-        fail("closing the master's descriptors", closed.error());
-    }
+    // The same ordered privilege drop as every other role (sandbox/child_spec.hpp): the master's descriptors
+    // closed, the monitor's capability set (it stays root), no_new_privs, a /proc check of the result, then its
+    // seccomp policy and a /proc check that the filter is in force.
+    sandbox::ChildSpec spec;
+    spec.role = "session monitor";
+    spec.keep_fds = kept_fds(context, runtime, connection);
     if (context.privileged) {
-        const auto caps = sandbox::monitor_capabilities(runtime.session_caps);
-        if (auto applied = sandbox::apply_capabilities(caps); !applied) {
-            fail("dropping capabilities", applied.error());
-        }
+        spec.capabilities = sandbox::monitor_capabilities(runtime.session_caps);
     }
-    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
-        fail("no_new_privs", sys::errno_error("prctl"));
-    }
-    if (auto installed = context.policies.monitor.install(); !installed) {
-        fail("seccomp", installed.error());
+    spec.seccomp = context.policies.monitor;
+    if (auto applied = sandbox::apply(spec); !applied) {
+        fail("confinement", applied.error());
+    } else if (!applied->skipped.empty()) {
+        log::debug(2, "session monitor: ", applied->summary());
     }
 
     if (connection.proxy_header && !take_proxied_client(runtime.proxy, connection)) {
