@@ -29,6 +29,17 @@ enum class Slot : std::uint8_t {
     hook_runs,
     hook_timeouts,
     module_loads,
+    // the post-auth workers' word (ipc::TransferReport): the monitor cannot see a data connection
+    download_complete,
+    download_aborted,
+    download_failed,
+    download_timeout,
+    upload_complete,
+    upload_aborted,
+    upload_failed,
+    upload_timeout,
+    download_bytes,
+    upload_bytes,
     count_,  // not a slot: the number of slots
 };
 inline constexpr std::size_t kSlots = static_cast<std::size_t>(Slot::count_);
