@@ -144,9 +144,10 @@ struct ProxiedClientAnswer {
 };
 
 // Monitor -> master, no answer: something the monitor itself saw happen in its session (never a worker's
-// report), counted by the master for the metrics endpoint (daemon/master/metrics_board.hpp).
-// The transfer kinds are the exception, named as such: the monitor cannot see a data connection, so it passes
-// on the post-auth worker's TransferReport (one *_<result> event of count 1 and one *_bytes event each).
+// report), counted by the master for the metrics endpoint (daemon/master/metrics_board.hpp). The transfer
+// kinds are the one exception, and the metrics name them so: the monitor cannot see a data connection's
+// bytes, so it passes on the post-auth worker's TransferReport (a <direction>_<result> event of count 1 and a
+// <direction>_bytes event for each; none for 0 bytes).
 struct SessionEvent {
     enum class Kind : std::uint8_t {
         login_failed,

@@ -2,7 +2,8 @@
 // What the metrics endpoint exports: one counter slot per metric and label value, all counted by the master
 // from its own events and its session monitors' reports (daemon/master/metrics_board.hpp), rendered as the
 // Prometheus text exposition format (version 0.0.4) by the unprivileged exporter process. Names follow
-// ProFTPD's mod_prometheus where it has the metric, with the wardftpd_ prefix.
+// ProFTPD's mod_prometheus where it has the metric, with the wardftpd_ prefix. The file transfer slots are
+// the workers' word passed on by their monitors (ipc::TransferReport), and their help text says so.
 #include <array>
 #include <cstddef>
 #include <cstdint>
