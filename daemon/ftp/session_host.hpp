@@ -100,6 +100,12 @@ public:
     // descriptor and sends it to its monitor, which writes it.
     virtual void log_transfer(std::string_view line) = 0;
 
+    // Each finished file transfer (RETR; STOR, APPE, STOU: `incoming`), how it ended and the file bytes it
+    // moved, for the daemon's metrics. Informational only; a host that does not count them ignores it.
+    virtual void report_transfer(bool incoming, exec::TransferStatus status, std::uint64_t bytes) {
+        (void)incoming, (void)status, (void)bytes;
+    }
+
     // The session is over (QUIT, timeout, error); `reason` is %E.
     virtual void session_ended(std::string_view reason) = 0;
 

@@ -213,6 +213,7 @@ private:
     void cmd_appe(CommandContext& ctx) { cmd_store(ctx, StoreMode::appe); }
     void cmd_stou(CommandContext& ctx) { cmd_store(ctx, StoreMode::stou); }
     void cmd_abor(CommandContext& ctx);
+    // A finished file transfer: reported to the host (metrics), and its TransferLog line when configured.
     void log_transfer(const std::string& vpath, const TransferResult& result, bool incoming,
                       Clock::time_point started);
     void fill_transfer_event(CommandContext& ctx, const TransferResult& result, Clock::time_point started) const;

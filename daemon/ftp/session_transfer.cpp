@@ -86,6 +86,7 @@ void SessionImpl::finish_transfer(CommandContext& ctx, const TransferResult& res
 
 void SessionImpl::log_transfer(const std::string& vpath, const TransferResult& result, bool incoming,
                                Clock::time_point started) {
+    host_.report_transfer(incoming, status_of(result.outcome), result.bytes);
     if (!settings_.transfer_log || !result.connected) {
         return;
     }

@@ -363,11 +363,26 @@ Result<Message> decode_body(MessageType type, std::string_view body) {
             SessionEvent m;
             std::uint8_t kind = 0;
             d.number(kind, "kind");
-            if (kind > static_cast<std::uint8_t>(SessionEvent::Kind::hook_timeout)) {
+            if (kind > static_cast<std::uint8_t>(SessionEvent::Kind::upload_bytes)) {
                 d.fail("kind");
             }
             m.kind = static_cast<SessionEvent::Kind>(kind);
             d.number(m.count, "count");
+            out = m;
+            break;
+        }
+        case MessageType::transfer_report: {
+            TransferReport m;
+            std::uint8_t status = 0;
+            d.flag(m.incoming, "incoming");
+            d.number(status, "status");
+            // A finished transfer has a status: none is not one.
+            if (status == static_cast<std::uint8_t>(TransferStatus::none) ||
+                status > static_cast<std::uint8_t>(TransferStatus::timeout)) {
+                d.fail("status");
+            }
+            m.status = static_cast<TransferStatus>(status);
+            d.number(m.bytes, "bytes");
             out = m;
             break;
         }
@@ -414,6 +429,7 @@ MessageType type_of(const Message& message) noexcept {
         MessageType::session_event,
         MessageType::worker_activity,
         MessageType::session_activity,
+        MessageType::transfer_report,
     };
     static_assert(std::size(kTypes) == std::variant_size_v<Message>);
     // A valueless variant (only after a throwing assignment) has no type; it can never be sent.
@@ -444,6 +460,7 @@ const char* type_name(MessageType type) noexcept {
         case MessageType::session_event: return "session_event";
         case MessageType::worker_activity: return "worker_activity";
         case MessageType::session_activity: return "session_activity";
+        case MessageType::transfer_report: return "transfer_report";
     }
     return "unknown";
 }
@@ -518,10 +535,15 @@ Result<std::string> encode(const Message& message) {
                        },
                        [&](const SessionEvent& m) {
                            w.u8(static_cast<std::uint8_t>(m.kind));
-                           w.u32(m.count);
+                           w.u64(m.count);
                        },
                        [&](const WorkerActivity& m) { put_activity(w, m); },
                        [&](const SessionActivity& m) { put_activity(w, m.activity); },
+                       [&](const TransferReport& m) {
+                           w.boolean(m.incoming);
+                           w.u8(static_cast<std::uint8_t>(m.status));
+                           w.u64(m.bytes);
+                       },
                    },
                    message);
     } catch (const FieldTooLong& too_long) {

@@ -43,6 +43,8 @@ enum class MessageType : std::uint8_t {
     // PAM helper -> monitor (daemon/monitor/pam_answer.hpp; only the monitor and its per-attempt helper hold it)
     pam_answer = 122,
     // 128-135: the monitor <-> SQL helper messages of daemon/sql/messages.hpp (never on a worker's channel)
+    // metrics: worker -> monitor, no answer, post-auth: one finished file transfer (the worker's word)
+    transfer_report = 144,
 };
 
 // Field limits: every variable-length field has one, and together they keep a message < 64 KiB.
@@ -142,12 +144,41 @@ struct ProxiedClientAnswer {
 };
 
 // Monitor -> master, no answer: something the monitor itself saw happen in its session (never a worker's
-// report), counted by the master for the metrics endpoint (daemon/master/metrics_board.hpp).
+// report), counted by the master for the metrics endpoint (daemon/master/metrics_board.hpp). The transfer
+// kinds are the one exception, and the metrics name them so: the monitor cannot see a data connection's
+// bytes, so it passes on the post-auth worker's TransferReport (a <direction>_<result> event of count 1 and a
+// <direction>_bytes event for each; none for 0 bytes).
 struct SessionEvent {
-    enum class Kind : std::uint8_t { login_failed, worker_seccomp_kill, hook_run, hook_timeout };
+    enum class Kind : std::uint8_t {
+        login_failed,
+        worker_seccomp_kill,
+        hook_run,
+        hook_timeout,
+        // the worker's word (TransferReport): RETR, then STOR/APPE/STOU, by how they ended, and their bytes
+        download_complete,
+        download_aborted,
+        download_failed,
+        download_timeout,
+        upload_complete,
+        upload_aborted,
+        upload_failed,
+        upload_timeout,
+        download_bytes,
+        upload_bytes,
+    };
     Kind kind = Kind::login_failed;
-    std::uint32_t count = 1;
+    std::uint64_t count = 1;
     bool operator==(const SessionEvent&) const = default;
+};
+
+// Worker -> monitor (post-auth only, no answer), once per finished file transfer (RETR, STOR, APPE, STOU):
+// its direction, how it ended and the file bytes it moved. Only the worker holds the data connection, so
+// this is its word: the monitor passes it on as SessionEvent transfer kinds, and the metrics say so.
+struct TransferReport {
+    bool incoming = false;  // STOR, APPE, STOU
+    exec::TransferStatus status = exec::TransferStatus::success;  // success, failed, cancelled or timeout
+    std::uint64_t bytes = 0;
+    bool operator==(const TransferReport&) const = default;
 };
 
 // Worker -> monitor (post-auth only, no answer), on each command and about once a second during a transfer:
@@ -179,7 +210,7 @@ struct KeyStatus {
 using Message = std::variant<AuthRequest, HandoverRequest, HookRequest, DataSocketRequest, SessionEnd, AuthAnswer,
                              HookAnswer, DataSocketAnswer, LoginCountRequest, LoginCountAnswer, ProxiedClient,
                              ProxiedClientAnswer, SignatureRequest, SignatureAnswer, KeyClient, KeyStatus,
-                             LogRecord, SessionEvent, WorkerActivity, SessionActivity>;
+                             LogRecord, SessionEvent, WorkerActivity, SessionActivity, TransferReport>;
 
 [[nodiscard]] MessageType type_of(const Message& message) noexcept;
 [[nodiscard]] const char* type_name(MessageType type) noexcept;

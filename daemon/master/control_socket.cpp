@@ -111,8 +111,8 @@ Result<void> remove_stale(const std::string& path) {
 
 // One connection: read a line (at most 1 KiB), answer, close.
 struct ControlClient : std::enable_shared_from_this<ControlClient> {
-    ControlClient(local::socket s, ControlSocket::CurrentContext c, SessionRegistry* r)
-        : socket(std::move(s)), timer(socket.get_executor()), current(std::move(c)), sessions(r) {}
+    ControlClient(local::socket s, ControlSocket::CurrentContext c, SessionRegistry* r, ControlSocket::ModuleLoaded l)
+        : socket(std::move(s)), timer(socket.get_executor()), current(std::move(c)), sessions(r), loaded(std::move(l)) {}
 
     void start() {
         peer = peer_of(socket.native_handle());
@@ -144,7 +144,7 @@ struct ControlClient : std::enable_shared_from_this<ControlClient> {
             if (line.ends_with('\n')) {
                 line.remove_suffix(1);
             }
-            reply = answer_control_request(current(), peer, line, sessions);
+            reply = answer_control_request(current(), peer, line, sessions, loaded);
         }
         asio::async_write(socket, asio::buffer(reply), [self = shared_from_this()](boost::system::error_code, std::size_t) {
             self->timer.cancel();
@@ -157,6 +157,7 @@ struct ControlClient : std::enable_shared_from_this<ControlClient> {
     asio::steady_timer timer;
     ControlSocket::CurrentContext current;
     SessionRegistry* sessions;
+    ControlSocket::ModuleLoaded loaded;
     modules::Peer peer;
     std::string request;
     std::string reply;
@@ -207,7 +208,7 @@ std::string answer_session_request(const daemon::DaemonContext& context, const m
 }  // namespace
 
 std::string answer_control_request(daemon::DaemonContext& context, const modules::Peer& peer, std::string_view line,
-                                   SessionRegistry* sessions) {
+                                   SessionRegistry* sessions, const ControlSocket::ModuleLoaded& loaded) {
     auto request = modules::parse_control_request(line);
     const std::string who = str_cat(peer.user.empty() ? std::string("?") : peer.user, " (uid ", peer.uid, ")");
     if (!request) {
@@ -230,7 +231,11 @@ std::string answer_control_request(daemon::DaemonContext& context, const modules
         }
         return out;
     }
+    const std::size_t modules_before = set.modules().size();
     auto done = request->action == "insmod" ? set.insmod(request->argument) : set.rmmod(request->argument);
+    if (done && set.modules().size() > modules_before && loaded) {
+        loaded();  // a shared module verified and added (not a built-in enabled again)
+    }
     const std::string target = escape_for_log(request->argument);
     if (!done) {
         log::warning("control: ", who, " ", request->action, " ", target, ": ", done.error().message);
@@ -241,8 +246,9 @@ std::string answer_control_request(daemon::DaemonContext& context, const modules
 }
 
 ControlSocket::ControlSocket(asio::io_context& io, std::string path, CurrentContext current,
-                             SessionRegistry* sessions)
-    : acceptor_(io), path_(std::move(path)), current_(std::move(current)), sessions_(sessions) {}
+                             SessionRegistry* sessions, ModuleLoaded loaded)
+    : acceptor_(io), path_(std::move(path)), current_(std::move(current)), sessions_(sessions),
+      loaded_(std::move(loaded)) {}
 
 ControlSocket::~ControlSocket() {
     boost::system::error_code ignored;
@@ -251,7 +257,8 @@ ControlSocket::~ControlSocket() {
 }
 
 Result<std::unique_ptr<ControlSocket>> ControlSocket::open(asio::io_context& io, const config::Config& config,
-                                                           CurrentContext current, SessionRegistry* sessions) {
+                                                           CurrentContext current, SessionRegistry* sessions,
+                                                           ModuleLoaded loaded) {
     const config::Directive* engine = config.root.find("ControlsEngine");
     if (engine == nullptr || !config::as_bool(*engine)) {
         return std::unique_ptr<ControlSocket>();
@@ -266,7 +273,8 @@ Result<std::unique_ptr<ControlSocket>> ControlSocket::open(asio::io_context& io,
         return Error{shown + removed.error().message};
     }
     const mode_t mode = socket_mode(current().modules.control_rules());
-    std::unique_ptr<ControlSocket> control(new ControlSocket(io, path, std::move(current), sessions));
+    std::unique_ptr<ControlSocket> control(
+        new ControlSocket(io, path, std::move(current), sessions, std::move(loaded)));
     boost::system::error_code ec;
     control->acceptor_.open(local(), ec);
     if (!ec) {
@@ -292,7 +300,7 @@ void ControlSocket::accept_next() {
             return;
         }
         if (!ec) {
-            std::make_shared<ControlClient>(std::move(socket), current_, sessions_)->start();
+            std::make_shared<ControlClient>(std::move(socket), current_, sessions_, loaded_)->start();
         }
         accept_next();
     });

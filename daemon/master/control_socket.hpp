@@ -22,6 +22,8 @@ namespace ward::master {
 class ControlSocket {
 public:
     using CurrentContext = std::function<daemon::DaemonContext&()>;
+    // Told of each shared module an insmod verified and added (the metrics' module loads); may be empty.
+    using ModuleLoaded = std::function<void()>;
 
     // nullptr when ControlsEngine is off (the default). The socket's directory must be owned by root or
     // the daemon's user and writable by no one else; a stale socket there is replaced, anything else is an
@@ -30,7 +32,8 @@ public:
     [[nodiscard]] static Result<std::unique_ptr<ControlSocket>> open(boost::asio::io_context& io,
                                                                      const config::Config& config,
                                                                      CurrentContext current,
-                                                                     SessionRegistry* sessions = nullptr);
+                                                                     SessionRegistry* sessions = nullptr,
+                                                                     ModuleLoaded loaded = {});
     ControlSocket(const ControlSocket&) = delete;
     ControlSocket& operator=(const ControlSocket&) = delete;
     ~ControlSocket();
@@ -38,18 +41,22 @@ public:
     [[nodiscard]] const std::string& path() const noexcept { return path_; }
 
 private:
-    ControlSocket(boost::asio::io_context& io, std::string path, CurrentContext current, SessionRegistry* sessions);
+    ControlSocket(boost::asio::io_context& io, std::string path, CurrentContext current, SessionRegistry* sessions,
+                  ModuleLoaded loaded);
     void accept_next();
 
     boost::asio::local::stream_protocol::acceptor acceptor_;
     std::string path_;
     CurrentContext current_;
     SessionRegistry* sessions_;
+    ModuleLoaded loaded_;
 };
 
 // One request from a peer, answered: the part of the control socket that needs no socket (tests).
-// who and kick (ControlsACLs) need `sessions`; without it they answer an error.
+// who and kick (ControlsACLs) need `sessions`; without it they answer an error. `loaded` is called when an
+// insmod added a shared module to the set.
 [[nodiscard]] std::string answer_control_request(daemon::DaemonContext& context, const modules::Peer& peer,
-                                                 std::string_view line, SessionRegistry* sessions = nullptr);
+                                                 std::string_view line, SessionRegistry* sessions = nullptr,
+                                                 const ControlSocket::ModuleLoaded& loaded = {});
 
 }  // namespace ward::master

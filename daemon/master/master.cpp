@@ -93,8 +93,9 @@ Result<std::unique_ptr<Master::Listener>> Master::open_listener(const BindPoint&
 
 // The control socket opens first: once a client can connect to a port, wardctl can reach the daemon too.
 Result<void> Master::listen() {
-    auto control = ControlSocket::open(io_, context_->servers->config(),
-                                       [this]() -> daemon::DaemonContext& { return *context_; }, &sessions_);
+    auto control = ControlSocket::open(
+        io_, context_->servers->config(), [this]() -> daemon::DaemonContext& { return *context_; }, &sessions_,
+        [this] { metrics_.add(metrics::Slot::module_loads); });
     if (!control) {
         return std::move(control).error();
     }

@@ -8,6 +8,14 @@ namespace {
 constexpr std::string_view kLogins = "Logins by result: success, failed (credentials refused by the monitor), refused "
                                      "(a login limit of the master)";
 constexpr std::string_view kRefused = "Connections the master closed before a session started, by reason";
+constexpr std::string_view kDownloads = "Files sent (RETR) by result, as each session's worker reported them (its word: "
+                                        "only the worker holds the data connection)";
+constexpr std::string_view kUploads = "Files received (STOR, APPE, STOU) by result, as each session's worker reported "
+                                      "them (its word: only the worker holds the data connection)";
+constexpr std::string_view kDownloadBytes = "File bytes sent by RETR, as each session's worker reported them (its word: "
+                                            "only the worker holds the data connection)";
+constexpr std::string_view kUploadBytes = "File bytes received by STOR, APPE and STOU, as each session's worker "
+                                          "reported them (its word: only the worker holds the data connection)";
 constexpr std::string_view kSeccomp = "Processes killed by their seccomp filter (SIGSYS), as their parent saw them end";
 
 constexpr std::array<SlotInfo, kSlots> kCatalog = {{
@@ -26,7 +34,18 @@ constexpr std::array<SlotInfo, kSlots> kCatalog = {{
     {"wardftpd_seccomp_kill_total", "counter", kSeccomp, "process", "session"},
     {"wardftpd_hook_run_total", "counter", "mod_exec hook programs started by session monitors", "", ""},
     {"wardftpd_hook_timeout_total", "counter", "mod_exec hook programs ended by ExecTimeout", "", ""},
-    {"wardftpd_module_load_total", "counter", "Shared modules verified and loaded by a configuration load (start-up, SIGHUP)", "", ""},
+    {"wardftpd_module_load_total", "counter",
+     "Shared modules verified and loaded by a configuration load (start-up, SIGHUP) or wardctl insmod", "", ""},
+    {"wardftpd_file_download_total", "counter", kDownloads, "result", "complete"},
+    {"wardftpd_file_download_total", "counter", kDownloads, "result", "aborted"},
+    {"wardftpd_file_download_total", "counter", kDownloads, "result", "failed"},
+    {"wardftpd_file_download_total", "counter", kDownloads, "result", "timeout"},
+    {"wardftpd_file_upload_total", "counter", kUploads, "result", "complete"},
+    {"wardftpd_file_upload_total", "counter", kUploads, "result", "aborted"},
+    {"wardftpd_file_upload_total", "counter", kUploads, "result", "failed"},
+    {"wardftpd_file_upload_total", "counter", kUploads, "result", "timeout"},
+    {"wardftpd_file_download_bytes_total", "counter", kDownloadBytes, "", ""},
+    {"wardftpd_file_upload_bytes_total", "counter", kUploadBytes, "", ""},
 }};
 
 }  // namespace

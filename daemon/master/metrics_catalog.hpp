@@ -2,7 +2,8 @@
 // What the metrics endpoint exports: one counter slot per metric and label value, all counted by the master
 // from its own events and its session monitors' reports (daemon/master/metrics_board.hpp), rendered as the
 // Prometheus text exposition format (version 0.0.4) by the unprivileged exporter process. Names follow
-// ProFTPD's mod_prometheus where it has the metric, with the wardftpd_ prefix.
+// ProFTPD's mod_prometheus where it has the metric, with the wardftpd_ prefix. The file transfer slots are
+// the workers' word passed on by their monitors (ipc::TransferReport), and their help text says so.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -29,6 +30,17 @@ enum class Slot : std::uint8_t {
     hook_runs,
     hook_timeouts,
     module_loads,
+    // the post-auth workers' word (ipc::TransferReport): the monitor cannot see a data connection
+    download_complete,
+    download_aborted,
+    download_failed,
+    download_timeout,
+    upload_complete,
+    upload_aborted,
+    upload_failed,
+    upload_timeout,
+    download_bytes,
+    upload_bytes,
     count_,  // not a slot: the number of slots
 };
 inline constexpr std::size_t kSlots = static_cast<std::size_t>(Slot::count_);

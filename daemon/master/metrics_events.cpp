@@ -30,13 +30,24 @@ Result<void> Master::start_metrics() {
 }
 
 void Master::count_session_event(const ipc::SessionEvent& event) {
+    using Kind = ipc::SessionEvent::Kind;
+    using metrics::Slot;
     switch (event.kind) {
-        case ipc::SessionEvent::Kind::login_failed: metrics_.add(metrics::Slot::login_failed, event.count); break;
-        case ipc::SessionEvent::Kind::worker_seccomp_kill:
-            metrics_.add(metrics::Slot::seccomp_kill_worker, event.count);
-            break;
-        case ipc::SessionEvent::Kind::hook_run: metrics_.add(metrics::Slot::hook_runs, event.count); break;
-        case ipc::SessionEvent::Kind::hook_timeout: metrics_.add(metrics::Slot::hook_timeouts, event.count); break;
+        case Kind::login_failed: metrics_.add(Slot::login_failed, event.count); break;
+        case Kind::worker_seccomp_kill: metrics_.add(Slot::seccomp_kill_worker, event.count); break;
+        case Kind::hook_run: metrics_.add(Slot::hook_runs, event.count); break;
+        case Kind::hook_timeout: metrics_.add(Slot::hook_timeouts, event.count); break;
+        // The worker's word, as the catalog's help text says.
+        case Kind::download_complete: metrics_.add(Slot::download_complete, event.count); break;
+        case Kind::download_aborted: metrics_.add(Slot::download_aborted, event.count); break;
+        case Kind::download_failed: metrics_.add(Slot::download_failed, event.count); break;
+        case Kind::download_timeout: metrics_.add(Slot::download_timeout, event.count); break;
+        case Kind::upload_complete: metrics_.add(Slot::upload_complete, event.count); break;
+        case Kind::upload_aborted: metrics_.add(Slot::upload_aborted, event.count); break;
+        case Kind::upload_failed: metrics_.add(Slot::upload_failed, event.count); break;
+        case Kind::upload_timeout: metrics_.add(Slot::upload_timeout, event.count); break;
+        case Kind::download_bytes: metrics_.add(Slot::download_bytes, event.count); break;
+        case Kind::upload_bytes: metrics_.add(Slot::upload_bytes, event.count); break;
     }
 }
 

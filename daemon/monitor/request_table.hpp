@@ -50,6 +50,7 @@ struct Answers {
     static Next signature(SessionMonitor& monitor, ipc::Received& request);
     static Next log_record(SessionMonitor& monitor, ipc::Received& request);
     static Next activity(SessionMonitor& monitor, ipc::Received& request);
+    static Next transfer(SessionMonitor& monitor, ipc::Received& request);
 };
 
 using Handler = Next (*)(SessionMonitor&, ipc::Received&);
@@ -91,6 +92,9 @@ inline constexpr std::array kRequestTable = {
     // What the worker says it is doing (wardctl who): never answered, never decided on; passed to the master
     // at most twice a second (the rest are dropped), so a flood costs the master nothing.
     Permission{ipc::MessageType::worker_activity, Phase::postauth, kUnlimited, &Answers::activity},
+    // A finished file transfer, as the worker says (the metrics' transfer counts and bytes, labelled as its
+    // word): never answered, never decided on; passed to the master as two SessionEvents.
+    Permission{ipc::MessageType::transfer_report, Phase::postauth, kUnlimited, &Answers::transfer},
 };
 
 // The row for a request in a phase, or kRequestTable.size() when there is none.

@@ -235,6 +235,27 @@ Next SessionMonitor::pass_activity(const ipc::WorkerActivity& activity) {
     return Next::carry_on;
 }
 
+Next Answers::transfer(SessionMonitor& monitor, ipc::Received& request) {
+    return monitor.pass_transfer(std::get<ipc::TransferReport>(request.message));
+}
+
+// The worker's word, passed on as such: one transfer of its result, and its bytes.
+Next SessionMonitor::pass_transfer(const ipc::TransferReport& transfer) {
+    using Kind = ipc::SessionEvent::Kind;
+    const bool up = transfer.incoming;
+    Kind result = up ? Kind::upload_failed : Kind::download_failed;
+    switch (transfer.status) {
+        case exec::TransferStatus::success: result = up ? Kind::upload_complete : Kind::download_complete; break;
+        case exec::TransferStatus::cancelled: result = up ? Kind::upload_aborted : Kind::download_aborted; break;
+        case exec::TransferStatus::timeout: result = up ? Kind::upload_timeout : Kind::download_timeout; break;
+        case exec::TransferStatus::failed:
+        case exec::TransferStatus::none: break;  // none: the decoder refuses it
+    }
+    report(result);
+    report(up ? Kind::upload_bytes : Kind::download_bytes, transfer.bytes);
+    return Next::carry_on;
+}
+
 Next SessionMonitor::write_worker_log(const ipc::LogRecord& record) {
     if (auto written = setup_.worker_log.write(record, setup_.facts, worker_.pid, phase_ == Phase::postauth);
         !written) {
@@ -557,7 +578,7 @@ void SessionMonitor::tell_client(const std::string& line) {
 
 void SessionMonitor::report(ipc::SessionEvent::Kind kind, std::uint64_t count) {
     if (setup_.report && count > 0) {
-        setup_.report(ipc::SessionEvent{kind, static_cast<std::uint32_t>(std::min<std::uint64_t>(count, UINT32_MAX))});
+        setup_.report(ipc::SessionEvent{kind, count});
     }
 }
 

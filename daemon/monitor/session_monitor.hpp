@@ -44,7 +44,8 @@ struct MonitorSetup {
     // keeps its own timer, which answers first; this one is the backstop a compromised worker cannot stop.
     std::chrono::seconds login_timeout{300};
     // What the monitor saw (failed logins, a worker killed by its seccomp filter, hook runs and timeouts),
-    // told to the master for the metrics endpoint. Empty: nobody counts (a single-session run).
+    // and the post-auth worker's transfer reports as its word, told to the master for the metrics endpoint.
+    // Empty: nobody counts (a single-session run).
     std::function<void(const ipc::SessionEvent&)> report;
     // The post-auth worker's own account of its current command and transfer, passed to the master for
     // wardctl who as the worker's word. Empty: dropped.
@@ -91,6 +92,7 @@ private:
     Next answer_signature(const ipc::SignatureRequest& request);
     Next write_worker_log(const ipc::LogRecord& record);
     Next pass_activity(const ipc::WorkerActivity& activity);
+    Next pass_transfer(const ipc::TransferReport& transfer);
     Next answer(const ipc::Message& message, int fd = -1);
     Next violation(const std::string& what);
     Next deadline_passed();

@@ -106,6 +106,13 @@ void MonitorClient::report_activity(std::string_view command, std::uint64_t byte
                                             size, transferring});
 }
 
+void MonitorClient::report_transfer(bool incoming, exec::TransferStatus status, std::uint64_t bytes) {
+    if (!reports_activity_ || ended_ || status == exec::TransferStatus::none) {
+        return;
+    }
+    (void)channel_.send(ipc::TransferReport{incoming, status, bytes});
+}
+
 void MonitorClient::session_ended(std::string_view reason) {
     if (ended_) {
         return;

@@ -29,7 +29,8 @@ public:
     void session_ended(std::string_view reason) override;
     void report_activity(std::string_view command, std::uint64_t bytes, std::uint64_t size,
                          bool transferring) override;
-    // The post-auth worker reports its activity; the monitor refuses it from a pre-auth one.
+    void report_transfer(bool incoming, exec::TransferStatus status, std::uint64_t bytes) override;
+    // The post-auth worker reports its activity and transfers; the monitor refuses them from a pre-auth one.
     void enable_activity_reports() noexcept { reports_activity_ = true; }
 
     // A TLS handshake's signature, made by the monitor with the key this process never holds (the

@@ -47,7 +47,9 @@ seeds = {
     "proxied_client": message(98, text("2001:db8::7") + struct.pack("<H", 50123)),
     "proxied_client_answer": message(99, b"\x00" + text("MaxClientsPerHost")
                                      + text("Sorry, the maximum number of clients (1) from your host are already connected.")),
-    "session_event": message(100, b"\x01" + struct.pack("<I", 1)),
+    "session_event": message(100, b"\x01" + struct.pack("<Q", 1)),
+    "session_event_upload_bytes": message(100, b"\x0d" + struct.pack("<Q", 5 << 32)),
+    "transfer_report": message(144, b"\x01\x03" + struct.pack("<Q", 4096)),
     "worker_activity": message(101, text("RETR big.bin") + struct.pack("<QQ", 4096, 65536) + b"\x01"),
     "session_activity": message(102, text("LIST") + struct.pack("<QQ", 0, 0) + b"\x00"),
 }
@@ -68,7 +70,8 @@ seeds.update({
     "bad_sign_scheme": message(7, b"\x09" + text("d" * 32)),
     "sign_input_too_long": message(7, b"\x02" + text("x" * 2049)),
     "too_many_hook_lines": message(65, struct.pack("<H", 65) + text("x") * 65),
-    "bad_session_event_kind": message(100, b"\x04" + struct.pack("<I", 1)),
+    "bad_session_event_kind": message(100, b"\x0e" + struct.pack("<Q", 1)),
+    "bad_transfer_status": message(144, b"\x00\x00" + struct.pack("<Q", 1)),
     "bad_log_kind": message(6, b"\x02\x02" + text("x")),
     "bad_log_level": message(6, b"\x00\x05" + text("x")),
     "log_text_too_long": message(6, b"\x00\x02" + text("x" * 8193)),

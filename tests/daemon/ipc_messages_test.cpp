@@ -51,8 +51,10 @@ TEST(IpcMessages, EveryTypeRoundTrips) {
         SessionEvent{SessionEvent::Kind::hook_timeout, 3},
         WorkerActivity{"RETR big file.bin", 1048576, 10485760, true},
         SessionActivity{WorkerActivity{"NOOP", 0, 0, false}},
+        SessionEvent{SessionEvent::Kind::upload_bytes, 5ULL << 32},
+        TransferReport{true, exec::TransferStatus::cancelled, 5ULL << 32},
     };
-    static_assert(std::variant_size_v<Message> == 20, "a new message type belongs in this list");
+    static_assert(std::variant_size_v<Message> == 21, "a new message type belongs in this list");
     for (const auto& m : all) {
         EXPECT_TRUE(round_trip(m) == m) << type_name(type_of(m));
     }
@@ -60,10 +62,20 @@ TEST(IpcMessages, EveryTypeRoundTrips) {
 
 TEST(IpcMessages, SessionEventsOfAnUnknownKindAreRefused) {
     auto bytes = *encode(SessionEvent{SessionEvent::Kind::login_failed, 1});
-    bytes[kHeaderBytes] = 4;  // one past the last kind
+    bytes[kHeaderBytes] = static_cast<char>(SessionEvent::Kind::upload_bytes) + 1;  // one past the last kind
     const auto decoded = decode(bytes);
     ASSERT_FALSE(decoded);
     EXPECT_NE(decoded.error().message.find("kind"), std::string::npos) << decoded.error().message;
+}
+
+TEST(IpcMessages, TransferReportsWithoutAFinishedStatusAreRefused) {
+    for (const auto status : {exec::TransferStatus::none, static_cast<exec::TransferStatus>(5)}) {
+        auto bytes = *encode(TransferReport{false, exec::TransferStatus::success, 12});
+        bytes[kHeaderBytes + 1] = static_cast<char>(status);  // after the incoming flag
+        const auto decoded = decode(bytes);
+        ASSERT_FALSE(decoded);
+        EXPECT_EQ(decoded.error().message, "transfer_report: bad field 'status'");
+    }
 }
 
 TEST(IpcMessages, SignatureRequestsOfAnUnknownSchemeOrTooLargeAreRefused) {

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <vector>
 
 #include "base/log.hpp"
 #include "base/sys.hpp"
@@ -131,6 +132,7 @@ protected:
             setup.sign = [this](const tls::SignRequest& request) { return signer_->sign(request); };
         }
         setup.tls_required_for_login = tls_required_for_login_;
+        setup.report = [this](const ipc::SessionEvent& event) { reported_.push_back(event); };
         monitor_ = std::make_unique<SessionMonitor>(std::move(setup));
         return monitor_->run();
     }
@@ -156,6 +158,7 @@ protected:
     LoginAdmission* admission_ = nullptr;
     std::optional<KeySigner> signer_;
     bool tls_required_for_login_ = false;
+    std::vector<ipc::SessionEvent> reported_;  // what the monitor told the master
 };
 
 TEST_F(Monitor, GoodLoginHandsOverAndStartsPostAuthWorker) {
@@ -240,6 +243,11 @@ INSTANTIATE_TEST_SUITE_P(
                       (void)send(c, ipc::AuthRequest{"alice", "pw"});
                       (void)expect<ipc::AuthAnswer>(c);
                       (void)send(c, ipc::AuthRequest{"alice", "pw"});
+                      return block_forever(c);
+                  }},
+        Violation{"transfer_report_before_login",
+                  [](ipc::Channel& c) {
+                      (void)send(c, ipc::TransferReport{false, exec::TransferStatus::success, 1});
                       return block_forever(c);
                   }},
         Violation{"session_end_twice",
@@ -464,6 +472,27 @@ INSTANTIATE_TEST_SUITE_P(
                                     return block_forever(c);
                                 }}),
     [](const ::testing::TestParamInfo<Violation>& param_info) { return param_info.param.name; });
+
+// A post-auth worker's transfer reports reach the master as its word: one event of the transfer's result and
+// one of its bytes each (none for no bytes), never answered.
+TEST_F(Monitor, TransferReportsArePassedToTheMasterAsSessionEvents) {
+    rules_.default_root = dir_.string();
+    launcher_.scripts.push_back(log_in_and_hand_over);
+    launcher_.scripts.push_back([](ipc::Channel& c) {
+        if (!send(c, ipc::TransferReport{true, exec::TransferStatus::cancelled, 5ULL << 32})) return 40;
+        if (!send(c, ipc::TransferReport{false, exec::TransferStatus::success, 12345})) return 41;
+        if (!send(c, ipc::TransferReport{false, exec::TransferStatus::timeout, 0})) return 42;
+        return send(c, ipc::SessionEnd{"QUIT"}) ? 0 : 43;
+    });
+    EXPECT_EQ(run_monitor(), "QUIT");
+    using Kind = ipc::SessionEvent::Kind;
+    const std::vector<ipc::SessionEvent> expected = {
+        {Kind::upload_aborted, 1}, {Kind::upload_bytes, 5ULL << 32}, {Kind::download_complete, 1},
+        {Kind::download_bytes, 12345}, {Kind::download_timeout, 1},
+    };
+    EXPECT_EQ(reported_, expected);
+    EXPECT_EQ(client_reads(), "");
+}
 
 // MaxLoginAttempts is the monitor's: after the third failure it answers no more auth requests, even one
 // with the right password, and no post-auth worker starts.

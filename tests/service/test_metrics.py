@@ -1,12 +1,14 @@
 """The metrics endpoint (mod_prometheus's PrometheusEngine and PrometheusExporter): off by default; on, a live
 daemon gets a good login with a download and an upload, a wrong password, a connection refused by
 MaxClientsPerHost, a connect hook and a command hook ended by ExecTimeout; the scrape over HTTP on loopback
-shows exactly those counts, and Debian's promtool (scripts/fetch-promtool) accepts it. The exporter process is
-read from /proc: no capabilities, seccomp filter mode, no_new_privs, and the server's User when started as
-root."""
+shows exactly those counts (the transfers' bytes equal to the files' sizes), and Debian's promtool
+(scripts/fetch-promtool) accepts it. A download and an upload ended by ABOR count as aborted; a module loaded at
+start-up and one inserted with wardctl insmod both count as module loads. The exporter process is read from
+/proc: no capabilities, seccomp filter mode, no_new_privs, and the server's User when started as root."""
 import ftplib
 import io
 import os
+import pwd
 import re
 import shutil
 import subprocess
@@ -20,6 +22,10 @@ import servicetest
 from servicetest import wardtest
 
 PROMTOOL = os.path.join(wardtest.SOURCE_DIR, "build", "tools", "promtool")
+MODULE_DIR = os.path.join(wardtest.BUILD_DIR, "lib", "wardftpd")
+TEST_KEY = os.path.join(wardtest.BUILD_DIR, "test-keys", "test.pub")
+DOWNLOAD_SIZE = 12345
+UPLOAD_SIZE = 4096
 
 
 def promtool():
@@ -81,10 +87,14 @@ class Metrics(unittest.TestCase):
         good = ftplib.FTP()
         good.connect(wardtest.LOOPBACK, port, timeout=30)
         good.login("alice", servicetest.PASSWORD)
-        good.storbinary("STOR up.bin", io.BytesIO(b"x" * 4096))
+        with open(os.path.join(daemon.dir, "root", "down.bin"), "wb") as f:
+            f.write(b"d" * DOWNLOAD_SIZE)
+        good.storbinary("STOR up.bin", io.BytesIO(b"x" * UPLOAD_SIZE))
         got = io.BytesIO()
-        good.retrbinary("RETR up.bin", got.write)
-        self.assertEqual(len(got.getvalue()), 4096)
+        good.retrbinary("RETR down.bin", got.write)
+        self.assertEqual(len(got.getvalue()), DOWNLOAD_SIZE)
+        with self.assertRaises(ftplib.error_perm):  # refused before any transfer: not counted
+            good.retrbinary("RETR missing.bin", got.write)
         good.voidcmd("NOOP")  # its hook sleeps past ExecTimeout 1
 
         bad = ftplib.FTP()
@@ -111,6 +121,15 @@ class Metrics(unittest.TestCase):
             "wardftpd_hook_timeout_total": 1,
             'wardftpd_seccomp_kill_total{process="worker"}': 0,
             "wardftpd_module_load_total": 0,
+            # The worker's word for its transfers (the monitor cannot see a data connection).
+            'wardftpd_file_upload_total{result="complete"}': 1,
+            'wardftpd_file_upload_total{result="aborted"}': 0,
+            'wardftpd_file_upload_total{result="failed"}': 0,
+            'wardftpd_file_download_total{result="complete"}': 1,
+            'wardftpd_file_download_total{result="aborted"}': 0,
+            'wardftpd_file_download_total{result="failed"}': 0,
+            "wardftpd_file_upload_bytes_total": UPLOAD_SIZE,
+            "wardftpd_file_download_bytes_total": DOWNLOAD_SIZE,
         }
 
         def current():
@@ -134,6 +153,85 @@ class Metrics(unittest.TestCase):
         with self.assertRaises(urllib.error.HTTPError) as missing:
             scrape(metrics_port, "/other")
         self.assertEqual(missing.exception.code, 404)
+
+    def test_aborted_transfers_and_module_loads_by_start_up_and_insmod(self):
+        metrics_port = wardtest.free_port()
+        port = wardtest.free_port()
+        daemon = wardtest.Daemon(config="", port=port)
+        # A trusted ModulePath (ours, 0755) with the bundled signed module, loaded at start-up.
+        lib = os.path.join(daemon.dir, "lib")
+        os.mkdir(lib, 0o755)
+        os.chmod(daemon.dir, 0o755)
+        for suffix in (".so", ".so.minisig"):
+            shutil.copy(os.path.join(MODULE_DIR, "mod_site_misc" + suffix), lib)
+            os.chmod(os.path.join(lib, "mod_site_misc" + suffix), 0o644)
+        key = os.path.join(daemon.dir, "trusted.pub")
+        shutil.copy(TEST_KEY, key)
+        os.chmod(key, 0o644)
+        me = pwd.getpwuid(os.getuid()).pw_name
+        daemon.config = servicetest.write_config(daemon.dir, port, extra=[
+            "PrometheusEngine on", "PrometheusExporter 127.0.0.1:%d" % metrics_port,
+            "ModulePath %s" % lib, "ModuleTrustedKey %s" % key, "LoadModule mod_site_misc.c",
+            "ModuleControlsACLs insmod,rmmod allow user %s" % me,
+        ])
+        daemon.start()
+        self.addCleanup(daemon.stop)
+        self.assertTrue(wardtest.wait_for_port(metrics_port))
+
+        def value(name):
+            return samples(scrape(metrics_port)[2]).get(name)
+
+        def becomes(name, expected):
+            wardtest.wait_for(lambda: value(name) == expected,
+                              what="%s == %s in\n%s" % (name, expected, scrape(metrics_port)[2]))
+
+        becomes("wardftpd_module_load_total", 1)  # the start-up load
+        ctl = [wardtest.WARDCTL, "-s", os.path.join(daemon.dir, "ctl.sock")]
+        for action in ("rmmod", "insmod"):
+            done = subprocess.run(ctl + [action, "mod_site_misc.c"], capture_output=True, text=True, timeout=30)
+            self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
+        becomes("wardftpd_module_load_total", 2)
+        # Enabling a built-in module again is no module load.
+        for action in ("rmmod", "insmod"):
+            done = subprocess.run(ctl + [action, "mod_site.c"], capture_output=True, text=True, timeout=30)
+            self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
+
+        # A download and an upload, each ended by ABOR (urgent data) part-way through.
+        big = 256 * 1024 * 1024
+        with open(os.path.join(daemon.dir, "root", "big.bin"), "wb") as f:
+            f.truncate(big)  # sparse: nothing is written to disk
+        ftp = ftplib.FTP()
+        ftp.connect(wardtest.LOOPBACK, port, timeout=30)
+        ftp.login("alice", servicetest.PASSWORD)
+        ftp.voidcmd("TYPE I")
+        conn = ftp.transfercmd("RETR big.bin")
+        got = 0
+        while got < 1024 * 1024:
+            got += len(conn.recv(65536))
+        self.assertEqual(ftp.abort(), "426 Transfer aborted. Data connection closed.")
+        self.assertEqual(ftp.getresp(), "226 Abort successful")
+        conn.close()
+        conn = ftp.transfercmd("STOR part.bin")
+        chunk = b"u" * (1024 * 1024)
+        for _ in range(4):
+            conn.sendall(chunk)
+        self.assertEqual(ftp.abort(), "426 Transfer aborted. Data connection closed.")
+        self.assertEqual(ftp.getresp(), "226 Abort successful")
+        conn.close()
+        ftp.quit()
+
+        becomes('wardftpd_file_download_total{result="aborted"}', 1)
+        becomes('wardftpd_file_upload_total{result="aborted"}', 1)
+        values = samples(scrape(metrics_port)[2])
+        self.assertEqual(values['wardftpd_file_download_total{result="complete"}'], 0)
+        self.assertEqual(values['wardftpd_file_upload_total{result="complete"}'], 0)
+        self.assertEqual(values["wardftpd_module_load_total"], 2)
+        # What the worker said it moved before the abort: at least what the client read, never the whole file.
+        self.assertGreaterEqual(values["wardftpd_file_download_bytes_total"], 1024 * 1024)
+        self.assertLess(values["wardftpd_file_download_bytes_total"], big)
+        self.assertLessEqual(values["wardftpd_file_upload_bytes_total"], 4 * 1024 * 1024)
+        self.assertEqual(os.path.getsize(os.path.join(daemon.dir, "root", "part.bin")),
+                         values["wardftpd_file_upload_bytes_total"])
 
     def test_exporter_holds_no_privilege(self):
         metrics_port = wardtest.free_port()
