@@ -1,6 +1,7 @@
 #include "daemon/master/session_registry.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "base/strings.hpp"
 
@@ -84,8 +85,10 @@ std::string worker_report(const SessionRecord::Activity& s, std::chrono::system_
     }
     std::string text = str_cat(" command \"", escape_for_log(s.command), "\"");
     if (s.transferring) {
-        const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now - s.transfer_since).count();
-        const std::uint64_t rate = millis > 0 ? s.bytes * 1000U / static_cast<std::uint64_t>(millis) : 0;
+        // Under a millisecond since the transfer started counts as one (bytes moved in no time is no rate of 0).
+        const auto millis = std::max<std::int64_t>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(now - s.transfer_since).count(), 1);
+        const std::uint64_t rate = s.bytes * 1000U / static_cast<std::uint64_t>(millis);
         text += str_cat(" transfer ", s.bytes, s.size > 0 ? str_cat("/", s.size) : std::string(), " bytes");
         if (s.size > 0) {
             text += str_cat(" ", std::min<std::uint64_t>(s.bytes * 100U / s.size, 100U), "%");
