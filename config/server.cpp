@@ -38,6 +38,7 @@ struct ServerIndex {
     std::vector<const Context*> anonymous;        // own, then <Global>'s
     PathIndex server_dirs;                        // own and <Global>'s <Directory> sections
     std::unordered_map<const Context*, PathIndex> anon_dirs;
+    std::shared_ptr<const std::vector<ConnectionClass>> classes;  // the configuration's <Class> sections
 };
 
 }  // namespace detail
@@ -266,6 +267,10 @@ std::vector<const Directive*> Server::get_all(std::string_view name) const {
     return get_all_for_path(name, {}, nullptr, {});
 }
 
+std::string Server::class_of(std::string_view client_address) const {
+    return index_->classes ? config::class_of(*index_->classes, client_address) : std::string();
+}
+
 const Context* Server::anonymous_for(std::string_view login_user) const {
     // UserAlias in the server (or <Global>) maps the login name for every <Anonymous>; one inside an
     // <Anonymous> only for that one.
@@ -349,10 +354,12 @@ Result<ServerSet> ServerSet::build(std::shared_ptr<const Config> config, const B
             globals.push_back(&child);
         }
     }
+    const auto classes = std::make_shared<const std::vector<ConnectionClass>>(compile_classes(root));
     auto main = index_server(root, true, globals, options.home_of);
     if (!main) {
         return std::move(main).error();
     }
+    (*main)->classes = classes;
     set.servers_.push_back(Server(std::move(*main)));
     for (const auto& child : root.children) {
         if (child.kind != ContextKind::virtual_host) {
@@ -362,6 +369,7 @@ Result<ServerSet> ServerSet::build(std::shared_ptr<const Config> config, const B
         if (!vhost) {
             return std::move(vhost).error();
         }
+        (*vhost)->classes = classes;
         set.servers_.push_back(Server(std::move(*vhost)));
     }
     // Cross-server checks.

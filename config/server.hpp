@@ -20,6 +20,7 @@ struct Principal {
     std::vector<std::string> groups;  // primary and supplementary group names
     std::string address;              // the client's IP address
     bool anonymous = false;
+    std::string conn_class;  // the <Class> the client address is in (Server::class_of), "" for none
 };
 
 namespace detail {
@@ -43,6 +44,10 @@ public:
     // This server's own context, then <Global>.
     [[nodiscard]] const Directive* get(std::string_view name) const;
     [[nodiscard]] std::vector<const Directive*> get_all(std::string_view name) const;
+
+    // The <Class> (server config or <Global>) a client address is in: the first whose From rules it satisfies, as
+    // ProFTPD's pr_class_match_addr; "" for none. Host-name rules never match (no reverse DNS here).
+    [[nodiscard]] std::string class_of(std::string_view client_address) const;
 
     // The <Anonymous> a login name selects: the one whose User is that name, or the target of a UserAlias for it.
     [[nodiscard]] const Context* anonymous_for(std::string_view login_user) const;
