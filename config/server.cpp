@@ -344,6 +344,54 @@ bool Server::allowed(std::string_view command, std::string_view real_path, const
     return res != 0;
 }
 
+namespace {
+
+// One level of login_check_limits (OR form): whether a LOGIN rule allows explicitly; `found` counts the rules
+// that decided explicitly or by denying.
+bool login_level(const std::vector<const Scope*>& scopes, const Principal& who, int& found) {
+    bool allowed = false;
+    for (const Scope* scope : scopes) {
+        for (const auto& rule : scope->limits) {
+            if (!rule.names("LOGIN")) {
+                continue;
+            }
+            const int decision = rule.check(who);
+            if (decision == 1) {
+                allowed = true;
+            }
+            if (decision != 0) {
+                ++found;
+            }
+        }
+    }
+    return allowed;
+}
+
+}  // namespace
+
+bool Server::connection_allowed(const Principal& who) const {
+    std::vector<const Scope*> top{index_->server};
+    top.insert(top.end(), index_->globals.begin(), index_->globals.end());
+    int found = 0;
+    bool allowed = login_level(top, who, found);
+    if (!allowed && found > 0) {
+        for (const Context* anon : index_->anonymous) {
+            const auto it = index_->by_context.find(anon);
+            if (it == index_->by_context.end()) {
+                continue;
+            }
+            int anon_found = 0;
+            const bool anon_allowed = login_level({it->second}, who, anon_found);
+            found += anon_found;
+            if (anon_found > 0 && anon_allowed) {
+                allowed = true;
+                break;
+            }
+        }
+    }
+    return found == 0 || allowed;
+}
+
 Result<ServerSet> ServerSet::build(std::shared_ptr<const Config> config, const BuildOptions& options) {
     ServerSet set;
     set.config_ = std::move(config);

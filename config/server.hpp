@@ -65,6 +65,11 @@ public:
     // empty for commands without a path (LOGIN).
     [[nodiscard]] bool allowed(std::string_view command, std::string_view real_path, const Context* anon,
                                std::string_view home, const Principal& who) const;
+    // <Limit LOGIN> at connect time, before a user is known (ProFTPD's login_check_limits in main.c, once the
+    // client's class is found): allowed when a LOGIN rule of the server (or <Global>) allows explicitly, or none
+    // decides, or, when they only deny, a LOGIN rule of some <Anonymous> allows. ProFTPD then closes the
+    // connection without a greeting.
+    [[nodiscard]] bool connection_allowed(const Principal& who) const;
 
 private:
     friend class ServerSet;

@@ -139,5 +139,38 @@ TEST_F(ClassLimitTest, ClassListsNegationAndRegex) {
                                "127.0.0.1"));
 }
 
+TEST(ConfigClass, LimitLoginAtConnectTimeAsProftpdsLoginCheckLimits) {
+    const auto connect_allowed = [](std::string_view text, std::string_view address) {
+        const auto set = build(text);
+        if (!set) {
+            return false;
+        }
+        const Server& server = set->servers()[0];
+        Principal who;
+        who.address = std::string(address);
+        who.conn_class = server.class_of(address);
+        return server.connection_allowed(who);
+    };
+    const std::string cls = "<Class local>\n  From 127.0.0.1\n</Class>\n";
+    EXPECT_TRUE(connect_allowed(cls, "127.0.0.1"));  // no LOGIN rule: allowed
+    EXPECT_FALSE(connect_allowed(cls + "<Limit LOGIN>\n  AllowClass foo\n  DenyAll\n</Limit>\n", "127.0.0.1"));
+    EXPECT_TRUE(connect_allowed(cls + "<Limit LOGIN>\n  AllowClass local\n  DenyAll\n</Limit>\n", "127.0.0.1"));
+    EXPECT_FALSE(connect_allowed(cls + "<Limit LOGIN>\n  AllowClass local\n  DenyAll\n</Limit>\n", "127.0.0.2"));
+    EXPECT_FALSE(connect_allowed("<Limit LOGIN>\n  Deny from 10.0.0.0/8\n</Limit>\n", "10.1.1.1"));
+    EXPECT_TRUE(connect_allowed("<Limit LOGIN>\n  Deny from 10.0.0.0/8\n</Limit>\n", "11.1.1.1"));
+    // before a user is known AllowUser counts as allowing; DenyUser does not apply
+    EXPECT_TRUE(connect_allowed("<Limit LOGIN>\n  AllowUser bob\n  DenyAll\n</Limit>\n", "10.1.1.1"));
+    EXPECT_TRUE(connect_allowed("<Limit LOGIN>\n  DenyUser bob\n</Limit>\n", "10.1.1.1"));
+    // server rules that only deny: an <Anonymous> whose LOGIN rule allows lets the client in (to log in there)
+    EXPECT_TRUE(connect_allowed("<Limit LOGIN>\n  DenyAll\n</Limit>\n<Anonymous /srv/ftp>\n  User ftp\n"
+                                "  <Limit LOGIN>\n    AllowAll\n  </Limit>\n</Anonymous>\n",
+                                "10.1.1.1"));
+    EXPECT_FALSE(connect_allowed("<Limit LOGIN>\n  DenyAll\n</Limit>\n<Anonymous /srv/ftp>\n  User ftp\n"
+                                 "  <Limit LOGIN>\n    DenyAll\n  </Limit>\n</Anonymous>\n",
+                                 "10.1.1.1"));
+    // <Global>'s rules count as the server's own
+    EXPECT_FALSE(connect_allowed("<Global>\n  <Limit LOGIN>\n    DenyAll\n  </Limit>\n</Global>\n", "10.1.1.1"));
+}
+
 }  // namespace
 }  // namespace ward::config

@@ -3,6 +3,7 @@ the login, and MaxClientsPerClass counted by the master (never a worker's word),
 Clients come from 127.0.0.1 (in the class) and 127.0.0.2 (in no class), both loopback."""
 import ftplib
 import os
+import socket
 import tempfile
 import unittest
 
@@ -47,9 +48,16 @@ class Classes(unittest.TestCase):
         wardtest.wait_for(lambda: not wardtest.children(server.proc.pid, zombies=True), 10,
                           "the probe session to be reaped")
 
-    def test_deny_class_refuses_the_login_of_a_client_in_the_class(self):
+    def closed_without_greeting(self, server, source):
+        """ProFTPD asks <Limit LOGIN> once the client's class is known, before the greeting: a client no LOGIN
+        rule lets in is disconnected without one."""
+        with socket.create_connection((server.host, server.port), timeout=10, source_address=(source, 0)) as sock:
+            return sock.recv(1024) == b""
+
+    def test_deny_class_refuses_a_client_in_the_class(self):
         with self.server(CLASS + ["<Limit LOGIN>", "DenyClass local", "</Limit>"]) as server:
-            self.assertTrue(self.refused(server, "127.0.0.1").startswith("530 "))
+            self.assertTrue(self.closed_without_greeting(server, "127.0.0.1"))
+            server.wait_for_log("Connection from 127.0.0.1 denied: blocked by <Limit LOGIN>")
             ftp = self.login(server, "127.0.0.2")  # in no class
             self.assertEqual(ftp.nlst(), ["file.txt"])
             ftp.quit()
@@ -59,6 +67,16 @@ class Classes(unittest.TestCase):
                                   "</Limit>"]) as server:
             ftp = self.login(server, "127.0.0.1")
             self.assertEqual(ftp.nlst(), ["file.txt"])
+            ftp.quit()
+            self.assertTrue(self.closed_without_greeting(server, "127.0.0.2"))
+
+    def test_a_class_rule_that_needs_the_user_is_decided_at_login(self):
+        # AllowUser counts as allowing before a user is known, so the client is greeted; at login the rule
+        # is asked again with the user, and then only the class lets alice in.
+        rules = ["<Limit LOGIN>", "Order allow,deny", "AllowUser nobody-else", "AllowClass local", "DenyAll",
+                 "</Limit>"]
+        with self.server(CLASS + rules) as server:
+            ftp = self.login(server, "127.0.0.1")
             ftp.quit()
             self.assertTrue(self.refused(server, "127.0.0.2").startswith("530 "))
 
