@@ -137,6 +137,18 @@ int entry_matches(const AddressEntry& e, std::string_view address) {
     return 0;
 }
 
+// ProFTPD's pr_netacl_match for one entry: 1 holds, 0 does not, -1 excluded (a negated entry that matches, none).
+int acl_match(const AddressEntry& e, std::string_view address) {
+    const int m = entry_matches(e, address);
+    if (m < 0) {
+        return -1;
+    }
+    if (e.negated) {
+        return m == 1 ? -1 : 1;
+    }
+    return m;
+}
+
 // ProFTPD's check_ip_access: every negated entry of every line must hold, and some positive entry must match.
 bool address_access(const std::vector<std::vector<AddressEntry>>& lines, std::string_view address) {
     bool result = false;
@@ -234,7 +246,7 @@ Result<NameRule> compile_names(const Directive& d, bool default_all) {
 std::vector<AddressEntry> compile_addresses(const Directive& d) {
     std::vector<AddressEntry> out;
     for (std::size_t i = 0; i < d.args.size(); ++i) {
-        if (i == 0 && iequals(d.args[0], "from")) {
+        if (i == 0 && iequals(d.args[0], "from") && !iequals(d.name, "From")) {
             continue;
         }
         for (const auto entry : split(d.args[i], ',')) {
@@ -254,6 +266,7 @@ bool LimitRule::names(std::string_view command) const {
 
 int LimitRule::check(const Principal& who) const {
     const bool known = !who.user.empty();
+    const bool classed = !who.conn_class.empty();  // a session in no class: AllowClass/DenyClass do not apply
     const std::string_view address = plain_address(who.address);
     const auto allow = [&] {
         if (known ? any_user(allow_user, who.user) : !allow_user.empty()) {
@@ -262,11 +275,14 @@ int LimitRule::check(const Principal& who) const {
         if (known ? any_group(allow_group, who.groups) : !allow_group.empty()) {
             return true;
         }
+        if (classed && any_user(allow_class, who.conn_class)) {
+            return true;
+        }
         return address_access(allow_from, address) || allow_all;
     };
     const auto deny = [&] {
         return deny_all || (known && any_user(deny_user, who.user)) || (known && any_group(deny_group, who.groups)) ||
-               address_access(deny_from, address);
+               (classed && any_user(deny_class, who.conn_class)) || address_access(deny_from, address);
     };
     if (deny_first) {
         if (deny()) {
@@ -313,9 +329,11 @@ Result<LimitRule> compile_limit(const Context& section) {
         } else {
             const bool user = iequals(d.name, "AllowUser") || iequals(d.name, "DenyUser");
             const bool group = iequals(d.name, "AllowGroup") || iequals(d.name, "DenyGroup");
-            if (!user && !group) {
+            const bool klass = iequals(d.name, "AllowClass") || iequals(d.name, "DenyClass");
+            if (!user && !group && !klass) {
                 continue;
             }
+            // A class name list is read as a user list: OR by default, '!' negates, or one regex.
             auto compiled = compile_names(d, group);
             if (!compiled) {
                 return Error{str_cat(to_string(d.where), ": ", d.name, ": ", compiled.error().message)};
@@ -323,11 +341,65 @@ Result<LimitRule> compile_limit(const Context& section) {
             auto& list = iequals(d.name, "AllowUser")    ? rule.allow_user
                          : iequals(d.name, "DenyUser")   ? rule.deny_user
                          : iequals(d.name, "AllowGroup") ? rule.allow_group
-                                                         : rule.deny_group;
+                         : iequals(d.name, "DenyGroup")  ? rule.deny_group
+                         : iequals(d.name, "AllowClass") ? rule.allow_class
+                                                         : rule.deny_class;
             list.push_back(std::move(*compiled));
         }
     }
     return rule;
+}
+
+bool ConnectionClass::matches(std::string_view address) const {
+    const std::string_view plain = plain_address(address);
+    if (satisfy_all) {
+        return std::all_of(from.begin(), from.end(), [&](const AddressEntry& e) { return acl_match(e, plain) == 1; });
+    }
+    return std::any_of(from.begin(), from.end(), [&](const AddressEntry& e) { return acl_match(e, plain) == 1; });
+}
+
+namespace {
+
+void add_classes(const Context& owner, std::vector<ConnectionClass>& out) {
+    for (const auto& child : owner.children) {
+        if (child.kind == ContextKind::global) {
+            add_classes(child, out);
+        }
+        if (child.kind != ContextKind::connection_class || child.args.empty()) {
+            continue;
+        }
+        ConnectionClass c;
+        c.name = child.args.front();
+        for (const auto& d : child.directives) {
+            if (iequals(d.name, "From")) {
+                // Each entry is one rule; "all"/"none" stand alone (the registry's check refuses a mix).
+                auto entries = compile_addresses(d);
+                c.from.insert(c.from.end(), entries.begin(), entries.end());
+            } else if (iequals(d.name, "Satisfy")) {
+                c.satisfy_all = iequals(d.args.at(0), "all");
+            }
+        }
+        if (!c.from.empty()) {
+            out.push_back(std::move(c));
+        }
+    }
+}
+
+}  // namespace
+
+std::vector<ConnectionClass> compile_classes(const Context& root) {
+    std::vector<ConnectionClass> out;
+    add_classes(root, out);
+    return out;
+}
+
+std::string class_of(const std::vector<ConnectionClass>& classes, std::string_view address) {
+    for (const auto& c : classes) {
+        if (c.matches(address)) {
+            return c.name;
+        }
+    }
+    return {};
 }
 
 }  // namespace ward::config

@@ -55,6 +55,7 @@ struct LimitRule {
     bool allow_all = false;
     bool deny_all = false;
     std::vector<NameRule> allow_user, deny_user, allow_group, deny_group;
+    std::vector<NameRule> allow_class, deny_class;  // AllowClass/DenyClass, against the session's <Class>
     std::vector<std::vector<AddressEntry>> allow_from, deny_from;
 
     [[nodiscard]] bool names(std::string_view command) const;
@@ -63,6 +64,19 @@ struct LimitRule {
 };
 
 [[nodiscard]] Result<LimitRule> compile_limit(const Context& section);
+
+// One <Class name> section: its From entries (each one ACL, read as Allow/Deny entries are) and Satisfy.
+struct ConnectionClass {
+    std::string name;
+    bool satisfy_all = false;  // Satisfy all: every From entry must hold; any (the default): one is enough
+    std::vector<AddressEntry> from;
+    // ProFTPD's pr_class_satisfied: a negated entry holds when the address is not in it; "none" never holds.
+    [[nodiscard]] bool matches(std::string_view address) const;
+};
+// The <Class> sections of the server config and of <Global>, in file order; one without From is left out.
+[[nodiscard]] std::vector<ConnectionClass> compile_classes(const Context& root);
+// The first class the client address is in (ProFTPD's pr_class_match_addr), or "" for none.
+[[nodiscard]] std::string class_of(const std::vector<ConnectionClass>& classes, std::string_view address);
 // Strips "::ffff:" from an IPv4-mapped IPv6 address.
 [[nodiscard]] std::string_view plain_address(std::string_view address) noexcept;
 

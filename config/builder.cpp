@@ -58,6 +58,9 @@ std::optional<ContextKind> section_kind(std::string_view name) noexcept {
     if (iequals(name, "Limit")) {
         return ContextKind::limit;
     }
+    if (iequals(name, "Class")) {
+        return ContextKind::connection_class;
+    }
     return std::nullopt;
 }
 
@@ -314,6 +317,9 @@ Result<void> ConfigBuilder::check_section(ContextKind kind, const Token& name, c
         case ContextKind::limit:
             allowed = contexts::servers_anon_dir;
             break;
+        case ContextKind::connection_class:
+            allowed = contexts::server | contexts::global;  // ProFTPD: server config and <Global>
+            break;
         case ContextKind::server:
             break;
     }
@@ -373,6 +379,11 @@ Result<void> ConfigBuilder::check_section(ContextKind kind, const Token& name, c
                 }
             }
             break;
+        case ContextKind::connection_class:
+            if (args.size() != 1) {
+                return arg_error(args.size() > 1 ? 1 : 0, "takes one class name");
+            }
+            break;
         case ContextKind::server:
             break;
     }
@@ -410,6 +421,10 @@ Result<void> ConfigBuilder::close_section(ContextKind kind, const Token& name) {
     }
     Context done = std::move(stack_.back().context);
     stack_.pop_back();
+    if (done.kind == ContextKind::connection_class && done.find("From") == nullptr) {
+        warn(done.where, str_cat("<Class ", done.args.front(), "> has no From rule, so no client is in it (ProFTPD "
+                                 "drops an empty <Class> the same way)"));
+    }
     stack_.back().context.children.push_back(std::move(done));
     leave_nesting();
     return {};

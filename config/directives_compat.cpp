@@ -15,7 +15,6 @@ namespace cx = contexts;
 
 constexpr ContextMask kAll = cx::servers_anon_dir;
 constexpr std::uint64_t kMaxCount = 4'294'967'295;
-constexpr const char* kNoClass = "wardftpd has no <Class> yet, so a class rule could not be enforced";
 
 ArgValidator flags() { return each(boolean_check()); }
 ArgValidator durations() { return each(duration_check()); }
@@ -80,12 +79,6 @@ std::optional<ArgProblem> rlimit(std::span<const std::string> args) {
 
 void add_core_rest(std::vector<DirectiveSpec>& out) {
     const char* core = "mod_core.c";
-    out.push_back(refused(words("AllowClass", core, cx::limit, 1, 2, "AllowClass [AND|OR|regex] class[,class...]",
-                                true), kNoClass));
-    out.push_back(refused(words("DenyClass", core, cx::limit, 1, 2, "DenyClass [AND|OR|regex] class[,class...]", true),
-                          kNoClass));
-    out.push_back(refused(words("From", core, cx::limit, 1, kAnyNumber, "From address|network [...]", true), kNoClass));
-    out.push_back(refused(words("Satisfy", core, cx::limit, 1, 1, "Satisfy any|all"), kNoClass));
     out.push_back(refused(make("AllowFilter", core, kAll | cx::limit, 1, 1, "AllowFilter regex",
                                each([](std::string_view v) { return regex(v); })),
                           "command arguments are not matched against an allow-list yet, so the restriction would "
@@ -223,8 +216,6 @@ void add_auth_rest(std::vector<DirectiveSpec>& out) {
     out.push_back(no_effect(words("CreateHome", auth, cx::servers, 1, kAnyNumber, "CreateHome on|off [mode] [...]"),
                             "home directories are never created (the monitor creates nothing for a login)",
                             when_flag(false)));
-    out.push_back(refused(words("MaxClientsPerClass", auth, cx::servers, 2, 3, "MaxClientsPerClass class count [msg]"),
-                          kNoClass));
     out.push_back(no_effect(make("MaxPasswordSize", auth, cx::servers, 1, 1, "MaxPasswordSize bytes",
                                  each(number_check(1, kMaxCount))),
                             "a password is bounded by the command line limit (512 bytes)"));

@@ -276,7 +276,7 @@ void add_core(std::vector<DirectiveSpec>& out) {
     out.push_back(no_effect(path("ScoreboardFile", "mod_core.c", cx::server), kNoScoreboard));
     out.push_back(no_effect(flag("UseReverseDNS", "mod_core.c", cx::server),
                            "wardftpd does no reverse DNS lookups: clients are known by address, and host names in "
-                           "Allow/Deny rules never match",
+                           "Allow/Deny and <Class> From rules never match",
                            when_flag(false)));
     out.push_back(no_effect(make("IdentLookups", "mod_core.c", cx::servers, 1, 1, "IdentLookups on|off",
                                 each(boolean_check())),

@@ -81,6 +81,19 @@ std::optional<ArgProblem> order(std::span<const std::string> args) {
     return ArgProblem{0, str_cat("expected allow,deny or deny,allow, not '", joined, "'")};
 }
 
+// MaxClientsPerClass class count|none [message]
+std::optional<ArgProblem> max_clients_per_class(std::span<const std::string> args) {
+    if (args[0].empty()) {
+        return ArgProblem{0, "the class name is empty"};
+    }
+    if (!iequals(args[1], "none")) {
+        if (auto problem = number(args[1], 1, 4'294'967'295)) {
+            return ArgProblem{1, str_cat(*problem, " (or none)")};
+        }
+    }
+    return std::nullopt;
+}
+
 // mod_exec: cmds /path [args...]
 std::optional<ArgProblem> exec_on_commands(std::span<const std::string> args) {
     if (auto problem = command_list(args[0])) {
@@ -167,6 +180,16 @@ void add_access(std::vector<DirectiveSpec>& out) {
     out.push_back(no_effect(make("IgnoreHidden", "mod_core.c", cx::limit, 1, 1, "IgnoreHidden on|off",
                                  each(boolean_check())),
                             "nothing is hidden (HideFiles and friends have no effect here)", when_flag(false)));
+    // <Class name>: From and Satisfy inside it, AllowClass/DenyClass in <Limit>, MaxClientsPerClass (the master
+    // counts the sessions of each class).
+    out.push_back(names("AllowClass"));
+    out.push_back(names("DenyClass"));
+    out.push_back(make("From", "mod_core.c", cx::connection_class, 1, kAnyNumber,
+                       "From all|none|address|network|host[,...] [...]", allow_deny, true));
+    out.push_back(make("Satisfy", "mod_core.c", cx::connection_class, 1, 1, "Satisfy any|all",
+                       each(words_check({"any", "all"}))));
+    out.push_back(make("MaxClientsPerClass", "mod_auth.c", cx::servers, 2, 3,
+                       "MaxClientsPerClass class count|none [message]", max_clients_per_class, true));
 }
 
 void add_modules(std::vector<DirectiveSpec>& out) {

@@ -32,6 +32,8 @@ std::string_view context_name(ContextKind kind) noexcept {
             return "Directory";
         case ContextKind::limit:
             return "Limit";
+        case ContextKind::connection_class:
+            return "Class";
     }
     return "?";
 }

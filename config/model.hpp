@@ -16,7 +16,8 @@ struct Location {
 // "file:line:column"; "file:line" without a column, "file" without a line (never "file:0:0")
 [[nodiscard]] std::string to_string(const Location& where);
 
-enum class ContextKind : std::uint8_t { server, global, virtual_host, anonymous, directory, limit };
+// connection_class: ProFTPD's <Class name> (From, Satisfy), which names a set of client addresses.
+enum class ContextKind : std::uint8_t { server, global, virtual_host, anonymous, directory, limit, connection_class };
 // The proftpd.conf spelling of a section ("VirtualHost"); "server config" for the root.
 [[nodiscard]] std::string_view context_name(ContextKind kind) noexcept;
 
@@ -28,7 +29,7 @@ struct Directive {
 
 struct Context {
     ContextKind kind = ContextKind::server;
-    std::vector<std::string> args;  // <VirtualHost addr...>, <Anonymous dir>, <Directory path>, <Limit CMD...>
+    std::vector<std::string> args;  // <VirtualHost addr...>, <Anonymous dir>, <Directory path>, <Limit CMD...>, <Class name>
     Location where;
     std::vector<Directive> directives;  // source order
     std::vector<Context> children;      // source order

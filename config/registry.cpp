@@ -94,7 +94,7 @@ std::span<const std::string_view> builtin_modules() noexcept { return kBuiltinMo
 std::string context_list(ContextMask mask) {
     std::string out;
     for (const auto kind : {ContextKind::server, ContextKind::global, ContextKind::virtual_host, ContextKind::anonymous,
-                            ContextKind::directory, ContextKind::limit}) {
+                            ContextKind::directory, ContextKind::limit, ContextKind::connection_class}) {
         if ((mask & context_bit(kind)) != 0) {
             out += out.empty() ? "" : ", ";
             out += kind == ContextKind::server ? std::string("server config") : str_cat("<", context_name(kind), ">");

@@ -29,6 +29,7 @@ inline constexpr ContextMask virtual_host = context_bit(ContextKind::virtual_hos
 inline constexpr ContextMask anonymous = context_bit(ContextKind::anonymous);
 inline constexpr ContextMask directory = context_bit(ContextKind::directory);
 inline constexpr ContextMask limit = context_bit(ContextKind::limit);
+inline constexpr ContextMask connection_class = context_bit(ContextKind::connection_class);
 inline constexpr ContextMask servers = server | global | virtual_host;  // "server config, <VirtualHost>, <Global>"
 inline constexpr ContextMask servers_anon = servers | anonymous;
 inline constexpr ContextMask servers_anon_dir = servers | anonymous | directory;

@@ -38,6 +38,7 @@ struct ServerIndex {
     std::vector<const Context*> anonymous;        // own, then <Global>'s
     PathIndex server_dirs;                        // own and <Global>'s <Directory> sections
     std::unordered_map<const Context*, PathIndex> anon_dirs;
+    std::shared_ptr<const std::vector<ConnectionClass>> classes;  // the configuration's <Class> sections
 };
 
 }  // namespace detail
@@ -266,6 +267,10 @@ std::vector<const Directive*> Server::get_all(std::string_view name) const {
     return get_all_for_path(name, {}, nullptr, {});
 }
 
+std::string Server::class_of(std::string_view client_address) const {
+    return index_->classes ? config::class_of(*index_->classes, client_address) : std::string();
+}
+
 const Context* Server::anonymous_for(std::string_view login_user) const {
     // UserAlias in the server (or <Global>) maps the login name for every <Anonymous>; one inside an
     // <Anonymous> only for that one.
@@ -339,6 +344,54 @@ bool Server::allowed(std::string_view command, std::string_view real_path, const
     return res != 0;
 }
 
+namespace {
+
+// One level of login_check_limits (OR form): whether a LOGIN rule allows explicitly; `found` counts the rules
+// that decided explicitly or by denying.
+bool login_level(const std::vector<const Scope*>& scopes, const Principal& who, int& found) {
+    bool allowed = false;
+    for (const Scope* scope : scopes) {
+        for (const auto& rule : scope->limits) {
+            if (!rule.names("LOGIN")) {
+                continue;
+            }
+            const int decision = rule.check(who);
+            if (decision == 1) {
+                allowed = true;
+            }
+            if (decision != 0) {
+                ++found;
+            }
+        }
+    }
+    return allowed;
+}
+
+}  // namespace
+
+bool Server::connection_allowed(const Principal& who) const {
+    std::vector<const Scope*> top{index_->server};
+    top.insert(top.end(), index_->globals.begin(), index_->globals.end());
+    int found = 0;
+    bool allowed = login_level(top, who, found);
+    if (!allowed && found > 0) {
+        for (const Context* anon : index_->anonymous) {
+            const auto it = index_->by_context.find(anon);
+            if (it == index_->by_context.end()) {
+                continue;
+            }
+            int anon_found = 0;
+            const bool anon_allowed = login_level({it->second}, who, anon_found);
+            found += anon_found;
+            if (anon_found > 0 && anon_allowed) {
+                allowed = true;
+                break;
+            }
+        }
+    }
+    return found == 0 || allowed;
+}
+
 Result<ServerSet> ServerSet::build(std::shared_ptr<const Config> config, const BuildOptions& options) {
     ServerSet set;
     set.config_ = std::move(config);
@@ -349,10 +402,12 @@ Result<ServerSet> ServerSet::build(std::shared_ptr<const Config> config, const B
             globals.push_back(&child);
         }
     }
+    const auto classes = std::make_shared<const std::vector<ConnectionClass>>(compile_classes(root));
     auto main = index_server(root, true, globals, options.home_of);
     if (!main) {
         return std::move(main).error();
     }
+    (*main)->classes = classes;
     set.servers_.push_back(Server(std::move(*main)));
     for (const auto& child : root.children) {
         if (child.kind != ContextKind::virtual_host) {
@@ -362,6 +417,7 @@ Result<ServerSet> ServerSet::build(std::shared_ptr<const Config> config, const B
         if (!vhost) {
             return std::move(vhost).error();
         }
+        (*vhost)->classes = classes;
         set.servers_.push_back(Server(std::move(*vhost)));
     }
     // Cross-server checks.

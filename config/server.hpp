@@ -20,6 +20,7 @@ struct Principal {
     std::vector<std::string> groups;  // primary and supplementary group names
     std::string address;              // the client's IP address
     bool anonymous = false;
+    std::string conn_class;  // the <Class> the client address is in (Server::class_of), "" for none
 };
 
 namespace detail {
@@ -44,6 +45,10 @@ public:
     [[nodiscard]] const Directive* get(std::string_view name) const;
     [[nodiscard]] std::vector<const Directive*> get_all(std::string_view name) const;
 
+    // The <Class> (server config or <Global>) a client address is in: the first whose From rules it satisfies, as
+    // ProFTPD's pr_class_match_addr; "" for none. Host-name rules never match (no reverse DNS here).
+    [[nodiscard]] std::string class_of(std::string_view client_address) const;
+
     // The <Anonymous> a login name selects: the one whose User is that name, or the target of a UserAlias for it.
     [[nodiscard]] const Context* anonymous_for(std::string_view login_user) const;
 
@@ -60,6 +65,11 @@ public:
     // empty for commands without a path (LOGIN).
     [[nodiscard]] bool allowed(std::string_view command, std::string_view real_path, const Context* anon,
                                std::string_view home, const Principal& who) const;
+    // <Limit LOGIN> at connect time, before a user is known (ProFTPD's login_check_limits in main.c, once the
+    // client's class is found): allowed when a LOGIN rule of the server (or <Global>) allows explicitly, or none
+    // decides, or, when they only deny, a LOGIN rule of some <Anonymous> allows. ProFTPD then closes the
+    // connection without a greeting.
+    [[nodiscard]] bool connection_allowed(const Principal& who) const;
 
 private:
     friend class ServerSet;

@@ -111,6 +111,8 @@ std::string_view section_argument_key(ContextKind kind) {
             return "path";
         case ContextKind::limit:
             return "commands";
+        case ContextKind::connection_class:
+            return "name";
         default:
             return {};
     }

@@ -25,7 +25,7 @@ struct MasterOnly {
     std::string_view name;
     std::string_view instead;
 };
-constexpr std::array<MasterOnly, 9> kMasterOnly = {{
+constexpr std::array<MasterOnly, 10> kMasterOnly = {{
     {"MaxInstances", "the socket unit's MaxConnections= (or inetd's own limit)"},
     {"MaxConnectionRate", "the socket unit's TriggerLimitIntervalSec=/TriggerLimitBurst="},
     {"MaxClients", "the socket unit's MaxConnections="},
@@ -35,6 +35,7 @@ constexpr std::array<MasterOnly, 9> kMasterOnly = {{
     {"MaxHostsPerUser", "nothing: each session process is alone and cannot count another's logins"},
     {"ControlsEngine", "nothing: there is no master to ask (wardctl who/kick need ServerType standalone)"},
     {"PrometheusEngine", "nothing: there is no master to count (metrics need ServerType standalone)"},
+    {"MaxClientsPerClass", "nothing: each session process is alone and cannot count another's sessions"},
 }};
 
 struct Endpoint {

@@ -392,6 +392,7 @@ std::shared_ptr<const ftp::AccessPolicy> access_policy(const config::Server& ser
     who.groups = std::move(group_names);
     who.address = std::move(client_address);
     who.anonymous = identity.anonymous;
+    who.conn_class = server.class_of(who.address);
     return std::make_shared<ConfigAccessPolicy>(server, anon, identity.home, std::move(who));
 }
 
@@ -462,6 +463,7 @@ bool ConfigLoginRules::login_allowed(const auth::Account& account, bool anonymou
     who.groups = account.group_names;
     who.address = client.address;
     who.anonymous = anonymous;
+    who.conn_class = server_.class_of(client.address);
     const config::Context* anon = nullptr;
     if (anonymous) {
         // The context was chosen by the login name; find it again through the account's name.

@@ -152,7 +152,7 @@ void lookup_benchmark(std::size_t sections, std::size_t lookups) {
     for (std::size_t i = 0; i < 64; ++i) {
         paths.push_back("/srv/ftp/d" + std::to_string(i * 97 % (sections * 2)) + "/sub/dir/file" + std::to_string(i));
     }
-    const ward::config::Principal who{"bob", {"users"}, "10.1.2.3", false};
+    const ward::config::Principal who{"bob", {"users"}, "10.1.2.3", false, {}};
     std::size_t found = 0;
     auto start = Clock::now();
     for (std::size_t i = 0; i < lookups; ++i) {

@@ -27,8 +27,9 @@ Admission ConnectionLimits::admit(const std::string& address, Clock::time_point 
     return Admission::admit;
 }
 
-void ConnectionLimits::session_started(pid_t pid, const std::string& address, const std::string& server) {
-    by_pid_[pid] = Session{address, server, {}};
+void ConnectionLimits::session_started(pid_t pid, const std::string& address, const std::string& server,
+                                       const std::string& conn_class) {
+    by_pid_[pid] = Session{address, server, {}, conn_class};
     ++by_address_[address];
 }
 
@@ -41,8 +42,13 @@ LoginCount ConnectionLimits::login(pid_t pid, const std::string& user, const Log
     // ("more than N"). MaxHostsPerUser counts distinct client addresses, as ProFTPD documents it.
     unsigned clients = 1;
     unsigned user_sessions = 1;
+    unsigned class_sessions = 1;
     std::set<std::string, std::less<>> user_hosts{self->second.address};
     for (const auto& [other_pid, other] : by_pid_) {
+        if (other_pid != pid && !self->second.conn_class.empty() && other.conn_class == self->second.conn_class &&
+            other.server == self->second.server) {
+            ++class_sessions;  // logged in or not, as ProFTPD's scoreboard count of the class
+        }
         if (other.user.empty() || other_pid == pid) {
             continue;
         }
@@ -53,6 +59,9 @@ LoginCount ConnectionLimits::login(pid_t pid, const std::string& user, const Log
             ++user_sessions;
             user_hosts.insert(other.address);
         }
+    }
+    if (limits.max_clients_per_class > 0 && class_sessions > limits.max_clients_per_class) {
+        return LoginCount::max_clients_per_class;
     }
     if (limits.max_clients_per_user > 0 && user_sessions > limits.max_clients_per_user) {
         return LoginCount::max_clients_per_user;
@@ -67,7 +76,8 @@ LoginCount ConnectionLimits::login(pid_t pid, const std::string& user, const Log
     return LoginCount::admit;
 }
 
-Admission ConnectionLimits::proxied_client(pid_t pid, const std::string& address, HostLimits host) {
+Admission ConnectionLimits::proxied_client(pid_t pid, const std::string& address, HostLimits host,
+                                           const std::string& conn_class) {
     const auto self = by_pid_.find(pid);
     if (self == by_pid_.end()) {
         return Admission::max_instances;  // not a session the master counts
@@ -83,8 +93,14 @@ Admission ConnectionLimits::proxied_client(pid_t pid, const std::string& address
         by_address_.erase(old);
     }
     self->second.address = address;
+    self->second.conn_class = conn_class;
     ++by_address_[address];
     return Admission::admit;
+}
+
+std::string ConnectionLimits::class_of(pid_t pid) const {
+    const auto it = by_pid_.find(pid);
+    return it == by_pid_.end() ? std::string() : it->second.conn_class;
 }
 
 void ConnectionLimits::session_ended(pid_t pid) {
@@ -134,6 +150,7 @@ const char* login_count_name(LoginCount count) noexcept {
         case LoginCount::max_clients_per_user: return "MaxClientsPerUser";
         case LoginCount::max_clients: return "MaxClients";
         case LoginCount::max_hosts_per_user: return "MaxHostsPerUser";
+        case LoginCount::max_clients_per_class: return "MaxClientsPerClass";
     }
     return "?";
 }

@@ -12,9 +12,12 @@ namespace ward::master {
 
 [[nodiscard]] HostLimits host_limits(const config::Server& server);
 // `anon`: the <Anonymous> context the login leads to, whose own limits win; nullptr for other logins.
-[[nodiscard]] LoginLimits login_limits(const config::Server& server, const config::Context* anon);
+// `conn_class`: the session's <Class> ("" for none), whose MaxClientsPerClass applies.
+[[nodiscard]] LoginLimits login_limits(const config::Server& server, const config::Context* anon,
+                                       std::string_view conn_class = {});
 
 [[nodiscard]] std::string host_refusal(Admission why, const config::Server& server);
-[[nodiscard]] std::string login_refusal(LoginCount why, const config::Server& server, const config::Context* anon);
+[[nodiscard]] std::string login_refusal(LoginCount why, const config::Server& server, const config::Context* anon,
+                                        std::string_view conn_class = {});
 
 }  // namespace ward::master

@@ -227,7 +227,8 @@ void Master::on_accept(Listener& listener, tcp::socket socket) {
     if (runtime.key_process) {
         key_users_[pid] = runtime.key_process;
     }
-    limits_.session_started(pid, client, str_cat(local_ip, " ", local.port()));
+    // The class from the master's own view of the client (a proxied session's is set again from its header).
+    limits_.session_started(pid, client, str_cat(local_ip, " ", local.port()), server->class_of(client));
     metrics_.add(metrics::Slot::connections);
     metrics_.set(metrics::Slot::sessions, limits_.sessions());
     sessions_.started(SessionRecord{pid, client, remote.port(), str_cat(local_ip, ":", local.port()), {}, false,
@@ -303,14 +304,15 @@ bool Master::answer_login_count(pid_t pid, SessionLink& link) {
         answer.reply = "Login incorrect.";
     } else {
         const config::Context* anon = server->anonymous_for(request->login_name);
-        const LoginCount counted = limits_.login(pid, request->account, login_limits(*server, anon));
+        const std::string conn_class = limits_.class_of(pid);
+        const LoginCount counted = limits_.login(pid, request->account, login_limits(*server, anon, conn_class));
         answer.admitted = counted == LoginCount::admit;
         metrics_.add(answer.admitted ? metrics::Slot::login_success : metrics::Slot::login_refused);
         if (answer.admitted) {
             sessions_.logged_in(pid, request->account);
         } else {
             answer.limit = login_count_name(counted);
-            answer.reply = login_refusal(counted, *server, anon).substr(0, ipc::Limits::reply_text);
+            answer.reply = login_refusal(counted, *server, anon, conn_class).substr(0, ipc::Limits::reply_text);
         }
     }
     if (auto sent = link.channel.send(answer); !sent) {
@@ -333,7 +335,8 @@ bool Master::answer_proxied_client(pid_t pid, SessionLink& link, const ipc::Prox
         answer.limit = "the master's count";
         answer.reply = "Too many connections; try again later";
     } else {
-        const Admission admitted = limits_.proxied_client(pid, address_text(address), host_limits(*server));
+        const std::string named = address_text(address);
+        const Admission admitted = limits_.proxied_client(pid, named, host_limits(*server), server->class_of(named));
         answer.admitted = admitted == Admission::admit;
         if (answer.admitted) {
             sessions_.named_client(pid, address_text(address), client.port);

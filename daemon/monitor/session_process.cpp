@@ -5,6 +5,7 @@
 #include "base/log.hpp"
 #include "base/strings.hpp"
 #include "base/sys.hpp"
+#include "config/server.hpp"
 #include "config/values.hpp"
 #include "daemon/master/key_process.hpp"
 #include "daemon/monitor/master_link.hpp"
@@ -18,6 +19,13 @@
 
 namespace ward::monitor {
 namespace {
+
+bool connection_allowed(const config::Server& server, const std::string& client_address) {
+    config::Principal who;  // no user yet: AllowUser/AllowGroup count as allowing, Deny{User,Group} do not apply
+    who.address = client_address;
+    who.conn_class = server.class_of(client_address);
+    return server.connection_allowed(who);
+}
 
 [[noreturn]] void fail(std::string_view what, const Error& error) {
     log::error("session: ", what, ": ", error.message);
@@ -63,6 +71,12 @@ void run_session_process(const daemon::DaemonContext& context, const daemon::Ser
     }
 
     if (connection.proxy_header && !take_proxied_client(runtime.proxy, connection)) {
+        ::_exit(0);
+    }
+    // With the client's address final (and so its <Class>), <Limit LOGIN> is asked once before the greeting, as
+    // ProFTPD does: a client no LOGIN rule can let in is disconnected without one.
+    if (!connection_allowed(*runtime.server, connection.client_address)) {
+        log::notice("Connection from ", connection.client_address, " denied: blocked by <Limit LOGIN>");
         ::_exit(0);
     }
 

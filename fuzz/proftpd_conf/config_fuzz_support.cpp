@@ -95,7 +95,7 @@ void check_accepted(const Config& config, const LoadOptions& options) {
     if (!set) {
         return;
     }
-    const Principal who{"ftp", {"ftp", "users"}, "192.0.2.1", true};
+    const Principal who{"ftp", {"ftp", "users"}, "192.0.2.1", true, {}};
     for (const auto& server : set->servers()) {
         const Context* anon = server.anonymous_for("ftp");
         (void)server.get_for_path("Umask", "/srv/ftp/pub/file", anon, "/srv/ftp");

@@ -206,7 +206,7 @@ TEST(ConfigErrors, MismatchedClose) {
 }
 
 TEST(ConfigErrors, UnknownSection) {
-    EXPECT_EQ(parse_error("<Class local>\n</Class>\n"), "t.conf:1:1: unknown section <Class>");
+    EXPECT_EQ(parse_error("<Classes local>\n</Classes>\n"), "t.conf:1:1: unknown section <Classes>");
 }
 
 TEST(ConfigErrors, LoadModuleOfAModuleThatIsNotBuiltInWithoutALoader) {

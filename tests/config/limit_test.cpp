@@ -25,8 +25,8 @@ protected:
     const Server& server() const { return set_->servers()[0]; }
 
     std::unique_ptr<ServerSet> set_;
-    Principal bob{"bob", {"users"}, "192.168.1.10", false};
-    Principal alice{"alice", {"staff", "users"}, "10.1.2.3", false};
+    Principal bob{"bob", {"users"}, "192.168.1.10", false, {}};
+    Principal alice{"alice", {"staff", "users"}, "10.1.2.3", false, {}};
 };
 
 TEST_F(LimitTest, WithoutLimitsEverythingIsAllowed) {
@@ -150,7 +150,7 @@ TEST_F(LimitTest, Ipv6NetworksAndMappedAddresses) {
 
 TEST_F(LimitTest, BeforeLoginAllowUserCountsAsAllowing) {
     load("<Limit LOGIN>\n  AllowUser alice\n  DenyAll\n</Limit>\n");
-    const Principal unknown{"", {}, "10.0.0.1", false};
+    const Principal unknown{"", {}, "10.0.0.1", false, {}};
     EXPECT_TRUE(allowed("LOGIN", "", unknown));
 }
 
@@ -170,7 +170,7 @@ TEST_F(LimitTest, AnonymousLimitsApplyInsideTheAnonymousSession) {
          "  </Directory>\n  <Limit LOGIN>\n    DenyAll\n  </Limit>\n</Anonymous>\n");
     const Context* anon = server().anonymous_for("ftp");
     ASSERT_NE(anon, nullptr);
-    Principal ftp{"ftp", {"nogroup"}, "10.0.0.1", true};
+    Principal ftp{"ftp", {"nogroup"}, "10.0.0.1", true, {}};
     EXPECT_FALSE(server().allowed("STOR", "/srv/ftp/pub/f", anon, "/srv/ftp", ftp));
     EXPECT_TRUE(server().allowed("RETR", "/srv/ftp/pub/f", anon, "/srv/ftp", ftp));
     EXPECT_FALSE(server().allowed("LOGIN", "", anon, "/srv/ftp", ftp));
@@ -180,7 +180,7 @@ TEST_F(LimitTest, AnonymousLimitsApplyInsideTheAnonymousSession) {
 TEST_F(LimitTest, OnlyAnonymousLoginsAsInTheLimitHowto) {
     load("<Limit LOGIN>\n  DenyAll\n</Limit>\n<Anonymous ~ftp>\n  User ftp\n  <Limit LOGIN>\n    AllowAll\n"
          "  </Limit>\n</Anonymous>\n");
-    const Principal ftp{"ftp", {"ftp"}, "10.0.0.1", true};
+    const Principal ftp{"ftp", {"ftp"}, "10.0.0.1", true, {}};
     EXPECT_TRUE(server().allowed("LOGIN", "", server().anonymous_for("ftp"), "/srv/ftp", ftp));
     EXPECT_FALSE(allowed("LOGIN", "", bob));
 }

@@ -354,9 +354,6 @@ TEST(ConfigRoundTrip, ProftpdsOtherDirectivesConvertBothWaysWithTheirWarnings) {
 }
 
 TEST(ConfigRoundTrip, RefusedDirectivesSayWhy) {
-    EXPECT_EQ(testing::parse_error("<Limit LOGIN>\n  DenyClass bad\n</Limit>\n"),
-              "t.conf:2:3: DenyClass is refused by wardftpd: wardftpd has no <Class> yet, so a class rule could not "
-              "be enforced");
     EXPECT_EQ(testing::parse_error("<Anonymous /srv>\n  AnonRequirePassword on\n</Anonymous>\n"),
               "t.conf:2:23: AnonRequirePassword: on is refused: wardftpd does not check an <Anonymous> account's "
               "real password; an anonymous login would be let in without it");

@@ -65,24 +65,49 @@ TEST(ConnectionLimits, LoginsAreCountedPerUserPerHostAndPerServer) {
     limits.session_started(101, "10.0.0.1", "a");
     limits.session_started(102, "10.0.0.2", "a");
     limits.session_started(103, "10.0.0.3", "b");
-    const LoginLimits one_per_user{0, 1, 0, false};
+    const LoginLimits one_per_user{0, 1, 0, 0, false};
     EXPECT_EQ(limits.login(100, "alice", one_per_user), LoginCount::admit);
     EXPECT_EQ(limits.login(101, "alice", one_per_user), LoginCount::max_clients_per_user);
     EXPECT_EQ(limits.login(101, "bob", one_per_user), LoginCount::admit);
     // alice on 10.0.0.1 already: a second host is one more than MaxHostsPerUser 1
-    EXPECT_EQ(limits.login(102, "alice", LoginLimits{0, 0, 1, false}), LoginCount::max_hosts_per_user);
+    EXPECT_EQ(limits.login(102, "alice", LoginLimits{0, 0, 1, 0, false}), LoginCount::max_hosts_per_user);
     // two logged-in sessions on server "a": a third is past MaxClients 2; server "b" has none
-    EXPECT_EQ(limits.login(102, "carol", LoginLimits{2, 0, 0, false}), LoginCount::max_clients);
-    EXPECT_EQ(limits.login(103, "carol", LoginLimits{1, 0, 0, false}), LoginCount::admit);
+    EXPECT_EQ(limits.login(102, "carol", LoginLimits{2, 0, 0, 0, false}), LoginCount::max_clients);
+    EXPECT_EQ(limits.login(103, "carol", LoginLimits{1, 0, 0, 0, false}), LoginCount::admit);
     // an <Anonymous> context's MaxClients counts only its own account's sessions
     limits.session_started(104, "10.0.0.4", "a");
-    EXPECT_EQ(limits.login(104, "ftp", LoginLimits{1, 0, 0, true}), LoginCount::admit);
+    EXPECT_EQ(limits.login(104, "ftp", LoginLimits{1, 0, 0, 0, true}), LoginCount::admit);
     // a session logs in once; an unknown pid is never admitted
     EXPECT_EQ(limits.login(100, "alice", LoginLimits{}), LoginCount::max_clients);
     EXPECT_EQ(limits.login(999, "alice", LoginLimits{}), LoginCount::max_clients);
     // an ended session no longer counts
     limits.session_ended(100);
-    EXPECT_EQ(limits.login(102, "alice", LoginLimits{0, 1, 1, false}), LoginCount::admit);
+    EXPECT_EQ(limits.login(102, "alice", LoginLimits{0, 1, 1, 0, false}), LoginCount::admit);
+}
+
+TEST(ConnectionLimits, MaxClientsPerClassCountsEverySessionOfTheClassOnTheServer) {
+    ConnectionLimits limits(LimitSettings{});
+    limits.session_started(100, "10.0.0.1", "a", "lan");
+    limits.session_started(101, "10.0.0.2", "a", "lan");  // connected, not logged in: counts all the same
+    limits.session_started(102, "10.0.0.3", "a", "");     // in no class
+    limits.session_started(103, "10.0.0.4", "b", "lan");  // another server
+    LoginLimits one_per_class{};
+    one_per_class.max_clients_per_class = 1;
+    EXPECT_EQ(limits.class_of(101), "lan");
+    EXPECT_EQ(limits.class_of(999), "");
+    // two "lan" sessions on server "a" (the asking one included): past 1
+    EXPECT_EQ(limits.login(100, "alice", one_per_class), LoginCount::max_clients_per_class);
+    EXPECT_EQ(limits.login(102, "bob", one_per_class), LoginCount::admit);  // no class, no class limit
+    EXPECT_EQ(limits.login(103, "carol", one_per_class), LoginCount::admit);
+    LoginLimits two_per_class{};
+    two_per_class.max_clients_per_class = 2;
+    EXPECT_EQ(limits.login(100, "alice", two_per_class), LoginCount::admit);
+    // a proxied client moves the session into the class of the address its header names
+    ASSERT_EQ(limits.proxied_client(101, "192.0.2.9", HostLimits{}, ""), Admission::admit);
+    EXPECT_EQ(limits.class_of(101), "");
+    limits.session_started(104, "10.0.0.5", "a", "lan");
+    EXPECT_EQ(limits.login(104, "dave", two_per_class), LoginCount::admit);
+    EXPECT_STREQ(login_count_name(LoginCount::max_clients_per_class), "MaxClientsPerClass");
 }
 
 }  // namespace

@@ -137,8 +137,8 @@ class StartupRefusalsFailCheckToo(unittest.TestCase):
                                  "10.0.0.1 port 21 is already served by the server at %(path)s:5:1")
 
     def test_a_refused_directive(self):
-        self.assert_same_refusal("<Limit LOGIN>\n  DenyClass badnets\n</Limit>\n",
-                                 "%(path)s:6:3: DenyClass is refused by wardftpd: wardftpd has no <Class> yet")
+        self.assert_same_refusal("SQLRatios on\n",
+                                 "%(path)s:5:1: SQLRatios is refused by wardftpd: ratios (mod_ratio) are not implemented")
 
     def test_a_restriction_wardftpd_cannot_enforce_is_refused(self):
         self.assert_same_refusal("AllowForeignAddress on\n",

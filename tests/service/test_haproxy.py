@@ -172,13 +172,16 @@ class Fleet(unittest.TestCase):
                                              source_address=(wardtest.LOOPBACK, 0))
                 with s:
                     s.sendall(proxy_v2_header(source, 50000, NODES[0][1], daemon.port))
-                    self.assertTrue(read_line(s).startswith("220"))
+                    greeting = read_line(s)
+                    if not greeting:
+                        return greeting  # closed before the greeting, as ProFTPD does for <Limit LOGIN>
+                    self.assertTrue(greeting.startswith("220"))
                     s.sendall(b"USER alice\r\n")
                     self.assertTrue(read_line(s).startswith("331"))
                     s.sendall(("PASS %s\r\n" % servicetest.PASSWORD).encode())
                     return read_line(s)
 
-            self.assertTrue(login_as_proxied("198.51.100.7").startswith("530"))
+            self.assertEqual(login_as_proxied("198.51.100.7"), "")  # <Limit LOGIN> at connect time
             self.assertTrue(login_as_proxied("198.51.100.8").startswith("230"))
 
     def test_engine_without_trusted_proxies_fails_check_and_start_up_alike(self):
