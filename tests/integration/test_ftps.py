@@ -37,7 +37,8 @@ def make_certificate(directory):
     cert = os.path.join(directory, "server.crt")
     key = os.path.join(directory, "server.key")
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
-                    "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], check=True, capture_output=True)
+                    "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+                   check=True, capture_output=True)
     os.chmod(directory, 0o755)
     os.chmod(cert, 0o644)
     os.chmod(key, 0o600)
@@ -243,6 +244,15 @@ class ExplicitFtps(unittest.TestCase):
                                      capture_output=True, timeout=60)
             self.assertNotEqual(refused.returncode, 0)
             self.assertEqual(refused.stdout, b"")
+
+    def test_lftp_forces_tls_on_the_login_and_downloads(self):
+        with self.server("TLSRequired ctrl") as server:
+            script = ("set ftp:ssl-force true; set ftp:ssl-protect-data false; set ssl:ca-file %s; "
+                      "set net:max-retries 1; set net:timeout 20; open -u alice,alice-pw ftp://%s:%d; cat file.txt"
+                      % (self.cert, server.host, server.port))
+            got = subprocess.run(["lftp", "-c", script], capture_output=True, timeout=60)
+            self.assertEqual(got.returncode, 0, got.stderr)
+            self.assertEqual(got.stdout, self.content)
 
     # ---- the processes of a TLS session ----
 
