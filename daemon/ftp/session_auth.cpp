@@ -90,7 +90,7 @@ void SessionImpl::cmd_pass(CommandContext& ctx) {
     state.bytes_in = bytes_in_;
     state.bytes_out = bytes_out_;
     if (tls_active_ && tls_) {
-        relay_control(std::move(state));
+        relay_control(state);
         return;
     }
     std::optional<PostAuthSession> post;

@@ -87,8 +87,7 @@ public:
     // post-auth worker's control connection; this process then relays between the two
     // (daemon/tls/control_relay.hpp). An Error: the host cannot hand over a TLS session (the session ends
     // with 421).
-    virtual Result<UniqueFd> hand_over_relayed(HandoverState state) {
-        (void)state;
+    virtual Result<UniqueFd> hand_over_relayed(const HandoverState& /*state*/) {
         return Error{"this host cannot hand over a TLS control connection"};
     }
 

@@ -187,7 +187,7 @@ private:
     [[nodiscard]] bool tls_served(std::string_view verb) const;
     [[nodiscard]] bool refuse_without_tls(CommandContext& ctx);
     void start_tls_handshake();
-    void relay_control(HandoverState state);
+    void relay_control(const HandoverState& state);
     void on_control_written(boost::system::error_code ec);
     void cmd_opts(CommandContext& ctx);
     void cmd_help(CommandContext& ctx);

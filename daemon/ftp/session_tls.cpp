@@ -72,10 +72,10 @@ void SessionImpl::start_tls_handshake() {
 
 // After a login under TLS: the TLS session stays in this (confined, key-less) process, which from now on
 // only relays between the client and the post-auth worker; the session itself is over here.
-void SessionImpl::relay_control(HandoverState state) {
+void SessionImpl::relay_control(const HandoverState& state) {
     Result<UniqueFd> plain_end = Error{"no relay"};
     try {
-        plain_end = host_.hand_over_relayed(std::move(state));
+        plain_end = host_.hand_over_relayed(state);
     } catch (const std::exception& e) {
         plain_end = Error{e.what()};
     }

@@ -22,7 +22,7 @@ public:
 
     ftp::LoginResult authenticate(std::string_view user, std::string_view password) override;
     std::optional<ftp::PostAuthSession> hand_over(ftp::HandoverState state) override;
-    Result<UniqueFd> hand_over_relayed(ftp::HandoverState state) override;
+    Result<UniqueFd> hand_over_relayed(const ftp::HandoverState& state) override;
     // FTPS: the pre-auth worker's end of the relay socketpair (the launcher made it; the post-auth worker gets
     // the other end), returned by hand_over_relayed.
     void set_relay_end(UniqueFd end) noexcept { relay_end_ = std::move(end); }
