@@ -216,6 +216,19 @@ class ExplicitFtps(unittest.TestCase):
                     self.assertEqual(got.getvalue(), self.content)
                     self.assertTrue(ftp.quit().startswith("221"))
 
+    def test_a_clear_text_login_still_works_without_tls_required(self):
+        with self.server() as server:
+            ftp = ftplib.FTP()
+            ftp.connect(server.host, server.port, timeout=10)
+            self.assertEqual(ftp.login("alice", "alice-pw"), "230 User alice logged in")
+            with self.assertRaises(ftplib.error_perm) as pbsz:
+                ftp.sendcmd("PBSZ 0")
+            self.assertEqual(str(pbsz.exception), "503 PBSZ not allowed on insecure control connection")
+            got = io.BytesIO()
+            ftp.retrbinary("RETR file.txt", got.write)
+            self.assertEqual(got.getvalue(), self.content)
+            self.assertTrue(ftp.quit().startswith("221"))
+
     def test_tls_required_ctrl_refuses_user_before_auth_tls(self):
         for form in ("ctrl", "auth"):
             with self.subTest(form=form), self.server("TLSRequired " + form) as server:
