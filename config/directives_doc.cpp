@@ -25,7 +25,7 @@ std::string cell(std::string_view text) {
 std::string why(const DirectiveSpec& spec) {
     switch (spec.status) {
         case Status::implemented:
-            return std::string();
+            return spec.note;  // empty, or what of it is not (TLSRequired's data forms)
         case Status::no_effect:
             return str_cat(spec.note, spec.honoured ? " (no warning when the value asks for what wardftpd does)" : "");
         case Status::refused:

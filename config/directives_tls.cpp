@@ -1,10 +1,11 @@
 // mod_tls's 43 directives (ProFTPD 1.3.8, doc/contrib/mod_tls.html), with ProFTPD's grammar and contexts; the
 // values are checked by config/tls_values.* so -t names a bad protocol, TLSRequired form or TLSOptions word with
-// file:line. FTPS is not served by the session yet (the key-isolation core in daemon/tls, daemon/master/
-// key_process.* and daemon/monitor/key_signer.* is built; AUTH TLS, PROT P and the login hand-over are not):
-// so `TLSEngine on` and every TLSRequired form that asks for TLS are refused, rather than letting a
-// configuration that asks for encrypted logins run in clear text, and the other settings have no effect here
-// (a warning at -t and start-up, as ProFTPD's own settings do nothing while TLSEngine is off).
+// file:line. FTPS on the control connection is served (AUTH TLS, the login under TLS, the relay after it:
+// daemon/tls/); TLS on data connections (PROT P) is not yet, so every TLSRequired form that asks for it is
+// refused rather than letting data meant to be encrypted go in clear text. The certificate, protocol and
+// cipher settings are applied; the rest are accepted with a warning saying why they have no effect here.
+// With TLSEngine on, daemon/master/tls_files.cpp also refuses what would be silently unapplied
+// (TLSVerifyClient on|optional, TLSOptions UseImplicitSSL, TLSRequired !ctrl).
 #include "base/strings.hpp"
 #include "config/directive_tables.hpp"
 #include "config/tls_values.hpp"
@@ -19,12 +20,9 @@ namespace cx = contexts;
 
 constexpr const char* kModule = "mod_tls.c";
 constexpr std::uint64_t kMaxDepth = 100;
-constexpr const char* kNotServed =
-    "FTPS is not served by this build yet (TLSEngine on is refused), so there is no TLS for this setting to "
-    "apply to";
-constexpr const char* kRefusedWhy =
-    "FTPS is not served by this build yet; accepting it would let logins and data that are meant to be "
-    "encrypted go in clear text";
+constexpr const char* kDataRefusedWhy =
+    "TLS on data connections (PROT P) is not served by this build yet; accepting it would let data that is "
+    "meant to be encrypted go in clear text";
 
 // A value check from one of tls_values' parsers: the parser's words are the problem.
 template <typename Parse>
@@ -38,27 +36,14 @@ ValueCheck parsed_by(Parse parse) {
     };
 }
 
-// TLSEngine on|off: on is refused (see the file's comment).
-std::optional<ArgProblem> engine(std::span<const std::string> args) {
-    const auto value = parse_bool(args[0]);
-    if (!value) {
-        return ArgProblem{0, str_cat("expected on or off, not '", args[0], "'")};
-    }
-    if (*value) {
-        return ArgProblem{0, str_cat("TLSEngine on is refused: ", kRefusedWhy)};
-    }
-    return std::nullopt;
-}
-
-// TLSRequired form: every form that asks for TLS somewhere is refused; off and the "!" forms that only forbid
-// it (what a server without TLS does) are accepted.
+// TLSRequired form: the forms that ask for TLS on data connections are refused (see the file's comment).
 std::optional<ArgProblem> required(std::span<const std::string> args) {
     const auto form = tls_values::parse_required(args[0]);
     if (!form) {
         return ArgProblem{0, form.error().message};
     }
-    if (form->auth || form->control == tls_values::Need::required || form->data == tls_values::Need::required) {
-        return ArgProblem{0, str_cat("TLSRequired ", args[0], " is refused: ", kRefusedWhy)};
+    if (form->data == tls_values::Need::required) {
+        return ArgProblem{0, str_cat("TLSRequired ", args[0], " is refused: ", kDataRefusedWhy)};
     }
     return std::nullopt;
 }
@@ -100,97 +85,142 @@ ValueCheck path() {
     return [](std::string_view v) { return absolute_path(v); };
 }
 
-// Each mod_tls directive except TLSEngine and TLSRequired: accepted with its grammar, no effect here.
-DirectiveSpec unserved(DirectiveSpec spec) { return no_effect(std::move(spec), kNotServed); }
+// A mod_tls directive accepted with its grammar that does nothing here, and why.
+DirectiveSpec unserved(DirectiveSpec spec, const char* why) { return no_effect(std::move(spec), why); }
+
+constexpr const char* kOtherDirectives = "this mod_tls setting is not implemented by wardftpd";
+constexpr const char* kNoClientCertificates =
+    "client certificates are not requested (TLSVerifyClient on|optional is refused with TLSEngine on), so "
+    "there is nothing to verify against it";
+constexpr const char* kNoDataTls = "TLS on data connections (PROT P) is not served by this build yet";
 
 }  // namespace
 
 void add_tls(std::vector<DirectiveSpec>& out) {
+    // Read by tls::settings_for (daemon/tls/settings.cpp) and applied to every pre-auth worker's context.
     const auto file = [](const char* name, ContextMask ctx) {
-        return unserved(make(name, kModule, ctx, 1, 1, str_cat(name, " /path/to/file"), each(path())));
+        return make(name, kModule, ctx, 1, 1, str_cat(name, " /path/to/file"), each(path()));
+    };
+    const auto unused_file = [](const char* name, ContextMask ctx, const char* why) {
+        return unserved(make(name, kModule, ctx, 1, 1, str_cat(name, " /path/to/file"), each(path())), why);
     };
     const auto flag = [](const char* name) {
-        return unserved(make(name, kModule, cx::servers, 1, 1, str_cat(name, " on|off"), each(boolean_check())));
+        return make(name, kModule, cx::servers, 1, 1, str_cat(name, " on|off"), each(boolean_check()));
+    };
+    const auto unused_flag = [](const char* name) {
+        return unserved(make(name, kModule, cx::servers, 1, 1, str_cat(name, " on|off"), each(boolean_check())),
+                        kOtherDirectives);
     };
 
-    out.push_back(no_effect(make("TLSEngine", kModule, cx::servers, 1, 1, "TLSEngine on|off", engine),
-                            str_cat("on is refused: ", kRefusedWhy, "; off is what wardftpd does"), when_flag(false)));
-    out.push_back(no_effect(make("TLSRequired", kModule, cx::servers_anon_dir, 1, 1,
-                                 "TLSRequired on|off|ctrl|data|auth|!data|ctrl+data|ctrl+!data|auth+data|auth+!data|"
-                                 "!ctrl|!ctrl+data",
-                                 required),
-                            "FTPS is not served by this build yet, so TLS is never used: the forms that forbid it "
-                            "hold, every form that asks for it is refused",
-                            always()));
-    out.push_back(unserved(make("TLSProtocol", kModule, cx::servers, 1, kAnyNumber,
-                                "TLSProtocol TLSv1.2|TLSv1.3|SSLv23|ALL [+name|-name ...]", protocol)));
+    DirectiveSpec engine = make("TLSEngine", kModule, cx::servers, 1, 1, "TLSEngine on|off", each(boolean_check()));
+    engine.note = "explicit FTPS (AUTH TLS) on the control connection; the certificate's key stays in a key process "
+                  "and the control connection's TLS in a confined relay after login (SECURITY.md)";
+    out.push_back(std::move(engine));
+    DirectiveSpec required_spec = make("TLSRequired", kModule, cx::servers_anon_dir, 1, 1,
+                                       "TLSRequired on|off|ctrl|data|auth|!data|ctrl+data|ctrl+!data|auth+data|"
+                                       "auth+!data|!ctrl|!ctrl+data",
+                                       required);
+    required_spec.note = str_cat("ctrl and auth (and their +!data forms) are enforced by the worker (550) and the "
+                                 "monitor; the forms asking for data protection are refused: ", kDataRefusedWhy,
+                                 "; with TLSEngine on, !ctrl forms and TLSRequired inside <Directory> or "
+                                 "<Anonymous> are refused");
+    out.push_back(std::move(required_spec));
+    out.push_back(make("TLSProtocol", kModule, cx::servers, 1, kAnyNumber,
+                       "TLSProtocol TLSv1.2|TLSv1.3|SSLv23|ALL [+name|-name ...]", protocol));
     out.push_back(file("TLSRSACertificateFile", cx::servers));
     out.push_back(file("TLSRSACertificateKeyFile", cx::servers));
     out.push_back(file("TLSECCertificateFile", cx::servers));
     out.push_back(file("TLSECCertificateKeyFile", cx::servers));
-    out.push_back(file("TLSDSACertificateFile", cx::servers));
-    out.push_back(file("TLSDSACertificateKeyFile", cx::servers));
+    out.push_back(unused_file("TLSDSACertificateFile", cx::servers, kOtherDirectives));
+    out.push_back(unused_file("TLSDSACertificateKeyFile", cx::servers, kOtherDirectives));
     out.push_back(file("TLSCertificateChainFile", cx::servers));
-    out.push_back(file("TLSCACertificateFile", cx::servers));
+    out.push_back(unused_file("TLSCACertificateFile", cx::servers, kNoClientCertificates));
     out.push_back(unserved(make("TLSCACertificatePath", kModule, cx::servers, 1, 1, "TLSCACertificatePath /path/to/dir",
-                                each(path()))));
-    out.push_back(file("TLSCARevocationFile", cx::servers));
+                                each(path())),
+                           kNoClientCertificates));
+    out.push_back(unused_file("TLSCARevocationFile", cx::servers, kNoClientCertificates));
     out.push_back(unserved(make("TLSCARevocationPath", kModule, cx::servers, 1, 1, "TLSCARevocationPath /path/to/dir",
-                                each(path()))));
+                                each(path())),
+                           kNoClientCertificates));
     // Given once for TLS 1.2's list and once more with TLSv1.3 for its suites.
-    out.push_back(unserved(make("TLSCipherSuite", kModule, cx::servers, 1, 2, "TLSCipherSuite [TLSv1.3] cipher-list",
-                                {}, true)));
+    out.push_back(make("TLSCipherSuite", kModule, cx::servers, 1, 2, "TLSCipherSuite [TLSv1.3] cipher-list", {}, true));
     out.push_back(flag("TLSServerCipherPreference"));
     out.push_back(unserved(make("TLSOptions", kModule, cx::servers, 1, kAnyNumber,
                                 "TLSOptions NoSessionReuseRequired|UseImplicitSSL|AllowPerUser|... [...]", options,
-                                true)));
-    out.push_back(unserved(make("TLSVerifyClient", kModule, cx::servers, 1, 1, "TLSVerifyClient on|off|optional",
-                                each(parsed_by(tls_values::parse_verify_client)))));
+                                true),
+                           "NoSessionReuseRequired concerns PROT P data connections, not served by this build yet; "
+                           "UseImplicitSSL is refused with TLSEngine on; the other options are not implemented"));
+    out.push_back(no_effect(make("TLSVerifyClient", kModule, cx::servers, 1, 1, "TLSVerifyClient on|off|optional",
+                                 each(parsed_by(tls_values::parse_verify_client))),
+                            "client certificates are not requested; on and optional are refused with TLSEngine on",
+                            when_flag(false)));
     out.push_back(unserved(make("TLSVerifyDepth", kModule, cx::servers, 1, 1, "TLSVerifyDepth number",
-                                each(number_check(0, kMaxDepth)))));
+                                each(number_check(0, kMaxDepth))),
+                           kNoClientCertificates));
     out.push_back(unserved(make("TLSVerifyOrder", kModule, cx::servers, 1, 2, "TLSVerifyOrder crl|ocsp [crl|ocsp]",
-                                each(words_check({"crl", "ocsp"})))));
+                                each(words_check({"crl", "ocsp"}))),
+                           kNoClientCertificates));
     out.push_back(unserved(make("TLSVerifyServer", kModule, cx::servers, 1, 1, "TLSVerifyServer on|off|NoReverseDNS",
                                 each(words_check({"on", "off", "yes", "no", "true", "false", "1", "0",
-                                                  "NoReverseDNS"})))));
+                                                  "NoReverseDNS"}))),
+                           kOtherDirectives));
     out.push_back(unserved(make("TLSTimeoutHandshake", kModule, cx::servers, 1, 1,
-                                "TLSTimeoutHandshake seconds|20m|1h|hh:mm:ss", each(duration_check()))));
+                                "TLSTimeoutHandshake seconds|20m|1h|hh:mm:ss", each(duration_check())),
+                           "the handshake is bounded by TimeoutLogin (the worker's and the monitor's), not by "
+                           "its own timer"));
     out.push_back(unserved(make("TLSLog", kModule, cx::servers, 1, 1, "TLSLog /path|none",
-                                each([](std::string_view v) { return absolute_path_or_none(v); }))));
+                                each([](std::string_view v) { return absolute_path_or_none(v); })),
+                           "TLS events are logged to the SystemLog (handshake failures, the protocol in use); "
+                           "there is no separate TLS log"));
     out.push_back(flag("TLSSessionTickets"));
     out.push_back(unserved(make("TLSSessionTicketKeys", kModule, cx::servers, 1, kAnyNumber,
-                                "TLSSessionTicketKeys [age secs] [count num]")));
+                                "TLSSessionTicketKeys [age secs] [count num]"),
+                           kOtherDirectives));
     out.push_back(unserved(make("TLSSessionCache", kModule, cx::servers, 1, 3,
-                                "TLSSessionCache off|internal:|type:/info [timeout]")));
+                                "TLSSessionCache off|internal:|type:/info [timeout]"),
+                           kNoDataTls));
     out.push_back(unserved(make("TLSMasqueradeAddress", kModule, cx::servers, 1, 1, "TLSMasqueradeAddress address",
-                                each([](std::string_view v) { return address_or_host(v); }))));
-    out.push_back(unserved(make("TLSECDHCurve", kModule, cx::servers, 1, 1, "TLSECDHCurve curve[:curve...]")));
+                                each([](std::string_view v) { return address_or_host(v); })),
+                           "PASV answers with MasqueradeAddress (or the control connection's address) under TLS "
+                           "too"));
+    out.push_back(make("TLSECDHCurve", kModule, cx::servers, 1, 1, "TLSECDHCurve curve[:curve...]"));
     out.push_back(unserved(make("TLSUserName", kModule, cx::servers, 1, 1,
-                                "TLSUserName CommonName|EmailSubjAltName|oid")));
+                                "TLSUserName CommonName|EmailSubjAltName|oid"),
+                           kNoClientCertificates));
     out.push_back(unserved(make("TLSControlsACLs", kModule, cx::server, 4, 4,
                                 "TLSControlsACLs actions|all allow|deny user|group list",
                                 positional({control_actions, words_check({"allow", "deny"}),
                                             words_check({"user", "group"}), name_list}),
-                                true)));
-    out.push_back(unserved(make("TLSCryptoDevice", kModule, cx::server, 1, 1, "TLSCryptoDevice name|ALL|off")));
-    out.push_back(file("TLSDHParamFile", cx::servers));
-    out.push_back(flag("TLSNextProtocol"));
+                                true),
+                           kOtherDirectives));
+    out.push_back(unserved(make("TLSCryptoDevice", kModule, cx::server, 1, 1, "TLSCryptoDevice name|ALL|off"),
+                           kOtherDirectives));
+    out.push_back(unused_file("TLSDHParamFile", cx::servers, "no DHE cipher suite is offered (ECDHE only)"));
+    out.push_back(unused_flag("TLSNextProtocol"));
     out.push_back(unserved(make("TLSPassPhraseProvider", kModule, cx::server, 1, 1,
-                                "TLSPassPhraseProvider /path/to/program", each(path()))));
+                                "TLSPassPhraseProvider /path/to/program", each(path())),
+                           "encrypted keys are refused at start-up; give an unencrypted key file readable by root "
+                           "only"));
     out.push_back(unserved(make("TLSPreSharedKey", kModule, cx::servers, 2, 2, "TLSPreSharedKey identity hex:/path",
-                                {}, true)));
-    out.push_back(file("TLSRandomSeed", cx::server));
+                                {}, true),
+                           kOtherDirectives));
+    out.push_back(unused_file("TLSRandomSeed", cx::server, "OpenSSL seeds itself from the kernel (getrandom)"));
     out.push_back(unserved(make("TLSRenegotiate", kModule, cx::servers, 1, kAnyNumber,
-                                "TLSRenegotiate none|[ctrl secs] [data bytes] [required on|off] [timeout secs]")));
-    out.push_back(file("TLSServerInfoFile", cx::servers));
-    out.push_back(flag("TLSStapling"));
-    out.push_back(unserved(make("TLSStaplingCache", kModule, cx::server, 1, 1, "TLSStaplingCache type:/info")));
+                                "TLSRenegotiate none|[ctrl secs] [data bytes] [required on|off] [timeout secs]"),
+                           "renegotiation is never done here (TLS 1.3 has none)"));
+    out.push_back(unused_file("TLSServerInfoFile", cx::servers, kOtherDirectives));
+    out.push_back(unused_flag("TLSStapling"));
+    out.push_back(unserved(make("TLSStaplingCache", kModule, cx::server, 1, 1, "TLSStaplingCache type:/info"),
+                           kOtherDirectives));
     out.push_back(unserved(make("TLSStaplingOptions", kModule, cx::servers, 1, kAnyNumber,
                                 "TLSStaplingOptions NoNonce|NoVerify|UseCertTLSFeature [...]",
-                                each(words_check({"NoNonce", "NoVerify", "UseCertTLSFeature"})), true)));
-    out.push_back(unserved(make("TLSStaplingResponder", kModule, cx::servers, 1, 1, "TLSStaplingResponder url")));
+                                each(words_check({"NoNonce", "NoVerify", "UseCertTLSFeature"})), true),
+                           kOtherDirectives));
+    out.push_back(unserved(make("TLSStaplingResponder", kModule, cx::servers, 1, 1, "TLSStaplingResponder url"),
+                           kOtherDirectives));
     out.push_back(unserved(make("TLSStaplingTimeout", kModule, cx::servers, 1, 1,
-                                "TLSStaplingTimeout seconds|20m|1h|hh:mm:ss", each(duration_check()))));
+                                "TLSStaplingTimeout seconds|20m|1h|hh:mm:ss", each(duration_check())),
+                           kOtherDirectives));
 }
 
 }  // namespace ward::config::tables

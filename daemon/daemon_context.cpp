@@ -5,13 +5,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <iterator>
 
 #include "base/strings.hpp"
 #include "base/sys.hpp"
 #include "config/values.hpp"
 #include "daemon/config_check.hpp"
 #include "daemon/log_files.hpp"
+#include "daemon/tls/certificate_file.hpp"
 #include "sandbox/policies.hpp"
 
 namespace ward::daemon {
@@ -72,6 +75,18 @@ Result<void> prepare_tls(ServerRuntime& runtime) {
         return Error{str_cat("TLS key process: ", started.error().message)};
     }
     runtime.key_process = std::make_shared<master::KeyProcess>(std::move(*started));
+    auto leaf = tls::read_certificates(files.certificate, "certificate");
+    if (!leaf) {
+        return std::move(leaf).error();
+    }
+    runtime.certificates.push_back(std::move(leaf->front()));
+    if (!runtime.tls.chain_file.empty()) {
+        auto chain = tls::read_certificates(runtime.tls.chain_file, "chain file");
+        if (!chain) {
+            return std::move(chain).error();
+        }
+        std::move(chain->begin(), chain->end(), std::back_inserter(runtime.certificates));
+    }
     return {};
 }
 

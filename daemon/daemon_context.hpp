@@ -44,6 +44,9 @@ struct ServerRuntime {
     // listener accepts); each session's monitor gets its own signing channel (KeyProcess::connect). Shared
     // with the sessions' copies of the context; ends with the last context that names it.
     std::shared_ptr<master::KeyProcess> key_process;
+    // TLSEngine on: the certificate, then TLSCertificateChainFile's certificates (public data only), read at
+    // start-up for the pre-auth workers' TLS contexts (daemon/tls/worker_context.hpp).
+    std::vector<tls::CertPtr> certificates;
     std::shared_ptr<const sql::Settings> sql;  // mod_sql; nullptr when the server does not use it
     UniqueFd sql_log;                          // SQLLogFile, when set
 

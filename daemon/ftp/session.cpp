@@ -86,18 +86,36 @@ bool SessionImpl::open_control(UniqueFd fd) {
         log::error("control connection: getsockname: ", sys::errno_name(errno));
         return false;
     }
-    if (local.ss_family != AF_INET && local.ss_family != AF_INET6) {
-        log::error("control connection: not an IPv4 or IPv6 socket");
-        return false;
-    }
-    const tcp protocol = local.ss_family == AF_INET6 ? tcp::v6() : tcp::v4();
     boost::system::error_code ec;
-    control_.assign(protocol, fd.release(), ec);
-    if (!ec) {
-        local_ = control_.local_endpoint(ec);
-    }
-    if (!ec) {
-        peer_ = control_.remote_endpoint(ec);
+    if (settings_.relayed_control) {
+        // The plain end of the TLS relay: an AF_UNIX stream read and written like the TCP connection it
+        // stands for, whose endpoints the launcher read from that connection.
+        if (local.ss_family != AF_UNIX) {
+            log::error("control connection: the relayed control connection is not a local socket");
+            return false;
+        }
+        const RelayedControl& relayed = *settings_.relayed_control;
+        local_ = tcp::endpoint(asio::ip::make_address(relayed.local_address, ec), relayed.local_port);
+        if (!ec) {
+            peer_ = tcp::endpoint(asio::ip::make_address(relayed.peer_address, ec), relayed.peer_port);
+        }
+        if (!ec) {
+            control_.assign(local_.protocol(), fd.release(), ec);
+        }
+        tls_active_ = !ec;
+    } else {
+        if (local.ss_family != AF_INET && local.ss_family != AF_INET6) {
+            log::error("control connection: not an IPv4 or IPv6 socket");
+            return false;
+        }
+        const tcp protocol = local.ss_family == AF_INET6 ? tcp::v6() : tcp::v4();
+        control_.assign(protocol, fd.release(), ec);
+        if (!ec) {
+            local_ = control_.local_endpoint(ec);
+        }
+        if (!ec) {
+            peer_ = control_.remote_endpoint(ec);
+        }
     }
     if (ec) {
         log::error("control connection: ", ec.message());

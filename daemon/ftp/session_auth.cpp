@@ -89,6 +89,10 @@ void SessionImpl::cmd_pass(CommandContext& ctx) {
     state.utf8 = utf8_;
     state.bytes_in = bytes_in_;
     state.bytes_out = bytes_out_;
+    if (tls_active_ && tls_) {
+        relay_control(state);
+        return;
+    }
     std::optional<PostAuthSession> post;
     try {
         post = host_.hand_over(state);

@@ -82,6 +82,14 @@ public:
     // in-process hosts return what the session continues with in the same process. nullopt: the
     // hand-over failed and the session must end with 421.
     virtual std::optional<PostAuthSession> hand_over(HandoverState state) = 0;
+    // The same after a login on a TLS control connection, where the TLS cannot move to the post-auth
+    // worker: the host hands over as above and returns the plain end of the socketpair whose other end is the
+    // post-auth worker's control connection; this process then relays between the two
+    // (daemon/tls/control_relay.hpp). An Error: the host cannot hand over a TLS session (the session ends
+    // with 421).
+    virtual Result<UniqueFd> hand_over_relayed(const HandoverState& /*state*/) {
+        return Error{"this host cannot hand over a TLS control connection"};
+    }
 
     // Cheap, local: does the configuration attach any hook to this point and command? Only then does the
     // session call run_hooks, so a server without hooks pays nothing per command.

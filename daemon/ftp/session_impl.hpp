@@ -9,6 +9,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
+
+#include "daemon/tls/control_relay.hpp"
 #include <boost/asio/steady_timer.hpp>
 
 #include <array>
@@ -185,6 +187,7 @@ private:
     [[nodiscard]] bool tls_served(std::string_view verb) const;
     [[nodiscard]] bool refuse_without_tls(CommandContext& ctx);
     void start_tls_handshake();
+    void relay_control(const HandoverState& state);
     void on_control_written(boost::system::error_code ec);
     void cmd_opts(CommandContext& ctx);
     void cmd_help(CommandContext& ctx);
@@ -256,6 +259,9 @@ private:
     tcp::socket control_;
     // FTPS: after AUTH TLS's 234 is written, the handshake runs and the control connection is TLS from then on.
     std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls_;
+    // After a login under TLS this process is the control connection's relay (declared after tls_, which it
+    // uses, so it is destroyed first).
+    std::unique_ptr<tls::ControlRelay> relay_;
     tcp::endpoint local_;
     tcp::endpoint peer_;
     std::string peer_text_;

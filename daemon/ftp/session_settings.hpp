@@ -31,6 +31,16 @@ struct Timeouts {  // zero means no limit, as in ProFTPD
     std::chrono::seconds stalled{3600};     // TimeoutStalled
 };
 
+// FTPS after login: the post-auth worker's control connection is the plain end of the pre-auth worker's
+// TLS relay (daemon/tls/control_relay.hpp), an AF_UNIX socket; these are the endpoints of the TCP connection
+// it stands for (PASV's address, the PORT/EPRT checks).
+struct RelayedControl {
+    std::string local_address;
+    std::string peer_address;
+    std::uint16_t local_port = 0;
+    std::uint16_t peer_port = 0;
+};
+
 struct SessionSettings {
     std::string server_name = "wardftpd";  // ServerName (%v)
     std::string banner = "wardftpd Server ready.";  // the 220 text, from ServerIdent
@@ -55,6 +65,8 @@ struct SessionSettings {
     // FTPS (mod_tls): the worker's TLS context (its key signs through the monitor; daemon/tls/). Null: AUTH,
     // PBSZ, PROT and CCC are not understood and FEAT does not offer them, as ProFTPD with TLSEngine off.
     std::shared_ptr<boost::asio::ssl::context> tls;
+    // Set in a post-auth worker whose control connection is under TLS: the relay holds the TLS.
+    std::optional<RelayedControl> relayed_control;
     // Numbers and flags last: fewer padding bytes.
     unsigned max_login_attempts = 3;  // MaxLoginAttempts (enforced by the host; the worker words replies)
     std::uint16_t client_port = 0;    // with client_address; 0 = the peer's
@@ -63,6 +75,7 @@ struct SessionSettings {
     bool display_chdir_once = false;  // DisplayChdir's second argument: once per directory and session
     bool transfer_log = false;     // TransferLog (xferlog format): SessionHost::log_transfer gets each line
     bool show_symlinks = true;     // ShowSymlinks
+    bool tls_engine = false;         // TLSEngine on: PBSZ, PROT and CCC are understood (also after login)
     bool tls_required_ctrl = false;  // TLSRequired on|ctrl|auth...: USER/PASS refused before AUTH TLS
 };
 

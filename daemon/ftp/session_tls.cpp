@@ -11,7 +11,7 @@ namespace ward::ftp {
 
 bool SessionImpl::tls_served(std::string_view verb) const {
     const CommandSpec* spec = find_command(verb);
-    return spec == nullptr || spec->module != "mod_tls.c" || settings_.tls != nullptr;
+    return spec == nullptr || spec->module != "mod_tls.c" || settings_.tls != nullptr || settings_.tls_engine;
 }
 
 // Without a TLS context mod_tls's verbs are unknown, as ProFTPD answers with TLSEngine off.
@@ -67,6 +67,39 @@ void SessionImpl::start_tls_handshake() {
         tls_active_ = true;
         log::info("TLS on the control connection from ", peer_text_, ": ", SSL_get_version(tls_->native_handle()));
         read_control();
+    });
+}
+
+// After a login under TLS: the TLS session stays in this (confined, key-less) process, which from now on
+// only relays between the client and the post-auth worker; the session itself is over here.
+void SessionImpl::relay_control(const HandoverState& state) {
+    Result<UniqueFd> plain_end = Error{"no relay"};
+    try {
+        plain_end = host_.hand_over_relayed(state);
+    } catch (const std::exception& e) {
+        plain_end = Error{e.what()};
+    }
+    if (!plain_end) {
+        log::error("hand-over under TLS: ", plain_end.error().message);
+        reply(421, "Service not available, closing control connection");
+        end_session("hand-over failed");
+        return;
+    }
+    ended_ = true;  // every handler of the session returns at once from now on
+    data_.close();
+    for (auto& timer : timers_) {
+        timer.cancel();
+    }
+    boost::system::error_code ec;
+    tls::ControlRelay::Plain plain(io_);
+    plain.assign(asio::local::stream_protocol(), plain_end->release(), ec);
+    if (ec) {
+        log::error("hand-over under TLS: ", ec.message());
+        return;  // nothing left to run: the process exits and the post-auth worker sees its control connection end
+    }
+    relay_ = std::make_unique<tls::ControlRelay>(*tls_, std::move(plain));
+    relay_->start([peer = peer_text_](std::string_view why) {
+        log::debug(1, "control connection relay for ", peer, " ended: ", why);
     });
 }
 

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "base/strings.hpp"
+#include "config/tls_values.hpp"
 #include "config/values.hpp"
 #include "daemon/master/key_process.hpp"
 #include "daemon/tls/certificate_file.hpp"
@@ -191,6 +192,53 @@ Result<void> check_ca_path(const config::Directive& d, TlsFilesChecked& checked)
     return {};
 }
 
+// A TLSRequired inside <Directory> or <Anonymous>: the session reads the server's own only.
+const config::Directive* nested_required(const config::Context& context) {
+    for (const auto& child : context.children) {
+        if (child.kind != config::ContextKind::anonymous && child.kind != config::ContextKind::directory) {
+            continue;  // a <VirtualHost> is its own server; <Global> is the server's; <Limit> holds none
+        }
+        if (const config::Directive* found = child.find("TLSRequired")) {
+            return found;
+        }
+        if (const config::Directive* found = nested_required(child)) {
+            return found;
+        }
+    }
+    return nullptr;
+}
+
+// With TLSEngine on, the mod_tls settings this build would leave unapplied are refused, never ignored.
+Result<void> check_applied(const config::Server& server) {
+    if (const config::Directive* verify = server.get("TLSVerifyClient")) {
+        const auto value = config::tls_values::parse_verify_client(verify->args.at(0));
+        if (value && *value != config::tls_values::VerifyClient::off) {
+            return Error{str_cat(at(*verify), verify->args.at(0), " is refused: client certificates are not "
+                                 "requested or verified by this build; a client without one would be admitted")};
+        }
+    }
+    for (const config::Directive* options : server.get_all("TLSOptions")) {
+        for (const auto& word : options->args) {
+            if (iequals(word, "UseImplicitSSL")) {
+                return Error{str_cat(at(*options), "UseImplicitSSL is refused: implicit FTPS is not served by this "
+                                     "build; use explicit FTPS (AUTH TLS) on the usual port")};
+            }
+        }
+    }
+    if (const config::Directive* required = server.get("TLSRequired")) {
+        const auto form = config::tls_values::parse_required(required->args.at(0));
+        if (form && form->control == config::tls_values::Need::refused) {
+            return Error{str_cat(at(*required), required->args.at(0), " is refused with TLSEngine on: this build "
+                                 "does not refuse AUTH TLS; leave TLSEngine off to keep the control channel clear")};
+        }
+    }
+    if (const config::Directive* nested = nested_required(server.context())) {
+        return Error{str_cat(at(*nested), "inside <Directory> or <Anonymous> is refused with TLSEngine on: this "
+                             "build applies the server's TLSRequired only; put it in the server's own context")};
+    }
+    return {};
+}
+
 Result<void> check_server(const config::Server& server, TlsFilesChecked& checked, std::set<std::string>& seen) {
     const config::Directive* engine = server.get("TLSEngine");
     if (engine == nullptr || !config::as_bool(*engine)) {
@@ -205,6 +253,9 @@ Result<void> check_server(const config::Server& server, TlsFilesChecked& checked
         ec != nullptr && server.get("TLSRSACertificateFile") != nullptr) {
         return Error{str_cat(at(*ec), "this build serves one certificate per server, and TLSRSACertificateFile "
                              "names one already; keep one of them")};
+    }
+    if (auto applied = check_applied(server); !applied) {
+        return applied;
     }
     for (const auto& pair : kPairs) {
         if (auto ok = check_pair(server, pair, checked, seen); !ok) {

@@ -112,10 +112,11 @@ std::string SessionMonitor::run() {
         return setup_.facts.end_reason;
     }
     while (true) {
-        std::array<pollfd, 3> fds{};
+        std::array<pollfd, 4> fds{};
         fds[0] = {channel_.valid() ? channel_.fd() : -1, POLLIN, 0};
         fds[1] = {worker_.pidfd.get(), POLLIN, 0};
         fds[2] = {signals.get(), POLLIN, 0};
+        fds[3] = {relay_.pidfd.get(), POLLIN, 0};
         int timeout = -1;
         if (deadline_ != Clock::time_point::max()) {
             const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now());
@@ -161,10 +162,14 @@ std::string SessionMonitor::run() {
         if (stop) {
             break;
         }
+        if (fds[3].revents != 0) {
+            relay_exited();
+        }
         if (fds[1].revents != 0 && worker_exited() == Next::end) {
             break;
         }
     }
+    await_relay();
     if (setup_.hooks != nullptr) {
         (void)setup_.hooks->dispatch(exec::HookPoint::on_exit, exec::CommandEvent{}, setup_.facts);
     }
@@ -422,9 +427,17 @@ Next SessionMonitor::answer_authentication(ipc::AuthRequest& request) {
 
 Next SessionMonitor::answer_handover(const ipc::HandoverRequest& request) {
     handover_state_ = request.state;
+    channel_.close();  // the pre-auth worker asks nothing more: it exits, or relays without a channel
+    if (preauth_signatures_ > 0) {
+        // The control connection is under TLS (this monitor signed its handshake): the pre-auth worker stays,
+        // confined as it is, as the relay between the client's TLS and the post-auth worker, which starts now.
+        relay_ = std::move(worker_);
+        worker_ = StartedWorker{};
+        plan_.tls_relay = true;
+        return start_postauth();
+    }
     handover_pending_ = true;
     deadline_ = Clock::now() + kWorkerExitGrace;
-    channel_.close();  // the pre-auth worker's only remaining act is to exit
     return Next::carry_on;
 }
 
@@ -522,26 +535,7 @@ Next SessionMonitor::worker_exited() {
     worker_ = StartedWorker{};
     if (phase_ == Phase::authenticated && handover_pending_) {
         handover_pending_ = false;
-        auto pair = ipc::Channel::make_pair();
-        if (!pair) {
-            log::error("cannot start the session: ", pair.error().message);
-            end_session("internal error", true);
-            return Next::end;
-        }
-        auto started = setup_.launcher->start_postauth(std::move(pair->second), plan_, handover_state_);
-        if (!started) {
-            log::error("cannot start the post-auth worker: ", started.error().message);
-            end_session("internal error", true);
-            return Next::end;
-        }
-        channel_ = std::move(pair->first);
-        channel_.set_send_timeout(setup_.send_timeout);
-        worker_ = std::move(*started);
-        phase_ = Phase::postauth;
-        deadline_ = Clock::time_point::max();
-        counts_.fill(0);
-        (void)::malloc_trim(0);  // authentication's buffers are freed: the idle monitor gives their pages back
-        return Next::carry_on;
+        return start_postauth();
     }
     const std::string how = describe_exit(status);
     const bool normal = WIFEXITED(status) && WEXITSTATUS(status) == 0;
@@ -560,6 +554,65 @@ Next SessionMonitor::worker_exited() {
     return Next::end;
 }
 
+Next SessionMonitor::start_postauth() {
+    auto pair = ipc::Channel::make_pair();
+    if (!pair) {
+        log::error("cannot start the session: ", pair.error().message);
+        end_session("internal error", true);
+        return Next::end;
+    }
+    auto started = setup_.launcher->start_postauth(std::move(pair->second), plan_, handover_state_);
+    if (!started) {
+        log::error("cannot start the post-auth worker: ", started.error().message);
+        end_session("internal error", true);
+        return Next::end;
+    }
+    channel_ = std::move(pair->first);
+    channel_.set_send_timeout(setup_.send_timeout);
+    worker_ = std::move(*started);
+    phase_ = Phase::postauth;
+    deadline_ = Clock::time_point::max();
+    counts_.fill(0);
+    (void)::malloc_trim(0);  // authentication's buffers are freed: the idle monitor gives their pages back
+    return Next::carry_on;
+}
+
+// The relay ended (the client closed, or the post-auth worker did and the close_notify went out); the
+// post-auth worker, if still running, sees its control connection end and finishes by itself.
+void SessionMonitor::relay_exited() {
+    int status = 0;
+    pid_t reaped = 0;
+    do {
+        reaped = ::waitpid(relay_.pid, &status, WNOHANG);
+    } while (reaped < 0 && errno == EINTR);
+    if (reaped == 0) {
+        return;
+    }
+    if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+        log::error("control connection relay ", relay_.pid, " ", describe_exit(status));
+        if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS) {
+            report(ipc::SessionEvent::Kind::worker_seccomp_kill);
+        }
+    }
+    relay_ = StartedWorker{};
+}
+
+// The session is over: the relay gets a moment to pass the last reply and its close_notify to the client.
+void SessionMonitor::await_relay() {
+    if (relay_.pid <= 0) {
+        return;
+    }
+    pollfd fd{relay_.pidfd.get(), POLLIN, 0};
+    if (::poll(&fd, 1, static_cast<int>(kWorkerExitGrace.count())) <= 0) {
+        log::warning("control connection relay did not end after the session; killing it");
+        (void)::kill(relay_.pid, SIGKILL);
+    }
+    int status = 0;
+    while (::waitpid(relay_.pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    relay_ = StartedWorker{};
+}
+
 void SessionMonitor::end_session(const std::string& reason, bool tell) {
     setup_.facts.end_reason = reason;
     stop_worker();
@@ -569,9 +622,10 @@ void SessionMonitor::end_session(const std::string& reason, bool tell) {
     }
 }
 
-// Never blocks: a client that does not read loses the line, not the monitor its time.
+// Never blocks: a client that does not read loses the line, not the monitor its time. Not under TLS: clear
+// text in the middle of the client's TLS stream would only be a decoding error there.
 void SessionMonitor::tell_client(const std::string& line) {
-    if (setup_.control_fd >= 0) {
+    if (setup_.control_fd >= 0 && preauth_signatures_ == 0) {
         (void)::send(setup_.control_fd, line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
     }
 }
@@ -595,6 +649,13 @@ void SessionMonitor::report_hook_runs() {
 }
 
 void SessionMonitor::stop_worker() {
+    if (relay_.pid > 0) {
+        (void)::kill(relay_.pid, SIGKILL);
+        int status = 0;
+        while (::waitpid(relay_.pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        relay_ = StartedWorker{};
+    }
     if (worker_.pid <= 0) {
         return;
     }

@@ -98,6 +98,9 @@ private:
     Next deadline_passed();
     Next refuse_login(const LoginRefusal& refusal);
     Next worker_exited();
+    Next start_postauth();
+    void relay_exited();
+    void await_relay();
     void end_session(const std::string& reason, bool tell);
     void tell_client(const std::string& line);
     void stop_worker();
@@ -109,6 +112,9 @@ private:
     std::array<std::uint32_t, kRequestTable.size()> counts_{};
     ipc::Channel channel_;
     StartedWorker worker_;
+    // FTPS: after a login under TLS the pre-auth worker stays as the control connection's relay
+    // (daemon/tls/control_relay.hpp) beside the post-auth worker.
+    StartedWorker relay_;
     unsigned failed_logins_ = 0;
     unsigned preauth_signatures_ = 0;
     HookDispatcher::Tally reported_hooks_;  // what report_hook_runs() has told the master so far

@@ -19,6 +19,9 @@ struct PostAuthPlan {
     ftp::SessionIdentity identity;
     bool anonymous = false;
     std::string chroot;        // empty: not confined to a directory tree
+    // FTPS: the control connection is under TLS (the monitor signed its handshake), so the pre-auth worker
+    // stays as its relay and the post-auth worker's control connection is the relay's plain end.
+    bool tls_relay = false;
 };
 
 struct StartedWorker {

@@ -20,7 +20,7 @@ namespace ward::tls {
 
 class ControlRelay {
 public:
-    using TlsStream = boost::asio::ssl::stream<boost::asio::ip::tcp::socket>;
+    using TlsStream = boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>;
     using Plain = boost::asio::local::stream_protocol::socket;
     using Done = std::function<void(std::string_view reason)>;
 

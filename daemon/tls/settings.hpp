@@ -2,8 +2,8 @@
 // A server's mod_tls settings, read once per configuration from the values config/tls_values.* checked at
 // parse time: the certificate and key files (for the key process, daemon/master/key_process.hpp; a worker
 // reads only the certificates), the worker's TLS context (ServerSettings) and what the session enforces
-// (TLSRequired, the session reuse requirement, implicit FTPS, the handshake timeout). Not yet called by the
-// daemon: the registry refuses TLSEngine on until FTPS is wired (config/directives_tls.cpp).
+// (TLSRequired, the session reuse requirement, implicit FTPS, the handshake timeout). Read by the daemon's
+// context preparation (daemon/daemon_context.cpp) once per configuration.
 #include <chrono>
 #include <optional>
 #include <string>

@@ -6,7 +6,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <sys/socket.h>
+
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 
 #include <algorithm>
 #include <array>
@@ -21,6 +24,7 @@
 #include "daemon/ipc/log_record.hpp"
 #include "daemon/name_table.hpp"
 #include "daemon/session_config.hpp"
+#include "daemon/tls/worker_context.hpp"
 #include "daemon/worker/module_loader.hpp"
 #include "daemon/worker/monitor_client.hpp"
 #include "sandbox/child_spec.hpp"
@@ -124,6 +128,25 @@ std::vector<std::string> fenced_off(const config::Config& config, std::string ho
     return out;
 }
 
+// TLSRequired on|ctrl|auth (and their + forms): USER and PASS wait for AUTH TLS.
+bool tls_required_for_login(const tls::Settings& settings) {
+    return settings.required.auth || settings.required.control == config::tls_values::Need::required;
+}
+
+// The TCP control connection's endpoints, for a post-auth worker that talks to the client through the relay.
+Result<ftp::RelayedControl> relayed_control(int tcp_fd) {
+    boost::asio::ip::tcp::endpoint local;
+    boost::asio::ip::tcp::endpoint peer;
+    socklen_t local_len = static_cast<socklen_t>(local.capacity());
+    socklen_t peer_len = static_cast<socklen_t>(peer.capacity());
+    if (::getsockname(tcp_fd, local.data(), &local_len) != 0 || ::getpeername(tcp_fd, peer.data(), &peer_len) != 0) {
+        return sys::errno_error("the control connection's endpoints");
+    }
+    local.resize(local_len);
+    peer.resize(peer_len);
+    return ftp::RelayedControl{local.address().to_string(), peer.address().to_string(), local.port(), peer.port()};
+}
+
 }  // namespace
 
 void reset_signals() {
@@ -138,14 +161,23 @@ SandboxedLauncher::SandboxedLauncher(const daemon::DaemonContext& context, const
     : context_(context), runtime_(runtime), connection_(std::move(connection)), connect_lines_(std::move(connect_lines)) {}
 
 // No log descriptor: SystemLog, syslog and TransferLog lines travel over the channel (forward_logs_to).
-std::vector<int> SandboxedLauncher::kept_fds(int channel_fd) const {
-    return {0, 1, 2, connection_.control_fd, channel_fd};
+std::vector<int> SandboxedLauncher::kept_fds(int control_fd, int channel_fd) {
+    return {0, 1, 2, control_fd, channel_fd};
 }
 
 Result<monitor::StartedWorker> SandboxedLauncher::start_preauth(ipc::Channel worker_end) {
+    UniqueFd relay_end;
+    if (runtime_.tls.engine) {
+        std::array<int, 2> pair{-1, -1};
+        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair.data()) != 0) {
+            return sys::errno_error("socketpair");
+        }
+        relay_end = UniqueFd(pair[0]);
+        relay_postauth_end_ = UniqueFd(pair[1]);
+    }
     const pid_t pid = ::fork();
     if (pid == 0) {
-        run_preauth(std::move(worker_end));
+        run_preauth(std::move(worker_end), std::move(relay_end));
     }
     return parent_side(pid);
 }
@@ -157,6 +189,7 @@ Result<monitor::StartedWorker> SandboxedLauncher::start_postauth(ipc::Channel wo
     if (pid == 0) {
         run_postauth(std::move(worker_end), plan, state);
     }
+    relay_postauth_end_.reset();  // the post-auth worker has it (or, without TLS, nobody needs it)
     return parent_side(pid);
 }
 
@@ -167,7 +200,7 @@ void SandboxedLauncher::name_proxied_client(ftp::SessionSettings& settings) cons
     }
 }
 
-void SandboxedLauncher::run_preauth(ipc::Channel channel) {
+void SandboxedLauncher::run_preauth(ipc::Channel channel, UniqueFd relay_end) {
     reset_signals();
     log::set_role(str_cat("worker ", connection_.client_address));
     ipc::forward_logs_to(channel.fd());
@@ -180,9 +213,26 @@ void SandboxedLauncher::run_preauth(ipc::Channel channel) {
     settings.connect_lines = daemon::display_connect_lines(*runtime_.server, settings, connection_.local_address,
                                                            connection_.client_address);
 
+    MonitorClient host(std::move(channel), runtime_.hooks, connect_lines_);
+    if (runtime_.tls.engine) {
+        // Built before confinement (OpenSSL reads its configuration now); the key signs through the monitor.
+        auto context = tls::worker_context(runtime_.certificates, runtime_.tls.server,
+                                           [&host](const tls::SignRequest& request) { return host.sign_handshake(request); });
+        if (!context) {
+            setup_failed("pre-auth worker", Error{str_cat("TLS: ", context.error().message)});
+        }
+        settings.tls = std::move(*context);
+        settings.tls_engine = true;
+        settings.tls_required_ctrl = tls_required_for_login(runtime_.tls);
+        host.set_relay_end(std::move(relay_end));
+    }
+
     sandbox::ChildSpec spec;
     spec.role = "pre-auth worker";
-    spec.keep_fds = kept_fds(channel.fd());
+    spec.keep_fds = kept_fds(connection_.control_fd, host.monitor_fd());
+    if (const int relay = host.relay_end_fd(); relay >= 0) {
+        spec.keep_fds.push_back(relay);
+    }
     spec.rlimits = {{RLIMIT_NOFILE, kPreauthFiles, kPreauthFiles}, {RLIMIT_CORE, 0, 0}};
     spec.parent_death_signal = SIGKILL;  // a worker never outlives its monitor
     if (context_.privileged) {
@@ -203,7 +253,6 @@ void SandboxedLauncher::run_preauth(ipc::Channel channel) {
     }
     log::debug(2, "pre-auth worker confined: ", report->summary());
 
-    MonitorClient host(std::move(channel), runtime_.hooks, connect_lines_);
     boost::asio::io_context io;
     ftp::Session session(io, UniqueFd(connection_.control_fd), host, std::move(settings));
     run_session(session, io);
@@ -228,6 +277,19 @@ void SandboxedLauncher::run_postauth(ipc::Channel channel, const monitor::PostAu
     post.policy = daemon::access_policy(server, anon, plan.identity, plan.account.group_names,
                                         connection_.client_address);
     post.names = daemon::NameTable::current(context_.names);  // before confinement: may read NSS again
+    post.settings.tls_engine = runtime_.tls.engine;
+    post.settings.tls_required_ctrl = runtime_.tls.engine && tls_required_for_login(runtime_.tls);
+    int control_fd = connection_.control_fd;
+    if (plan.tls_relay) {
+        // The TLS stays in the pre-auth worker (the relay); this worker reads and writes the relay's plain end
+        // and never holds the TCP connection, the TLS keys or the certificate's key.
+        auto relayed = relayed_control(connection_.control_fd);
+        if (!relayed || !relay_postauth_end_.valid()) {
+            setup_failed("post-auth worker", relayed ? Error{"no relay socket"} : relayed.error());
+        }
+        post.settings.relayed_control = std::move(*relayed);
+        control_fd = relay_postauth_end_.get();
+    }
 
     sandbox::ChildSpec spec;
     spec.role = "post-auth worker";
@@ -235,7 +297,7 @@ void SandboxedLauncher::run_postauth(ipc::Channel channel, const monitor::PostAu
     if (!modules) {
         setup_failed("post-auth worker", modules.error());
     }
-    spec.keep_fds = kept_fds(channel.fd());
+    spec.keep_fds = kept_fds(control_fd, channel.fd());
     for (const int fd : modules->fds()) {
         spec.keep_fds.push_back(fd);
     }
@@ -277,7 +339,7 @@ void SandboxedLauncher::run_postauth(ipc::Channel channel, const monitor::PostAu
     MonitorClient host(std::move(channel), runtime_.hooks, {});
     host.enable_activity_reports();
     boost::asio::io_context io;
-    ftp::Session session(io, UniqueFd(connection_.control_fd), host, std::move(post), state);
+    ftp::Session session(io, UniqueFd(control_fd), host, std::move(post), state);
     run_session(session, io);
     ::_exit(0);
 }

@@ -30,15 +30,18 @@ public:
 
 private:
     void name_proxied_client(ftp::SessionSettings& settings) const;
-    [[noreturn]] void run_preauth(ipc::Channel channel);
+    [[noreturn]] void run_preauth(ipc::Channel channel, UniqueFd relay_end);
     [[noreturn]] void run_postauth(ipc::Channel channel, const monitor::PostAuthPlan& plan,
                                    const ftp::HandoverState& state);
-    [[nodiscard]] std::vector<int> kept_fds(int channel_fd) const;
+    [[nodiscard]] static std::vector<int> kept_fds(int control_fd, int channel_fd);
 
     const daemon::DaemonContext& context_;
     const daemon::ServerRuntime& runtime_;
     Connection connection_;
     std::vector<std::string> connect_lines_;
+    // TLSEngine on: the post-auth worker's end of the control relay's socketpair (start_preauth makes the
+    // pair; the pre-auth worker keeps the other end). Used when the login happened under TLS.
+    UniqueFd relay_postauth_end_;
 };
 
 // In a freshly forked child: default signal dispositions (SIGPIPE ignored), nothing blocked.

@@ -47,6 +47,18 @@ std::optional<ftp::PostAuthSession> MonitorClient::hand_over(ftp::HandoverState 
     ::_exit(0);
 }
 
+// Under TLS this process stays as the relay: the monitor starts the post-auth worker on the relay's other end
+// at once (it knows from the signatures it made that this session's control connection is TLS).
+Result<UniqueFd> MonitorClient::hand_over_relayed(const ftp::HandoverState& state) {
+    if (!relay_end_.valid()) {
+        return Error{"no relay socket for a TLS control connection"};
+    }
+    if (auto sent = channel_.send(ipc::HandoverRequest{state}); !sent) {
+        monitor_lost(sent.error().message);
+    }
+    return std::move(relay_end_);
+}
+
 bool MonitorClient::wants_hook(exec::HookPoint point, std::string_view command) const {
     if (point == exec::HookPoint::on_connect) {
         return !connect_lines_.empty();

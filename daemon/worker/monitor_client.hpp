@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/unique_fd.hpp"
 #include "daemon/ftp/session_host.hpp"
 #include "daemon/ipc/channel.hpp"
 #include "daemon/tls/sign_request.hpp"
@@ -21,6 +22,11 @@ public:
 
     ftp::LoginResult authenticate(std::string_view user, std::string_view password) override;
     std::optional<ftp::PostAuthSession> hand_over(ftp::HandoverState state) override;
+    Result<UniqueFd> hand_over_relayed(const ftp::HandoverState& state) override;
+    // FTPS: the pre-auth worker's end of the relay socketpair (the launcher made it; the post-auth worker gets
+    // the other end), returned by hand_over_relayed.
+    void set_relay_end(UniqueFd end) noexcept { relay_end_ = std::move(end); }
+    [[nodiscard]] int relay_end_fd() const noexcept { return relay_end_.get(); }
     [[nodiscard]] bool wants_hook(exec::HookPoint point, std::string_view command) const override;
     std::vector<std::string> run_hooks(exec::HookPoint point, const exec::CommandEvent& event) override;
     Result<UniqueFd> privileged_data_connection(std::uint16_t local_port, const std::string& target_address,
@@ -45,6 +51,7 @@ private:
     [[noreturn]] static void monitor_lost(const std::string& why);
 
     ipc::Channel channel_;
+    UniqueFd relay_end_;
     HookInterest interest_;
     std::vector<std::string> connect_lines_;
     bool ended_ = false;

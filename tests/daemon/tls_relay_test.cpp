@@ -50,8 +50,9 @@ TEST(ControlRelay, PassesBothWaysAndTurnsTheWorkersEofIntoCloseNotify) {
 
     asio::io_context io;
     tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-    tls::ControlRelay::TlsStream server(tcp::socket(io), server_context);
-    tls::ControlRelay::TlsStream client(io, client_context);
+    tcp::socket server_socket(io);
+    tls::ControlRelay::TlsStream server(server_socket, server_context);
+    asio::ssl::stream<tcp::socket> client(io, client_context);
     asio::local::stream_protocol::socket worker(io);
     asio::local::stream_protocol::socket relay_end(io);
     asio::local::connect_pair(worker, relay_end);
