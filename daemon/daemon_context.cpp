@@ -226,7 +226,7 @@ Result<std::shared_ptr<DaemonContext>> prepare_context(std::shared_ptr<const con
         const config::Server& server = servers_list[i];
         ServerRuntime runtime;
         runtime.server = &server;
-        runtime.login_rules = std::make_unique<ConfigLoginRules>(server);
+        runtime.login_rules = std::make_unique<monitor::ConfigLoginRules>(server);
         runtime.hooks = hook_interest(context->servers->config().root, server);
         // Unprivileged, every session keeps the daemon's own uid.
         runtime.preauth_uid = context->privileged ? checked->identities[i].uid : ::getuid();

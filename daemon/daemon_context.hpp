@@ -16,6 +16,7 @@
 #include "daemon/master/key_process.hpp"
 #include "daemon/master/proxy_settings.hpp"
 #include "daemon/name_table.hpp"
+#include "daemon/monitor/config_login_rules.hpp"
 #include "daemon/session_config.hpp"
 #include "daemon/sql/settings.hpp"
 #include "daemon/tls/settings.hpp"
@@ -29,7 +30,7 @@ namespace ward::daemon {
 
 struct ServerRuntime {
     const config::Server* server = nullptr;
-    std::unique_ptr<ConfigLoginRules> login_rules;
+    std::unique_ptr<monitor::ConfigLoginRules> login_rules;
     worker::HookInterest hooks;
     UniqueFd transfer_log;                                     // the server's TransferLog
     std::map<const config::Context*, UniqueFd> anon_transfer_logs;  // an <Anonymous>'s own TransferLog

@@ -1,6 +1,6 @@
 #pragma once
 // The configuration model turned into what each process of a session runs with: the monitor's auth
-// settings and login rules, the worker's FTP settings, its <Limit>/<Directory> access policy and the
+// settings (its login rules: daemon/monitor/config_login_rules.hpp), the worker's FTP settings, its <Limit>/<Directory> access policy and the
 // hook points worth reporting. Pure reads of config/, done before any confinement.
 #include <memory>
 #include <string>
@@ -10,7 +10,6 @@
 #include "daemon/auth/authenticator.hpp"
 #include "daemon/ftp/session_host.hpp"
 #include "daemon/ftp/session_settings.hpp"
-#include "daemon/monitor/login_rules.hpp"
 #include "daemon/worker/hook_interest.hpp"
 
 namespace ward::daemon {
@@ -47,23 +46,6 @@ namespace ward::daemon {
 // Which commands any ExecBeforeCommand/ExecOnCommand/ExecOnError of this server names (`root` is the
 // configuration's root context, for <Global>).
 [[nodiscard]] worker::HookInterest hook_interest(const config::Context& root, const config::Server& server);
-
-class ConfigLoginRules final : public monitor::LoginRules {
-public:
-    explicit ConfigLoginRules(const config::Server& server);
-    [[nodiscard]] const auth::AuthSettings& auth_settings() const override { return auth_; }
-    [[nodiscard]] std::string resolve_alias(std::string_view login_name) const override;
-    [[nodiscard]] std::optional<monitor::AnonymousTarget> anonymous_for(std::string_view login_name) const override;
-    [[nodiscard]] bool login_allowed(const auth::Account& account, bool anonymous,
-                                     const monitor::ClientInfo& client) const override;
-    [[nodiscard]] std::optional<std::string> default_root_for(const auth::Account& account) const override;
-    [[nodiscard]] unsigned max_login_attempts() const override;
-    [[nodiscard]] std::string denied_reply(std::string_view login_name) const override;
-
-private:
-    const config::Server& server_;
-    auth::AuthSettings auth_;
-};
 
 // A group expression as DefaultRoot and ProFTPD's other directives take it: "a,!b" means in a and not in b.
 [[nodiscard]] bool group_expression_matches(std::string_view expression, const std::vector<std::string>& groups);

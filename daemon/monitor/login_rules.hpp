@@ -1,6 +1,6 @@
 #pragma once
 // The configuration's decisions about logins, as the session monitor needs them. Implemented over the
-// config model by daemon/config_rules.cpp; tests use a fake.
+// config model by config_login_rules.cpp; tests use a fake.
 #include <optional>
 #include <string>
 #include <string_view>
