@@ -47,8 +47,10 @@ bool SessionImpl::permitted(CommandContext& ctx, std::string_view verb, const st
         finish(ctx, 550, str_cat(shown, ": Permission denied"));
         return false;
     }
-    // IgnoreHidden: a hidden name answers as if it did not exist (ProFTPD's check_limits sets ENOENT).
-    if (policy_->ignore_hidden(verb, real(vpath)) && hidden_path(vpath)) {
+    // IgnoreHidden: a hidden name answers as if it did not exist (ProFTPD's check_limits sets ENOENT). The
+    // listing verbs decide for the name they list themselves (build_listing), as ProFTPD's mod_ls and mod_facts.
+    const bool lists = verb == "LIST" || verb == "NLST" || verb == "MLSD" || verb == "STAT";
+    if (!lists && policy_->ignore_hidden(verb, real(vpath)) && hidden_path(vpath)) {
         log::notice(verb, " of hidden ", real(vpath), " refused for ", identity_.user, " (IgnoreHidden)");
         finish(ctx, 550, str_cat(shown, ": ", sys::errno_name(ENOENT)));
         return false;

@@ -217,15 +217,13 @@ int SessionImpl::build_listing(ListKind kind, std::string_view argument, std::st
     }
     const std::int64_t now = now_seconds();
     // A hidden name asked for by name: STAT shows nothing, LIST and NLST answer as ProFTPD's mod_ls (450,
-    // "No such file or directory" under IgnoreHidden, "Permission denied" otherwise).
-    if (!options.path.empty() && pattern.empty() && hidden_path(vpath)) {
+    // "No such file or directory" under IgnoreHidden, "Permission denied" otherwise). MLSD lists a hidden
+    // directory's visible entries, as ProFTPD's mod_facts does for the path the client gave.
+    if (kind != ListKind::mlsd && !options.path.empty() && pattern.empty() && hidden_path(vpath)) {
         if (kind == ListKind::stat) {
             return 0;
         }
-        return policy_->ignore_hidden(kind == ListKind::nlst ? "NLST" : (kind == ListKind::mlsd ? "MLSD" : "LIST"),
-                                      real(vpath))
-                   ? ENOENT
-                   : EACCES;
+        return policy_->ignore_hidden(kind == ListKind::nlst ? "NLST" : "LIST", real(vpath)) ? ENOENT : EACCES;
     }
     if (!S_ISDIR(st.st_mode) || (options.directory && pattern.empty())) {
         if (kind == ListKind::mlsd) {
