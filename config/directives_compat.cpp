@@ -77,6 +77,32 @@ std::optional<ArgProblem> rlimit(std::span<const std::string> args) {
     return std::nullopt;
 }
 
+// HideFiles [!]regex|none [user|group expression]: one argument, or three (ProFTPD's set_hidefiles).
+std::optional<ArgProblem> hide_files(std::span<const std::string> args) {
+    if (args.size() == 2) {
+        return ArgProblem{1, "HideFiles takes a pattern, optionally followed by user|group and an expression"};
+    }
+    const std::string_view pattern = args[0];
+    if (!iequals(pattern, "none")) {
+        if (auto problem = regex(pattern.starts_with('!') ? pattern.substr(1) : pattern)) {
+            return ArgProblem{0, std::move(*problem)};
+        }
+    }
+    if (args.size() == 3) {
+        if (iequals(args[1], "class")) {
+            return ArgProblem{1, "a class qualifier is refused: wardftpd cannot tell a session's class here, so the "
+                                 "rule could not be applied as written"};
+        }
+        if (!iequals(args[1], "user") && !iequals(args[1], "group")) {
+            return ArgProblem{1, str_cat("unknown classifier '", args[1], "' (user or group)")};
+        }
+        if (auto problem = name_list(args[2])) {
+            return ArgProblem{2, std::move(*problem)};
+        }
+    }
+    return std::nullopt;
+}
+
 void add_core_rest(std::vector<DirectiveSpec>& out) {
     const char* core = "mod_core.c";
     out.push_back(refused(make("AllowFilter", core, kAll | cx::limit, 1, 1, "AllowFilter regex",
@@ -106,13 +132,12 @@ void add_core_rest(std::vector<DirectiveSpec>& out) {
                             "new files keep the session's group: the post-login worker holds no CAP_CHOWN"));
     out.push_back(no_effect(words("UserOwner", core, cx::anonymous | cx::directory, 1, 1, "UserOwner user"),
                             "new files keep the session's owner: the post-login worker holds no CAP_CHOWN"));
-    const char* hidden = "listings still show these entries (ProFTPD's hiding is not an access control; "
-                         "use <Limit> or DenyAll in <Directory> to deny access)";
-    out.push_back(no_effect(words("HideFiles", core, kAll, 1, 3, "HideFiles regex|none [user|group|class expression]"),
-                            hidden));
-    out.push_back(no_effect(words("HideGroup", core, kAll, 1, 1, "HideGroup group"), hidden));
-    out.push_back(no_effect(words("HideUser", core, kAll, 1, 1, "HideUser user"), hidden));
-    out.push_back(no_effect(flag("HideNoAccess", core, cx::anonymous | cx::directory), hidden, when_flag(false)));
+    // Implemented: listings leave hidden entries out, and IgnoreHidden in a <Limit> makes them look absent.
+    out.push_back(make("HideFiles", core, cx::directory, 1, 3, "HideFiles [!]regex|none [user|group expression]",
+                       hide_files, true));
+    out.push_back(words("HideGroup", core, cx::anonymous | cx::directory, 1, 1, "HideGroup [!]group|~", true));
+    out.push_back(words("HideUser", core, cx::anonymous | cx::directory, 1, 1, "HideUser [!]user|~", true));
+    out.push_back(flag("HideNoAccess", core, cx::anonymous | cx::directory));
     out.push_back(no_effect(words("IncludeOptions", core, cx::server, 1, kAnyNumber, "IncludeOptions option [...]"),
                             "Include always reads every file it names, in name order"));
     out.push_back(no_effect(words("MaxCommandRate", core, cx::servers, 1, 2, "MaxCommandRate count [secs]"),

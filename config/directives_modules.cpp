@@ -177,9 +177,7 @@ void add_access(std::vector<DirectiveSpec>& out) {
     out.push_back(make("Order", "mod_core.c", cx::limit, 1, 2, "Order allow,deny|deny,allow", order));
     out.push_back(make("AllowAll", "mod_core.c", cx::limit | cx::anonymous | cx::directory, 0, 0, "AllowAll"));
     out.push_back(make("DenyAll", "mod_core.c", cx::limit | cx::anonymous | cx::directory, 0, 0, "DenyAll"));
-    out.push_back(no_effect(make("IgnoreHidden", "mod_core.c", cx::limit, 1, 1, "IgnoreHidden on|off",
-                                 each(boolean_check())),
-                            "nothing is hidden (HideFiles and friends have no effect here)", when_flag(false)));
+    out.push_back(make("IgnoreHidden", "mod_core.c", cx::limit, 1, 1, "IgnoreHidden on|off", each(boolean_check())));
     // <Class name>: From and Satisfy inside it, AllowClass/DenyClass in <Limit>, MaxClientsPerClass (the master
     // counts the sessions of each class).
     out.push_back(names("AllowClass"));

@@ -392,6 +392,32 @@ bool Server::connection_allowed(const Principal& who) const {
     return found == 0 || allowed;
 }
 
+bool Server::ignore_hidden(std::string_view command, std::string_view real_path, const Context* anon,
+                           std::string_view home) const {
+    const std::string cmd = to_upper(command);
+    const auto levels = chain(*index_, real_path, anon, home);
+    std::vector<std::string> names{cmd};
+    if (const auto group = command_group(cmd); !group.empty()) {
+        names.emplace_back(group);
+    }
+    if (command_in_group(cmd, "ALL")) {
+        names.emplace_back("ALL");
+    }
+    for (const auto& name : names) {
+        for (const Scope* level : levels) {
+            for (const auto& rule : level->limits) {
+                if (!rule.names(name)) {
+                    continue;
+                }
+                if (const Directive* ignore = rule.section->find("IgnoreHidden")) {
+                    return as_bool(*ignore);
+                }
+            }
+        }
+    }
+    return false;
+}
+
 Result<ServerSet> ServerSet::build(std::shared_ptr<const Config> config, const BuildOptions& options) {
     ServerSet set;
     set.config_ = std::move(config);

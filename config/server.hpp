@@ -71,6 +71,11 @@ public:
     // connection without a greeting.
     [[nodiscard]] bool connection_allowed(const Principal& who) const;
 
+    // IgnoreHidden in the first <Limit> that names the command, then its group, then ALL, from the most specific
+    // context outwards, whoever that <Limit>'s rules name (ProFTPD's check_limits reads it before their verdict).
+    [[nodiscard]] bool ignore_hidden(std::string_view command, std::string_view real_path, const Context* anon,
+                                     std::string_view home) const;
+
 private:
     friend class ServerSet;
     explicit Server(std::unique_ptr<detail::ServerIndex> index);

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cstring>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "base/log.hpp"
 #include "base/strings.hpp"
@@ -18,6 +19,7 @@
 #include "config/values.hpp"
 #include "daemon/auth/system_users.hpp"
 #include "daemon/ftp/display_text.hpp"
+#include "daemon/ftp/posix_regex.hpp"
 
 namespace ward::daemon {
 namespace {
@@ -70,6 +72,42 @@ std::optional<std::string> fake_name(const Directive* d, std::string_view own) {
     return name == "~" ? std::string(own) : name;
 }
 
+// HideFiles' "user a,!b" (any term holds, as ProFTPD's pr_expr_eval_user_or) and "group a,!b" (every term
+// holds, pr_expr_eval_group_and). "class" is refused by the registry.
+bool hide_qualifier_matches(const Directive& d, const config::Principal& who) {
+    if (d.args.size() < 3) {
+        return true;
+    }
+    if (iequals(d.args[1], "group")) {
+        return group_expression_matches(d.args[2], who.groups);
+    }
+    for (auto term : split(d.args[2], ',')) {
+        term = trim(term);
+        const bool negated = term.starts_with('!');
+        if (negated) {
+            term.remove_prefix(1);
+        }
+        if ((term == who.user) != negated) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// HideUser/HideGroup lines in ProFTPD's order, "!" split off and "~" made the session's own name.
+std::vector<std::pair<std::string, bool>> hide_names(const std::vector<const Directive*>& lines, std::string_view own) {
+    std::vector<std::pair<std::string, bool>> out;
+    for (const Directive* d : lines) {
+        std::string_view name = d->args.at(0);
+        const bool inverted = name.starts_with('!');
+        if (inverted) {
+            name.remove_prefix(1);
+        }
+        out.emplace_back(name == "~" ? std::string(own) : std::string(name), inverted);
+    }
+    return out;
+}
+
 class ConfigAccessPolicy final : public ftp::AccessPolicy {
 public:
     ConfigAccessPolicy(const config::Server& server, const config::Context* anon, std::string home,
@@ -105,14 +143,57 @@ public:
         if (const Directive* mode = get("DirFakeMode")) {
             rules.fake_mode = config::as_mode(*mode);
         }
+        fill_hide_rules(rules.hide, real_path);
         return rules;
     }
 
+    [[nodiscard]] bool ignore_hidden(std::string_view command, std::string_view real_path) const override {
+        return server_.ignore_hidden(command, real_path, anon_, home_);
+    }
+
 private:
+    // ProFTPD's dir_hide_file: the first HideFiles that applies to this session (no qualifier, or one that
+    // matches), most specific <Directory> first, decides; "none" there hides nothing by name.
+    void fill_hide_rules(ftp::HideRules& hide, std::string_view real_path) const {
+        const auto all = [&](std::string_view name) { return server_.get_all_for_path(name, real_path, anon_, home_); };
+        for (const Directive* d : all("HideFiles")) {
+            if (!hide_qualifier_matches(*d, who_)) {
+                continue;
+            }
+            std::string_view pattern = d->args.at(0);
+            hide.files_negated = pattern.starts_with('!');
+            if (hide.files_negated) {
+                pattern.remove_prefix(1);
+            } else if (iequals(pattern, "none")) {
+                break;
+            }
+            hide.files = compiled(d, pattern);
+            break;
+        }
+        hide.users = hide_names(all("HideUser"), who_.user);
+        hide.groups = hide_names(all("HideGroup"), who_.groups.empty() ? std::string_view() : who_.groups.front());
+        const Directive* no_access = server_.get_for_path("HideNoAccess", real_path, anon_, home_);
+        hide.no_access = no_access != nullptr && config::as_bool(*no_access);
+    }
+
+    // Each HideFiles pattern is compiled once per session (the registry has checked that it compiles).
+    std::shared_ptr<const ftp::PosixRegex> compiled(const Directive* d, std::string_view pattern) const {
+        auto& slot = regexes_[d];
+        if (!slot) {
+            auto re = ftp::PosixRegex::compile(std::string(pattern));
+            if (!re) {
+                throw std::logic_error(str_cat("HideFiles ", pattern, ": ", re.error().message));
+            }
+            slot = std::make_shared<const ftp::PosixRegex>(std::move(*re));
+        }
+        return slot;
+    }
+
     const config::Server& server_;
     const config::Context* anon_;
     std::string home_;
     config::Principal who_;
+    mutable std::unordered_map<const Directive*, std::shared_ptr<const ftp::PosixRegex>> regexes_;
 };
 
 // Every directive called `name` in a server's own contexts (and <Global>), however deeply nested.

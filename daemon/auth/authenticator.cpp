@@ -288,6 +288,21 @@ AuthOutcome authenticate(const AuthSettings& settings, std::string_view name, st
     return outcome;
 }
 
+std::optional<gid_t> find_group_id(const AuthSettings& settings, std::string_view name) {
+    const bool file = std::any_of(settings.order.begin(), settings.order.end(),
+                                  [](const AuthStep& s) { return s.source == AuthSource::file; });
+    if (file && !settings.group_file.empty()) {
+        if (const auto text = read_auth_file(settings.group_file)) {
+            for (const auto& g : read_groups(*text)) {
+                if (g.name == name) {
+                    return g.gid;
+                }
+            }
+        }
+    }
+    return system_group_id(name);
+}
+
 AuthOutcome find_account(const AuthSettings& settings, std::string_view name, const Backends& backends) {
     AuthOutcome outcome;
     if (!acceptable_user_name(name)) {

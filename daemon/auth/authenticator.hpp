@@ -100,6 +100,10 @@ struct AuthOutcome {
 [[nodiscard]] AuthOutcome find_account(const AuthSettings& settings, std::string_view name,
                                        const Backends& backends = {});
 
+// A group's id by name the way ProFTPD's pr_auth_getgrnam asks the modules of AuthOrder: AuthGroupFile for
+// mod_auth_file.c, the system's database for mod_auth_unix.c (always asked last, as for the anonymous User).
+[[nodiscard]] std::optional<gid_t> find_group_id(const AuthSettings& settings, std::string_view name);
+
 // A user name a client may send: 1..256 bytes, no control characters, no '/' or ':'.
 [[nodiscard]] bool acceptable_user_name(std::string_view name) noexcept;
 

@@ -225,6 +225,11 @@ std::optional<std::int64_t> parse_mdtm(std::string_view text) {
     return static_cast<std::int64_t>(seconds);
 }
 
+bool accessible(const FileFacts& facts, std::uint32_t uid, std::uint32_t gid) noexcept {
+    const Access a = access_for(facts, uid, gid);
+    return S_ISDIR(facts.mode) ? a.exec : a.read;
+}
+
 std::string mlsx_perm(const FileFacts& facts, std::uint32_t uid, std::uint32_t gid, bool parent_writable) {
     const Access a = access_for(facts, uid, gid);
     std::string out;

@@ -47,6 +47,9 @@ void append_mdtm(std::string& out, std::int64_t seconds);
 [[nodiscard]] std::string mlsx_perm(const FileFacts& facts, std::uint32_t uid, std::uint32_t gid,
                                     bool parent_writable);
 
+// HideNoAccess's test: a directory the user may enter, a file the user may read (mode bits, as mlsx_perm).
+[[nodiscard]] bool accessible(const FileFacts& facts, std::uint32_t uid, std::uint32_t gid) noexcept;
+
 struct MlsxNames {
     std::string_view type;  // "file", "dir", "cdir", "pdir", "OS.unix=symlink", ...
     std::string_view perm;

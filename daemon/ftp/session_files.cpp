@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
 
 #include "base/log.hpp"
 #include "base/strings.hpp"
@@ -38,15 +39,23 @@ PathRules SessionImpl::rules_for(const std::string& vpath) const { return policy
 bool SessionImpl::permitted(CommandContext& ctx, std::string_view verb, const std::string& vpath,
                             std::string_view shown) {
     ctx.event.path = vpath;
-    if (policy_->allowed(verb, real(vpath))) {
-        return true;
-    }
-    log::notice(verb, " of ", real(vpath), " denied for ", identity_.user);
     if (shown.empty()) {
         shown = ctx.argument.empty() ? std::string_view(vpath) : std::string_view(ctx.argument);
     }
-    finish(ctx, 550, str_cat(shown, ": Permission denied"));
-    return false;
+    if (!policy_->allowed(verb, real(vpath))) {
+        log::notice(verb, " of ", real(vpath), " denied for ", identity_.user);
+        finish(ctx, 550, str_cat(shown, ": Permission denied"));
+        return false;
+    }
+    // IgnoreHidden: a hidden name answers as if it did not exist (ProFTPD's check_limits sets ENOENT). The
+    // listing verbs decide for the name they list themselves (build_listing), as ProFTPD's mod_ls and mod_facts.
+    const bool lists = verb == "LIST" || verb == "NLST" || verb == "MLSD" || verb == "STAT";
+    if (!lists && policy_->ignore_hidden(verb, real(vpath)) && hidden_path(vpath)) {
+        log::notice(verb, " of hidden ", real(vpath), " refused for ", identity_.user, " (IgnoreHidden)");
+        finish(ctx, 550, str_cat(shown, ": ", sys::errno_name(ENOENT)));
+        return false;
+    }
+    return true;
 }
 
 bool SessionImpl::name_allowed(CommandContext& ctx, std::string_view client_path) {

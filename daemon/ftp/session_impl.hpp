@@ -130,6 +130,10 @@ private:
     bool name_allowed(CommandContext& ctx, std::string_view client_path);
     void fail_errno(CommandContext& ctx, int code, std::string_view shown, int err);
     [[nodiscard]] PathRules rules_for(const std::string& vpath) const;
+    // HideFiles and friends for one entry of a directory whose rules are given; st null when it does not exist.
+    bool hidden(const HideRules& rules, std::string_view name, const struct stat* st);
+    // The same for a path, under its parent directory's rules ("/" is never hidden).
+    bool hidden_path(const std::string& vpath);
     void cmd_pwd(CommandContext& ctx);
     void cmd_cwd(CommandContext& ctx);
     void cmd_cdup(CommandContext& ctx);

@@ -10,6 +10,7 @@
 #include "base/sys.hpp"
 #include "daemon/ftp/args.hpp"
 #include "daemon/ftp/dir_reader.hpp"
+#include "daemon/ftp/hiding.hpp"
 #include "daemon/ftp/listing.hpp"
 #include "daemon/ftp/session_impl.hpp"
 #include "daemon/ftp/vpath.hpp"
@@ -103,6 +104,32 @@ std::string_view SessionImpl::group_name(std::uint32_t gid) {
     return cached_group_;
 }
 
+bool SessionImpl::hidden(const HideRules& rules, std::string_view name, const struct stat* st) {
+    if (!rules.any()) {
+        return false;
+    }
+    if (st == nullptr) {
+        return hidden_by_name(rules, name);
+    }
+    const FileFacts facts = facts_from_stat(*st);
+    // The names listings show: the same lookup, so HideUser/HideGroup compare what the client sees.
+    const std::string user(user_name(facts.uid));
+    return hidden_entry(rules, name, facts, EntryOwner{user, group_name(facts.gid)}, identity_.uid, identity_.gid);
+}
+
+bool SessionImpl::hidden_path(const std::string& vpath) {
+    if (vpath == "/") {
+        return false;
+    }
+    const PathRules parent = rules_for(std::string(virtual_parent(vpath)));
+    if (!parent.hide.any()) {
+        return false;
+    }
+    struct stat st {};
+    const bool exists = fs_.stat(vpath, st) == 0 || fs_.lstat(vpath, st) == 0;
+    return hidden(parent.hide, virtual_basename(vpath), exists ? &st : nullptr);
+}
+
 void SessionImpl::append_entry(ListKind kind, std::string& out, const std::string& parent_vpath, int dir_fd,
                                const char* name, const struct stat& st, bool parent_writable, std::int64_t now,
                                const PathRules& rules, std::string_view type_override) {
@@ -189,6 +216,15 @@ int SessionImpl::build_listing(ListKind kind, std::string_view argument, std::st
         return kind == ListKind::nlst && rules.no_error_if_absent && err == ENOENT ? 0 : err;
     }
     const std::int64_t now = now_seconds();
+    // A hidden name asked for by name: STAT shows nothing, LIST and NLST answer as ProFTPD's mod_ls (450,
+    // "No such file or directory" under IgnoreHidden, "Permission denied" otherwise). MLSD lists a hidden
+    // directory's visible entries, as ProFTPD's mod_facts does for the path the client gave.
+    if (kind != ListKind::mlsd && !options.path.empty() && pattern.empty() && hidden_path(vpath)) {
+        if (kind == ListKind::stat) {
+            return 0;
+        }
+        return policy_->ignore_hidden(kind == ListKind::nlst ? "NLST" : "LIST", real(vpath)) ? ENOENT : EACCES;
+    }
     if (!S_ISDIR(st.st_mode) || (options.directory && pattern.empty())) {
         if (kind == ListKind::mlsd) {
             return ENOTDIR;
@@ -253,7 +289,7 @@ int SessionImpl::append_directory(ListWalk& walk, std::string& out, const std::s
         return err;
     }
     listing.sort();
-    const PathRules rules = walk.kind == ListKind::nlst ? PathRules{} : rules_for(vpath);
+    const PathRules rules = rules_for(vpath);
     const FileFacts dir_facts = facts_from_stat(st);
     const bool writable = mlsx_perm(dir_facts, identity_.uid, identity_.gid, false).find('c') != std::string::npos;
     out.reserve(out.size() + listing.entries.size() * (walk.kind == ListKind::nlst ? 24 : 96));
@@ -266,6 +302,14 @@ int SessionImpl::append_directory(ListWalk& walk, std::string& out, const std::s
         if (!walk.pattern.empty() && ::fnmatch(walk.pattern.c_str(), name, FNM_PERIOD) != 0) {
             continue;
         }
+        struct stat entry_st {};
+        const bool need_stat = walk.kind != ListKind::nlst || rules.hide.any();
+        if (need_stat && ::fstatat(dir_fd, name, &entry_st, AT_SYMLINK_NOFOLLOW) != 0) {
+            continue;  // removed while we listed
+        }
+        if (hidden(rules.hide, listing.name(entry), &entry_st)) {
+            continue;
+        }
         if (walk.files_left == 0) {
             log::notice("listing of ", real(vpath), " stopped at ListOptions maxfiles");
             return 0;
@@ -276,10 +320,6 @@ int SessionImpl::append_directory(ListWalk& walk, std::string& out, const std::s
             out += listing.name(entry);
             out += "\r\n";
             continue;
-        }
-        struct stat entry_st {};
-        if (::fstatat(dir_fd, name, &entry_st, AT_SYMLINK_NOFOLLOW) != 0) {
-            continue;  // removed while we listed
         }
         append_entry(walk.kind, out, vpath, dir_fd, name, entry_st, writable, walk.now, rules);
         const std::string_view shown(name);

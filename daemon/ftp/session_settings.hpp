@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace boost::asio::ssl {
@@ -92,6 +93,20 @@ struct ListRules {
     bool no_error_if_absent = false;  // NoErrorIfAbsent: NLST of a missing path is an empty 226, not 450
 };
 
+class PosixRegex;
+
+// HideFiles/HideUser/HideGroup/HideNoAccess for the entries of one directory (ProFTPD's dir_hide_file and
+// OP_HIDE): which entries listings leave out, and which names IgnoreHidden makes look absent.
+struct HideRules {
+    std::shared_ptr<const PosixRegex> files;  // HideFiles regex in effect; null = none (or "HideFiles none")
+    bool files_negated = false;               // "!regex": hide what does not match
+    bool no_access = false;                   // HideNoAccess on
+    // HideUser/HideGroup in ProFTPD's order: name ("~" already the session's own), inverted ("!name").
+    std::vector<std::pair<std::string, bool>> users;
+    std::vector<std::pair<std::string, bool>> groups;
+    [[nodiscard]] bool any() const noexcept { return files || no_access || !users.empty() || !groups.empty(); }
+};
+
 // Per-path decisions that <Directory>, <Anonymous> and <Limit> make. ProFTPD's defaults.
 struct PathRules {
     bool allow_overwrite = false;         // AllowOverwrite
@@ -108,6 +123,7 @@ struct PathRules {
     std::optional<std::string> fake_user;
     std::optional<std::string> fake_group;
     std::optional<mode_t> fake_mode;      // DirFakeMode: the permission bits listings show
+    HideRules hide;                       // what this directory's listings leave out
 };
 
 class AccessPolicy {
@@ -116,6 +132,13 @@ public:
     // <Limit> for a command (upper-case verb, e.g. "STOR", "SITE_CHMOD") on a real absolute path.
     [[nodiscard]] virtual bool allowed(std::string_view command, std::string_view real_path) const = 0;
     [[nodiscard]] virtual PathRules rules_for(std::string_view real_path) const = 0;
+    // IgnoreHidden on in the <Limit> that speaks for the command (its name, group, then ALL) at that path:
+    // a hidden name then answers as if it did not exist.
+    [[nodiscard]] virtual bool ignore_hidden(std::string_view command, std::string_view real_path) const {
+        (void)command;
+        (void)real_path;
+        return false;
+    }
 };
 
 }  // namespace ward::ftp

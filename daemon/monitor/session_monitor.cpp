@@ -340,7 +340,7 @@ Next SessionMonitor::answer_authentication(ipc::AuthRequest& request) {
         reason = found.reason;
         account = std::move(found.account);
         if (account && !anonymous->group.empty()) {
-            if (const auto gid = auth::system_group_id(anonymous->group)) {
+            if (const auto gid = auth::find_group_id(settings, anonymous->group)) {
                 account->gid = *gid;
                 account->group_name = anonymous->group;
                 account->groups = {*gid};

@@ -202,5 +202,35 @@ TEST_F(LimitTest, DirectoryIndexScalesToManySections) {
     EXPECT_TRUE(allowed("STOR", "/srv/d14000/a", bob));
 }
 
+// IgnoreHidden (ProFTPD's check_limits): the first <Limit> naming the command, its group, then ALL, decides,
+// from the most specific context outwards, whoever the <Limit>'s rules name.
+TEST_F(LimitTest, IgnoreHiddenComesFromTheLimitForTheCommand) {
+    load("<Directory /srv>\n  <Limit DIRS>\n    IgnoreHidden on\n  </Limit>\n  <Limit RETR>\n    DenyUser bob\n"
+         "  </Limit>\n</Directory>\n<Directory /srv/open>\n  <Limit LIST>\n    IgnoreHidden off\n  </Limit>\n"
+         "</Directory>\n");
+    EXPECT_TRUE(server().ignore_hidden("CWD", "/srv/x", nullptr, "/home/bob"));
+    EXPECT_TRUE(server().ignore_hidden("NLST", "/srv/x", nullptr, "/home/bob"));
+    EXPECT_FALSE(server().ignore_hidden("RETR", "/srv/x", nullptr, "/home/bob"));  // its <Limit> says nothing
+    EXPECT_FALSE(server().ignore_hidden("LIST", "/srv/open/x", nullptr, "/home/bob"));
+    EXPECT_TRUE(server().ignore_hidden("CWD", "/srv/open/x", nullptr, "/home/bob"));
+    EXPECT_FALSE(server().ignore_hidden("CWD", "/tmp", nullptr, "/home/bob"));
+}
+
+TEST(HideDirectives, RefusedFormsNameTheLine) {
+    EXPECT_EQ(testing::parse_error("<Directory /srv>\n  HideFiles ^x user\n</Directory>\n"),
+              "t.conf:2:16: HideFiles: HideFiles takes a pattern, optionally followed by user|group and an expression");
+    EXPECT_NE(testing::parse_error("<Directory /srv>\n  HideFiles ^x class local\n</Directory>\n").find(
+                  "a class qualifier is refused"),
+              std::string::npos);
+    EXPECT_NE(testing::parse_error("<Directory /srv>\n  HideFiles !(x\n</Directory>\n").find("t.conf:2:"),
+              std::string::npos);
+    // ProFTPD's contexts: HideFiles in <Directory> only; HideUser, HideGroup and HideNoAccess also in <Anonymous>.
+    EXPECT_NE(testing::parse_error("HideFiles ^x\n").find("t.conf:1:1: HideFiles"), std::string::npos);
+    EXPECT_NE(testing::parse_error("HideUser bob\n").find("t.conf:1:1: HideUser"), std::string::npos);
+    testing::parse_ok("<Anonymous /srv>\n  User ftp\n  HideUser !~\n  HideGroup staff\n  HideNoAccess on\n"
+                      "  <Directory pub>\n    HideFiles none user a,!b\n    HideFiles ^\\. group staff\n"
+                      "  </Directory>\n</Anonymous>\n");
+}
+
 }  // namespace
 }  // namespace ward::config

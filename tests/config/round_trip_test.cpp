@@ -347,7 +347,7 @@ TEST(ConfigRoundTrip, ProftpdsOtherDirectivesConvertBothWaysWithTheirWarnings) {
         EXPECT_FALSE(warned(quiet)) << quiet;
     }
     for (const char* loud : {"TimeoutLinger", "SetEnv", "LogFormat", "ExtendedLog", "ScoreboardFile",
-                             "HideFiles", "HideNoAccess", "MaxStoreFileSize", "TransferRate",
+                             "MaxStoreFileSize", "TransferRate",
                              "UseSendfile", "DeleteAbortedStores", "RLimitCPU", "ServerAlias", "TraceLog"}) {
         EXPECT_TRUE(warned(loud)) << loud;
     }

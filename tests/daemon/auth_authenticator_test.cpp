@@ -89,6 +89,16 @@ TEST_F(Authenticator, SystemAccountsFollowAuthOrder) {
     EXPECT_EQ(find_account(settings_, "alice").account->source, AuthSource::file);
 }
 
+// An <Anonymous> Group is looked up as ProFTPD's pr_auth_getgrnam: AuthGroupFile when mod_auth_file.c is in
+// AuthOrder, then the system's database.
+TEST_F(Authenticator, GroupIdsFromAuthGroupFileThenTheSystem) {
+    EXPECT_EQ(find_group_id(settings_, "extra"), std::optional<gid_t>(2005));
+    EXPECT_EQ(find_group_id(settings_, "root"), std::optional<gid_t>(0));
+    EXPECT_EQ(find_group_id(settings_, "no-such-group-here"), std::nullopt);
+    settings_.order = {AuthStep{AuthSource::system}};
+    EXPECT_EQ(find_group_id(settings_, "extra"), std::nullopt);
+}
+
 TEST(AuthNames, AcceptableUserNames) {
     EXPECT_TRUE(acceptable_user_name("anonymous"));
     EXPECT_FALSE(acceptable_user_name(""));
