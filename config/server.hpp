@@ -57,9 +57,11 @@ public:
                                                                  const Context* anon, std::string_view home) const;
     // <Limit> as ProFTPD's dir_check_full: the command's own name, then its group, then ALL, each looked up from
     // the most specific context outwards; an explicit or implicit decision ends the search. real_path may be
-    // empty for commands without a path (LOGIN).
+    // empty for commands without a path (LOGIN). argument: the command's argument, which a <Limit>'s
+    // AllowFilter/DenyFilter match; nullptr at login, where no command is checked and no filter matches.
     [[nodiscard]] bool allowed(std::string_view command, std::string_view real_path, const Context* anon,
-                               std::string_view home, const Principal& who) const;
+                               std::string_view home, const Principal& who,
+                               const std::string* argument = nullptr) const;
 
 private:
     friend class ServerSet;

@@ -38,7 +38,7 @@ PathRules SessionImpl::rules_for(const std::string& vpath) const { return policy
 bool SessionImpl::permitted(CommandContext& ctx, std::string_view verb, const std::string& vpath,
                             std::string_view shown) {
     ctx.event.path = vpath;
-    if (policy_->allowed(verb, real(vpath))) {
+    if (policy_->allowed(verb, real(vpath), ctx.argument)) {
         return true;
     }
     log::notice(verb, " of ", real(vpath), " denied for ", identity_.user);
@@ -49,11 +49,32 @@ bool SessionImpl::permitted(CommandContext& ctx, std::string_view verb, const st
     return false;
 }
 
+bool SessionImpl::passes_filters(const TextFilter& allow, const TextFilter& deny, const std::string& text) {
+    const auto matches = [&](const TextFilter& filter) -> std::optional<bool> {
+        const auto key = std::make_pair(filter.pattern, filter.ignore_case);
+        auto it = filters_.find(key);
+        if (it == filters_.end()) {
+            auto re = PosixRegex::compile(filter.pattern, filter.ignore_case);
+            if (!re) {
+                log::error("filter: ", re.error().message);
+                return std::nullopt;
+            }
+            it = filters_.emplace(key, std::move(*re)).first;
+        }
+        return it->second.matches(text);
+    };
+    if (!allow.pattern.empty() && matches(allow) != true) {
+        return false;
+    }
+    return deny.pattern.empty() || matches(deny) == false;
+}
+
 bool SessionImpl::name_allowed(CommandContext& ctx, std::string_view client_path) {
-    if (!path_deny_filter_ || !path_deny_filter_->matches(std::string(client_path))) {
+    const PathRules rules = rules_for(to_vpath(client_path));
+    if (passes_filters(rules.path_allow_filter, rules.path_deny_filter, std::string(client_path))) {
         return true;
     }
-    log::notice("PathDenyFilter refused '", client_path, "' from ", peer_text_);
+    log::notice("PathAllowFilter/PathDenyFilter refused '", client_path, "' from ", peer_text_);
     finish(ctx, 550, str_cat(client_path, ": Forbidden filename"));
     return false;
 }
@@ -309,7 +330,7 @@ void SessionImpl::site_module(CommandContext& ctx, const ParsedCommand& sub) {
 }
 
 void SessionImpl::site_help(CommandContext& ctx, const ParsedCommand& /*sub*/) {
-    if (!policy_->allowed("SITE_HELP", real(cwd_))) {
+    if (!policy_->allowed("SITE_HELP", real(cwd_), ctx.argument)) {
         finish(ctx, 550, "SITE HELP: Permission denied");
         return;
     }
