@@ -69,13 +69,13 @@ bool SessionImpl::passes_filters(const TextFilter& allow, const TextFilter& deny
     return deny.pattern.empty() || matches(deny) == false;
 }
 
-bool SessionImpl::name_allowed(CommandContext& ctx, std::string_view client_path) {
+bool SessionImpl::name_allowed(CommandContext& ctx, std::string_view client_path, std::string_view refusal) {
     const PathRules rules = rules_for(to_vpath(client_path));
     if (passes_filters(rules.path_allow_filter, rules.path_deny_filter, std::string(client_path))) {
         return true;
     }
     log::notice("PathAllowFilter/PathDenyFilter refused '", client_path, "' from ", peer_text_);
-    finish(ctx, 550, str_cat(client_path, ": Forbidden filename"));
+    finish(ctx, 550, str_cat(client_path, ": ", refusal));
     return false;
 }
 
@@ -291,7 +291,8 @@ void SessionImpl::set_mtime(CommandContext& ctx, std::string_view timestamp, std
         return;
     }
     const std::string vpath = to_vpath(client_path);
-    if (!permitted(ctx, ctx.canonical, vpath, client_path)) {
+    // mod_facts refuses a filtered name with EACCES's text, after <Limit>.
+    if (!permitted(ctx, ctx.canonical, vpath, client_path) || !name_allowed(ctx, client_path, "Permission denied")) {
         return;
     }
     if (const int err = fs_.set_times(vpath, std::nullopt, static_cast<std::time_t>(*seconds)); err != 0) {
@@ -365,7 +366,7 @@ void SessionImpl::site_chmod(CommandContext& ctx, const ParsedCommand& sub) {
         return;
     }
     const std::string vpath = to_vpath(client_path);
-    if (!permitted(ctx, "SITE_CHMOD", vpath, client_path)) {
+    if (!name_allowed(ctx, client_path) || !permitted(ctx, "SITE_CHMOD", vpath, client_path)) {
         return;
     }
     // A set-id file made over FTP would run as its owner for whoever executes it on this host.
@@ -403,7 +404,7 @@ void SessionImpl::site_chgrp(CommandContext& ctx, const ParsedCommand& sub) {
         return;
     }
     const std::string vpath = to_vpath(client_path);
-    if (!permitted(ctx, "SITE_CHGRP", vpath, client_path)) {
+    if (!name_allowed(ctx, client_path) || !permitted(ctx, "SITE_CHGRP", vpath, client_path)) {
         return;
     }
     if (const int err = fs_.chown(vpath, static_cast<uid_t>(-1), *gid); err != 0) {

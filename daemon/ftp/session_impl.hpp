@@ -127,8 +127,9 @@ private:
     [[nodiscard]] std::string real(std::string_view vpath) const;
     // <Limit> for `verb` on vpath; on refusal a 550 naming `shown` (the command's argument when empty).
     bool permitted(CommandContext& ctx, std::string_view verb, const std::string& vpath, std::string_view shown = {});
-    // PathAllowFilter/PathDenyFilter of the path's context; on refusal a 550 "Forbidden filename".
-    bool name_allowed(CommandContext& ctx, std::string_view client_path);
+    // PathAllowFilter/PathDenyFilter of the path's context; on refusal "550 <client_path>: <refusal>".
+    bool name_allowed(CommandContext& ctx, std::string_view client_path,
+                      std::string_view refusal = "Forbidden filename");
     // Whether text matches `allow` (when set) and not `deny` (when set); a filter that does not compile refuses.
     bool passes_filters(const TextFilter& allow, const TextFilter& deny, const std::string& text);
     void fail_errno(CommandContext& ctx, int code, std::string_view shown, int err);

@@ -1,8 +1,8 @@
 """AllowFilter, DenyFilter, PathAllowFilter (mod_core) and DeleteAbortedStores (mod_xfer) as ProFTPD 1.3.8 applies
 them: a command argument outside AllowFilter is "550 <arg>: Forbidden command argument"; inside a <Limit> the
 filters decide the Limit (a match of AllowFilter allows the command past DenyAll); a path outside PathAllowFilter
-is "550 <name>: Forbidden filename" for STOR, MKD, RNTO, DELE, RMD and RNFR, per <Directory>, and "[NC]" matches
-without case; an upload that did not complete (ABOR, a reset data connection) leaves no partial file with
+is "550 <name>: Forbidden filename" for STOR, MKD, RNTO, DELE, RMD, RNFR, SITE CHMOD and SITE CPFR (MFMT:
+"Permission denied", as mod_facts), per <Directory>, and "[NC]" matches without case; an upload that did not complete (ABOR, a reset data connection) leaves no partial file with
 DeleteAbortedStores on, and keeps it with it off (for a HiddenStores upload, its hidden file)."""
 import ftplib
 import io
@@ -89,6 +89,9 @@ class Filters(InRoot):
             self.refused(ftp, "DELE keep.bin", "550 keep.bin: Forbidden filename")
             self.refused(ftp, "RMD old.dir", "550 old.dir: Forbidden filename")
             self.refused(ftp, "RNFR keep.bin", "550 keep.bin: Forbidden filename")
+            self.refused(ftp, "SITE CHMOD 600 keep.bin", "550 keep.bin: Forbidden filename")
+            self.refused(ftp, "SITE CPFR keep.bin", "550 keep.bin: Forbidden filename")
+            self.refused(ftp, "MFMT 20200101000000 keep.bin", "550 keep.bin: Permission denied")
             ftp.quit()
         self.assertEqual(sorted(os.listdir(self.root)), ["b.txt", "keep.bin", "old.dir"])
 
