@@ -86,12 +86,10 @@ class Filters(InRoot):
             self.refused(ftp, "RNTO a.bin", "550 a.bin: Forbidden filename")
             ftp.sendcmd("RNFR a.txt")
             ftp.sendcmd("RNTO b.txt")
-            self.refused(ftp, "DELE keep.bin", "550 keep.bin: Forbidden filename")
-            self.refused(ftp, "RMD old.dir", "550 old.dir: Forbidden filename")
-            self.refused(ftp, "RNFR keep.bin", "550 keep.bin: Forbidden filename")
-            self.refused(ftp, "SITE CHMOD 600 keep.bin", "550 keep.bin: Forbidden filename")
-            self.refused(ftp, "SITE CPFR keep.bin", "550 keep.bin: Forbidden filename")
-            self.refused(ftp, "MFMT 20200101000000 keep.bin", "550 keep.bin: Permission denied")
+            for command, name in (("DELE", "keep.bin"), ("RMD", "old.dir"), ("RNFR", "keep.bin"),
+                                  ("SITE CHMOD 600", "keep.bin"), ("SITE CPFR", "keep.bin")):
+                self.refused(ftp, "%s %s" % (command, name), "550 %s: Forbidden filename" % name)
+            self.refused(ftp, "MFMT 20200101000000 keep.bin", "550 keep.bin: Permission denied")  # mod_facts' text
             ftp.quit()
         self.assertEqual(sorted(os.listdir(self.root)), ["b.txt", "keep.bin", "old.dir"])
 
