@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <iterator>
 
 #include "base/log.hpp"
 #include "base/strings.hpp"
@@ -45,7 +46,10 @@ bool SessionImpl::permitted(CommandContext& ctx, std::string_view verb, const st
     if (shown.empty()) {
         shown = ctx.argument.empty() ? std::string_view(vpath) : std::string_view(ctx.argument);
     }
-    finish(ctx, 550, str_cat(shown, ": Permission denied"));
+    // ProFTPD answers with the errno its <Limit> check leaves (EPERM) for these; MKD, RMD and the rest say EACCES.
+    static constexpr std::string_view kEperm[] = {"DELE", "RNFR", "RNTO", "STOR", "STOU", "APPE", "RETR"};
+    const bool eperm = std::find(std::begin(kEperm), std::end(kEperm), ctx.canonical) != std::end(kEperm);
+    finish(ctx, 550, str_cat(shown, eperm ? ": Operation not permitted" : ": Permission denied"));
     return false;
 }
 
