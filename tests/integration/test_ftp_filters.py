@@ -3,7 +3,7 @@ them: a command argument outside AllowFilter is "550 <arg>: Forbidden command ar
 filters decide the Limit (a match of AllowFilter allows the command past DenyAll); a path outside PathAllowFilter
 is "550 <name>: Forbidden filename" for STOR, MKD, RNTO, DELE, RMD, RNFR, SITE CHMOD and SITE CPFR (MFMT:
 "Permission denied", as mod_facts), per <Directory>, and "[NC]" matches without case; an upload that did not
-complete (ABOR, a reset data connection) leaves no partial file with DeleteAbortedStores on, and keeps it with it
+complete (ABOR, a reset data connection, a stall) leaves no partial file with DeleteAbortedStores on, and keeps it with it
 off (for a HiddenStores upload, its hidden file)."""
 import ftplib
 import io
@@ -139,6 +139,21 @@ class DeleteAbortedStores(InRoot):
 
     def test_on_removes_the_partial_file_after_a_reset_data_connection(self):
         self.assertEqual(self.upload_then("reset", ["DeleteAbortedStores on"]), [])
+
+    def test_on_removes_the_partial_file_of_a_stalled_upload(self):
+        directives = ["DeleteAbortedStores on", "TimeoutStalled 1"]
+        with wardtest.ftp_server(self.root, users={"alice": "pw"}, directives=directives) as server:
+            ftp = wardtest.login(server)
+            ftp.voidcmd("TYPE I")
+            conn = ftp.transfercmd("STOR slow.bin")
+            conn.sendall(b"s" * 4096)
+            wardtest.wait_for(lambda: os.listdir(self.root) == ["slow.bin"], what="the upload's file")
+            with self.assertRaises(ftplib.error_temp) as caught:
+                ftp.voidresp()  # the stall ends the transfer
+            self.assertTrue(str(caught.exception).startswith("426 "), str(caught.exception))
+            conn.close()
+            self.assertEqual(os.listdir(self.root), [])
+            ftp.close()  # TimeoutStalled ends the session too (421), as ProFTPD's
 
     def test_off_keeps_the_partial_file(self):
         self.assertEqual(self.upload_then("abor", ["DeleteAbortedStores off"]), ["up.bin"])
