@@ -8,13 +8,15 @@
 #include "base/strings.hpp"
 #include "config/command_groups.hpp"
 #include "config/server.hpp"
+#include "config/values.hpp"
 
 namespace ward::config {
 
-Result<Regex> Regex::compile(const std::string& pattern) {
+Result<Regex> Regex::compile(const std::string& pattern, bool ignore_case) {
     Regex out;
     out.compiled_ = std::make_unique<regex_t>();
-    if (::regcomp(out.compiled_.get(), pattern.c_str(), REG_EXTENDED | REG_NOSUB) != 0) {
+    if (::regcomp(out.compiled_.get(), pattern.c_str(), REG_EXTENDED | REG_NOSUB | (ignore_case ? REG_ICASE : 0)) !=
+        0) {
         out.compiled_.reset();
         return Error{str_cat("'", pattern, "' is not a valid regular expression")};
     }
@@ -264,10 +266,14 @@ bool LimitRule::names(std::string_view command) const {
     return std::any_of(commands.begin(), commands.end(), [&](const std::string& c) { return iequals(c, command); });
 }
 
-int LimitRule::check(const Principal& who) const {
+int LimitRule::check(const Principal& who, const std::string* argument) const {
     const bool known = !who.user.empty();
     const bool classed = !who.conn_class.empty();  // a session in no class: AllowClass/DenyClass do not apply
     const std::string_view address = plain_address(who.address);
+    const auto filtered = [&](const std::vector<std::shared_ptr<Regex>>& filters) {
+        return argument != nullptr &&
+               std::any_of(filters.begin(), filters.end(), [&](const auto& re) { return re->matches(*argument); });
+    };
     const auto allow = [&] {
         if (known ? any_user(allow_user, who.user) : !allow_user.empty()) {
             return true;
@@ -278,11 +284,12 @@ int LimitRule::check(const Principal& who) const {
         if (classed && any_user(allow_class, who.conn_class)) {
             return true;
         }
-        return address_access(allow_from, address) || allow_all;
+        return address_access(allow_from, address) || filtered(allow_filter) || allow_all;
     };
     const auto deny = [&] {
         return deny_all || (known && any_user(deny_user, who.user)) || (known && any_group(deny_group, who.groups)) ||
-               (classed && any_user(deny_class, who.conn_class)) || address_access(deny_from, address);
+               (classed && any_user(deny_class, who.conn_class)) || address_access(deny_from, address) ||
+               filtered(deny_filter);
     };
     if (deny_first) {
         if (deny()) {
@@ -326,6 +333,14 @@ Result<LimitRule> compile_limit(const Context& section) {
             rule.allow_from.push_back(compile_addresses(d));
         } else if (iequals(d.name, "Deny")) {
             rule.deny_from.push_back(compile_addresses(d));
+        } else if (iequals(d.name, "AllowFilter") || iequals(d.name, "DenyFilter")) {
+            const FilterValue filter = as_filter(d);
+            auto compiled = Regex::compile(filter.pattern, filter.ignore_case);
+            if (!compiled) {
+                return Error{str_cat(to_string(d.where), ": ", d.name, ": ", compiled.error().message)};
+            }
+            (iequals(d.name, "AllowFilter") ? rule.allow_filter : rule.deny_filter)
+                .push_back(std::make_shared<Regex>(std::move(*compiled)));
         } else {
             const bool user = iequals(d.name, "AllowUser") || iequals(d.name, "DenyUser");
             const bool group = iequals(d.name, "AllowGroup") || iequals(d.name, "DenyGroup");

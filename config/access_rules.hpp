@@ -20,7 +20,8 @@ struct Principal;
 // A compiled POSIX extended regex, freed once.
 class Regex {
 public:
-    static Result<Regex> compile(const std::string& pattern);
+    // ignore_case: a filter's "[NC]" flag (REG_ICASE).
+    static Result<Regex> compile(const std::string& pattern, bool ignore_case = false);
     Regex(Regex&& other) noexcept;
     Regex& operator=(Regex&& other) noexcept;
     Regex(const Regex&) = delete;
@@ -57,10 +58,14 @@ struct LimitRule {
     std::vector<NameRule> allow_user, deny_user, allow_group, deny_group;
     std::vector<NameRule> allow_class, deny_class;  // AllowClass/DenyClass, against the session's <Class>
     std::vector<std::vector<AddressEntry>> allow_from, deny_from;
+    // AllowFilter/DenyFilter inside the <Limit>: regexes on the command's argument (ProFTPD's check_filter_access).
+    std::vector<std::shared_ptr<Regex>> allow_filter, deny_filter;
 
     [[nodiscard]] bool names(std::string_view command) const;
-    // 1 explicitly allowed, 0 implicitly allowed, -1 implicitly denied, -2 explicitly denied.
-    [[nodiscard]] int check(const Principal& who) const;
+    // 1 explicitly allowed, 0 implicitly allowed, -1 implicitly denied, -2 explicitly denied. argument: the
+    // command's argument ("" when it has none) for the filters; nullptr when no command is being checked (LOGIN
+    // at login time), which no filter matches.
+    [[nodiscard]] int check(const Principal& who, const std::string* argument = nullptr) const;
 };
 
 [[nodiscard]] Result<LimitRule> compile_limit(const Context& section);

@@ -105,14 +105,6 @@ std::optional<ArgProblem> hide_files(std::span<const std::string> args) {
 
 void add_core_rest(std::vector<DirectiveSpec>& out) {
     const char* core = "mod_core.c";
-    out.push_back(refused(make("AllowFilter", core, kAll | cx::limit, 1, 1, "AllowFilter regex",
-                               each([](std::string_view v) { return regex(v); })),
-                          "command arguments are not matched against an allow-list yet, so the restriction would "
-                          "not be enforced; use DenyFilter or PathDenyFilter"));
-    out.push_back(refused(make("PathAllowFilter", core, kAll, 1, 2, "PathAllowFilter regex [[NC]]",
-                               positional({[](std::string_view v) { return regex(v); }, words_check({"[NC]"})})),
-                          "uploaded names are not matched against an allow-list yet, so the restriction would not "
-                          "be enforced; use PathDenyFilter"));
     out.push_back(no_effect(flag("AllowOverride", core, kAll),
                             "wardftpd never reads .ftpaccess files; put those rules in the configuration",
                             when_flag(false)));
@@ -184,8 +176,7 @@ void add_xfer_rest(std::vector<DirectiveSpec>& out) {
     const char* xfer = "mod_xfer.c";
     out.push_back(no_effect(words("DefaultTransferMode", xfer, cx::servers_anon, 1, 1, "DefaultTransferMode ascii|binary"),
                             "the transfer type is what the client's TYPE says (ASCII until it says otherwise)"));
-    out.push_back(no_effect(flag("DeleteAbortedStores", xfer, kAll),
-                            "an aborted upload's partial file is kept, as ProFTPD's default", when_flag(false)));
+    out.push_back(flag("DeleteAbortedStores", xfer, kAll));
     out.push_back(no_effect(words("DisplayFileTransfer", xfer, cx::servers_anon, 1, 1, "DisplayFileTransfer path"),
                             "wardftpd shows no message files"));
     const char* sizes = "file sizes are not limited by wardftpd; use a filesystem quota";

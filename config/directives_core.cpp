@@ -263,10 +263,15 @@ void add_core(std::vector<DirectiveSpec>& out) {
                        "MasqueradeAddress address", each([](std::string_view v) { return address_or_host(v); })));
     out.push_back(seconds("TimeoutIdle", "mod_core.c", cx::servers_anon));
     out.push_back(flag("AllowOverwrite", "mod_xfer.c", cx::servers_anon_dir));
-    out.push_back(make("DenyFilter", "mod_core.c", cx::servers_anon_dir | cx::limit, 1, 1, "DenyFilter regex",
-                       each([](std::string_view v) { return regex(v); })));
-    out.push_back(make("PathDenyFilter", "mod_core.c", cx::servers_anon_dir, 1, 2, "PathDenyFilter regex [[NC]]",
-                       positional({[](std::string_view v) { return regex(v); }, words_check({"[NC]", "[nocase]"})})));
+    // regex [flags]: ProFTPD's only flag is [NC] (or [nocase]), a case-insensitive match.
+    const auto filter = [](const char* name, ContextMask where) {
+        return make(name, "mod_core.c", where, 1, 2, str_cat(name, " regex [[NC]]"),
+                    positional({[](std::string_view v) { return regex(v); }, words_check({"[NC]", "[nocase]"})}));
+    };
+    out.push_back(filter("AllowFilter", cx::servers_anon_dir | cx::limit));
+    out.push_back(filter("DenyFilter", cx::servers_anon_dir | cx::limit));
+    out.push_back(filter("PathAllowFilter", cx::servers_anon_dir));
+    out.push_back(filter("PathDenyFilter", cx::servers_anon_dir));
     out.push_back(make("ServerIdent", "mod_core.c", cx::servers, 1, 2, "ServerIdent on|off [\"text\"]",
                        positional({boolean_check(), any_value()})));
     out.push_back(no_effect(path("TraceLog", "mod_core.c", cx::server), kNoTrace));

@@ -228,13 +228,14 @@ std::vector<const Scope*> chain(const ServerIndex& index, std::string_view path,
 }
 
 // ProFTPD's dir_check_limits for one name: 1 when no <Limit> decided, >1 allowed, 0 denied.
-int check_limits(const std::vector<const Scope*>& levels, std::string_view name, const Principal& who) {
+int check_limits(const std::vector<const Scope*>& levels, std::string_view name, const Principal& who,
+                 const std::string* argument) {
     for (const Scope* level : levels) {
         for (const auto& rule : level->limits) {
             if (!rule.names(name)) {
                 continue;
             }
-            const int decision = rule.check(who);
+            const int decision = rule.check(who, argument);
             if (decision == 1) {
                 return 2;
             }
@@ -322,7 +323,7 @@ std::vector<const Directive*> Server::get_all_for_path(std::string_view name, st
 }
 
 bool Server::allowed(std::string_view command, std::string_view real_path, const Context* anon, std::string_view home,
-                     const Principal& who) const {
+                     const Principal& who, const std::string* argument) const {
     const std::string cmd = to_upper(command);
     const auto levels = chain(*index_, real_path, anon, home);
     // ProFTPD's dir_check_op(OP_COMMAND): DenyAll directly in the matched <Directory> (or <Anonymous>) refuses
@@ -331,15 +332,15 @@ bool Server::allowed(std::string_view command, std::string_view real_path, const
     if (first != index_->server && first->deny_all && !first->allow_all) {
         return false;
     }
-    int res = check_limits(levels, cmd, who);
+    int res = check_limits(levels, cmd, who, argument);
     if (res == 1) {
         const auto group = command_group(cmd);
         if (!group.empty()) {
-            res = check_limits(levels, group, who);
+            res = check_limits(levels, group, who, argument);
         }
     }
     if (res == 1 && command_in_group(cmd, "ALL")) {
-        res = check_limits(levels, "ALL", who);
+        res = check_limits(levels, "ALL", who, argument);
     }
     return res != 0;
 }

@@ -62,9 +62,11 @@ public:
                                                                  const Context* anon, std::string_view home) const;
     // <Limit> as ProFTPD's dir_check_full: the command's own name, then its group, then ALL, each looked up from
     // the most specific context outwards; an explicit or implicit decision ends the search. real_path may be
-    // empty for commands without a path (LOGIN).
+    // empty for commands without a path (LOGIN). argument: the command's argument, which a <Limit>'s
+    // AllowFilter/DenyFilter match; nullptr at login, where no command is checked and no filter matches.
     [[nodiscard]] bool allowed(std::string_view command, std::string_view real_path, const Context* anon,
-                               std::string_view home, const Principal& who) const;
+                               std::string_view home, const Principal& who,
+                               const std::string* argument = nullptr) const;
     // <Limit LOGIN> at connect time, before a user is known (ProFTPD's login_check_limits in main.c, once the
     // client's class is found): allowed when a LOGIN rule of the server (or <Global>) allows explicitly, or none
     // decides, or, when they only deny, a LOGIN rule of some <Anonymous> allows. ProFTPD then closes the

@@ -123,4 +123,8 @@ HiddenStoresValue as_hidden_stores(const Directive& d, pid_t session_pid) {
     return value;
 }
 
+FilterValue as_filter(const Directive& d) {
+    return FilterValue{d.args.at(0), d.args.size() > 1 && (iequals(d.args[1], "[NC]") || iequals(d.args[1], "[nocase]"))};
+}
+
 }  // namespace ward::config

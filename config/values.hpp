@@ -48,4 +48,12 @@ struct HiddenStoresValue {
 };
 [[nodiscard]] HiddenStoresValue as_hidden_stores(const Directive& d, pid_t session_pid);
 
+// AllowFilter/DenyFilter/PathAllowFilter/PathDenyFilter regex [flags]: the registry lets only "[NC]" or
+// "[nocase]" stand as flags (REG_ICASE), as ProFTPD's pr_filter_parse_flags.
+struct FilterValue {
+    std::string pattern;
+    bool ignore_case = false;
+};
+[[nodiscard]] FilterValue as_filter(const Directive& d);
+
 }  // namespace ward::config

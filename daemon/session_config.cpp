@@ -108,14 +108,20 @@ std::vector<std::pair<std::string, bool>> hide_names(const std::vector<const Dir
     return out;
 }
 
+ftp::TextFilter text_filter(const Directive* d) {
+    auto value = d != nullptr ? config::as_filter(*d) : config::FilterValue{};
+    return ftp::TextFilter{std::move(value.pattern), value.ignore_case};
+}
+
 class ConfigAccessPolicy final : public ftp::AccessPolicy {
 public:
     ConfigAccessPolicy(const config::Server& server, const config::Context* anon, std::string home,
                        config::Principal who)
         : server_(server), anon_(anon), home_(std::move(home)), who_(std::move(who)) {}
 
-    [[nodiscard]] bool allowed(std::string_view command, std::string_view real_path) const override {
-        return server_.allowed(command, real_path, anon_, home_, who_);
+    [[nodiscard]] bool allowed(std::string_view command, std::string_view real_path,
+                               const std::string& argument) const override {
+        return server_.allowed(command, real_path, anon_, home_, who_, &argument);
     }
 
     [[nodiscard]] ftp::PathRules rules_for(std::string_view real_path) const override {
@@ -130,6 +136,9 @@ public:
             rules.hidden_stores_prefix = std::move(value.prefix);
             rules.hidden_stores_suffix = std::move(value.suffix);
         }
+        if (const Directive* remove = get("DeleteAbortedStores")) {
+            rules.delete_aborted_stores = config::as_bool(*remove);
+        }
         if (const Directive* umask = get("Umask")) {
             const auto value = config::as_umask(*umask);
             rules.umask = value.files;
@@ -138,6 +147,10 @@ public:
         if (const Directive* list = get("ListOptions")) {
             rules.list = list_rules(*list);
         }
+        rules.allow_filter = text_filter(get("AllowFilter"));
+        rules.deny_filter = text_filter(get("DenyFilter"));
+        rules.path_allow_filter = text_filter(get("PathAllowFilter"));
+        rules.path_deny_filter = text_filter(get("PathDenyFilter"));
         rules.fake_user = fake_name(get("DirFakeUser"), who_.user);
         rules.fake_group = fake_name(get("DirFakeGroup"), who_.groups.empty() ? std::string_view() : who_.groups.front());
         if (const Directive* mode = get("DirFakeMode")) {
@@ -377,13 +390,8 @@ ftp::SessionSettings session_settings(const config::Server& server, const config
     if (const Directive* masquerade = get("MasqueradeAddress")) {
         s.masquerade_address = masquerade->args.at(0);
     }
-    if (const Directive* filter = get("DenyFilter")) {
-        s.deny_filter = filter->args.at(0);
-    }
-    if (const Directive* filter = get("PathDenyFilter")) {
-        s.path_deny_filter = filter->args.at(0);
-        s.path_deny_filter_nocase = filter->args.size() > 1;  // the registry allows only [NC]/[nocase] there
-    }
+    s.allow_filter = text_filter(get("AllowFilter"));
+    s.deny_filter = text_filter(get("DenyFilter"));
     if (const Directive* display = get("DisplayLogin")) {
         s.display_login = display->args.at(0);
     }

@@ -138,28 +138,6 @@ bool SessionImpl::open_control(UniqueFd fd) {
     return true;
 }
 
-bool SessionImpl::compile_filters() {
-    deny_filter_.reset();
-    path_deny_filter_.reset();
-    if (!settings_.deny_filter.empty()) {
-        auto re = PosixRegex::compile(settings_.deny_filter);
-        if (!re) {
-            log::error("DenyFilter: ", re.error().message);
-            return false;
-        }
-        deny_filter_.emplace(std::move(*re));
-    }
-    if (!settings_.path_deny_filter.empty()) {
-        auto re = PosixRegex::compile(settings_.path_deny_filter, settings_.path_deny_filter_nocase);
-        if (!re) {
-            log::error("PathDenyFilter: ", re.error().message);
-            return false;
-        }
-        path_deny_filter_.emplace(std::move(*re));
-    }
-    return true;
-}
-
 void SessionImpl::start() {
     if (ended_) {
         return;
@@ -179,11 +157,6 @@ void SessionImpl::start() {
         pending_state_ = HandoverState{};
         notify_session_start();
         process_lines();
-        return;
-    }
-    if (!compile_filters()) {
-        send_raw("421 Service not available, closing control connection\r\n");
-        end_session("bad filter configuration");
         return;
     }
     log::info("session from ", peer_text_, ":", peer_.port());
@@ -342,10 +315,16 @@ void SessionImpl::handle_line(const CommandLine& line) {
         finish(ctx, 501, "Invalid number of arguments");
         return;
     }
-    if (deny_filter_ && !is_pass && deny_filter_->matches(line.text)) {
-        log::notice("DenyFilter refused '", ctx.event.command_line, "' from ", peer_text_);
-        finish(ctx, 501, str_cat(ctx.argument.empty() ? ctx.verb : ctx.argument, ": Forbidden command argument"));
-        return;
+    // AllowFilter/DenyFilter (ProFTPD's regex_filters): the argument of every command but PASS, "" when none.
+    if (!is_pass) {
+        const PathRules here = logged_in_ ? rules_for(cwd_) : PathRules{};
+        const TextFilter& allow = logged_in_ ? here.allow_filter : settings_.allow_filter;
+        const TextFilter& deny = logged_in_ ? here.deny_filter : settings_.deny_filter;
+        if (!passes_filters(allow, deny, ctx.argument)) {
+            log::notice("AllowFilter/DenyFilter refused '", ctx.event.command_line, "' from ", peer_text_);
+            finish(ctx, 550, str_cat(ctx.argument, ": Forbidden command argument"));
+            return;
+        }
     }
     if (ctx.canonical != "RNTO" && ctx.canonical != "RNFR") {
         rename_from_.reset();
@@ -394,7 +373,7 @@ bool SessionImpl::limit_allows(CommandContext& ctx) {
     if (!logged_in_ || !policy_ || (check != LimitCheck::cwd && check != LimitCheck::cwd_501)) {
         return true;
     }
-    if (policy_->allowed(ctx.canonical, real(cwd_))) {
+    if (policy_->allowed(ctx.canonical, real(cwd_), ctx.argument)) {
         return true;
     }
     log::notice(ctx.verb, " in ", real(cwd_), " denied by <Limit> for ", identity_.user);

@@ -117,9 +117,9 @@ bool SessionImpl::enter_post_auth(PostAuthSession post, const HandoverState& sta
     binary_ = state.binary_type;
     utf8_ = state.utf8;
     auto root = RootedFs::open_root(identity_.root.empty() || identity_.chrooted ? std::string("/") : identity_.root);
-    if (!root || !policy_ || !compile_filters()) {
+    if (!root || !policy_) {
         log::error("post-auth session for ", identity_.user, ": ",
-                   !root ? root.error().message : std::string("no access policy or a bad filter"));
+                   !root ? root.error().message : std::string("no access policy"));
         reply(421, "Service not available, closing control connection");
         end_session("post-auth set-up failed");
         return false;

@@ -53,7 +53,7 @@ void SessionImpl::site_cpfr(CommandContext& ctx, const ParsedCommand& sub) {
         return;
     }
     const std::string vpath = to_vpath(sub.argument);
-    if (!permitted(ctx, "SITE_CPFR", vpath, sub.argument)) {
+    if (!permitted(ctx, "SITE_CPFR", vpath, sub.argument) || !name_allowed(ctx, sub.argument)) {
         return;
     }
     struct stat st {};

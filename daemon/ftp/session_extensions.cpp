@@ -16,8 +16,8 @@ namespace ward::ftp {
 
 class ModuleCallContext final : public ExtensionContext {
 public:
-    ModuleCallContext(SessionImpl& session, std::string limit_command)
-        : session_(session), limit_command_(std::move(limit_command)) {}
+    ModuleCallContext(SessionImpl& session, std::string limit_command, std::string argument = {})
+        : session_(session), limit_command_(std::move(limit_command)), argument_(std::move(argument)) {}
 
     [[nodiscard]] const std::string& user() const override { return session_.identity_.user; }
     [[nodiscard]] const std::string& cwd() const override { return session_.cwd_; }
@@ -62,7 +62,7 @@ private:
         if (!session_.logged_in_ || !session_.policy_ || !session_.fs_.valid()) {
             return false;
         }
-        if (!session_.policy_->allowed(limit_command_, session_.real(vpath))) {
+        if (!session_.policy_->allowed(limit_command_, session_.real(vpath), argument_)) {
             log::notice(limit_command_, " of ", session_.real(vpath), " denied for ", session_.identity_.user);
             return false;
         }
@@ -71,6 +71,7 @@ private:
 
     SessionImpl& session_;
     std::string limit_command_;
+    std::string argument_;  // the client's argument to the SITE command, for a <Limit>'s filters
 };
 
 bool SessionImpl::refuse_disabled(CommandContext& ctx) {
@@ -90,7 +91,7 @@ bool SessionImpl::run_site_extension(CommandContext& ctx, const ParsedCommand& s
         finish(ctx, 530, "Please login with USER and PASS");
         return true;
     }
-    ModuleCallContext context(*this, str_cat("SITE_", sub.verb));
+    ModuleCallContext context(*this, str_cat("SITE_", sub.verb), ctx.argument);
     ExtensionReply reply = settings_.extensions->run_site_command(sub.verb, sub.argument, context);
     finish(ctx, reply.code, std::move(reply.lines));
     return true;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <iterator>
 
 #include "base/log.hpp"
 #include "base/strings.hpp"
@@ -42,9 +43,13 @@ bool SessionImpl::permitted(CommandContext& ctx, std::string_view verb, const st
     if (shown.empty()) {
         shown = ctx.argument.empty() ? std::string_view(vpath) : std::string_view(ctx.argument);
     }
-    if (!policy_->allowed(verb, real(vpath))) {
+    if (!policy_->allowed(verb, real(vpath), ctx.argument)) {
         log::notice(verb, " of ", real(vpath), " denied for ", identity_.user);
-        finish(ctx, 550, str_cat(shown, ": Permission denied"));
+        // ProFTPD answers with the errno its <Limit> check leaves (EPERM) for these; MKD, RMD and the rest say
+        // EACCES.
+        static constexpr std::string_view kEperm[] = {"DELE", "RNFR", "RNTO", "STOR", "STOU", "APPE", "RETR"};
+        const bool eperm = std::find(std::begin(kEperm), std::end(kEperm), ctx.canonical) != std::end(kEperm);
+        finish(ctx, 550, str_cat(shown, eperm ? ": Operation not permitted" : ": Permission denied"));
         return false;
     }
     // IgnoreHidden: a hidden name answers as if it did not exist (ProFTPD's check_limits sets ENOENT). The
@@ -58,12 +63,33 @@ bool SessionImpl::permitted(CommandContext& ctx, std::string_view verb, const st
     return true;
 }
 
-bool SessionImpl::name_allowed(CommandContext& ctx, std::string_view client_path) {
-    if (!path_deny_filter_ || !path_deny_filter_->matches(std::string(client_path))) {
+bool SessionImpl::passes_filters(const TextFilter& allow, const TextFilter& deny, const std::string& text) {
+    const auto matches = [&](const TextFilter& filter) -> std::optional<bool> {
+        const auto key = std::make_pair(filter.pattern, filter.ignore_case);
+        auto it = filters_.find(key);
+        if (it == filters_.end()) {
+            auto re = PosixRegex::compile(filter.pattern, filter.ignore_case);
+            if (!re) {
+                log::error("filter: ", re.error().message);
+                return std::nullopt;
+            }
+            it = filters_.emplace(key, std::move(*re)).first;
+        }
+        return it->second.matches(text);
+    };
+    if (!allow.pattern.empty() && matches(allow) != true) {
+        return false;
+    }
+    return deny.pattern.empty() || matches(deny) == false;
+}
+
+bool SessionImpl::name_allowed(CommandContext& ctx, std::string_view client_path, std::string_view refusal) {
+    const PathRules rules = rules_for(to_vpath(client_path));
+    if (passes_filters(rules.path_allow_filter, rules.path_deny_filter, std::string(client_path))) {
         return true;
     }
-    log::notice("PathDenyFilter refused '", client_path, "' from ", peer_text_);
-    finish(ctx, 550, str_cat(client_path, ": Forbidden filename"));
+    log::notice("PathAllowFilter/PathDenyFilter refused '", client_path, "' from ", peer_text_);
+    finish(ctx, 550, str_cat(client_path, ": ", refusal));
     return false;
 }
 
@@ -279,7 +305,8 @@ void SessionImpl::set_mtime(CommandContext& ctx, std::string_view timestamp, std
         return;
     }
     const std::string vpath = to_vpath(client_path);
-    if (!permitted(ctx, ctx.canonical, vpath, client_path)) {
+    // mod_facts refuses a filtered name with EACCES's text, after <Limit>.
+    if (!permitted(ctx, ctx.canonical, vpath, client_path) || !name_allowed(ctx, client_path, "Permission denied")) {
         return;
     }
     if (const int err = fs_.set_times(vpath, std::nullopt, static_cast<std::time_t>(*seconds)); err != 0) {
@@ -318,7 +345,7 @@ void SessionImpl::site_module(CommandContext& ctx, const ParsedCommand& sub) {
 }
 
 void SessionImpl::site_help(CommandContext& ctx, const ParsedCommand& /*sub*/) {
-    if (!policy_->allowed("SITE_HELP", real(cwd_))) {
+    if (!policy_->allowed("SITE_HELP", real(cwd_), ctx.argument)) {
         finish(ctx, 550, "SITE HELP: Permission denied");
         return;
     }
@@ -353,7 +380,7 @@ void SessionImpl::site_chmod(CommandContext& ctx, const ParsedCommand& sub) {
         return;
     }
     const std::string vpath = to_vpath(client_path);
-    if (!permitted(ctx, "SITE_CHMOD", vpath, client_path)) {
+    if (!name_allowed(ctx, client_path) || !permitted(ctx, "SITE_CHMOD", vpath, client_path)) {
         return;
     }
     // A set-id file made over FTP would run as its owner for whoever executes it on this host.
@@ -391,7 +418,7 @@ void SessionImpl::site_chgrp(CommandContext& ctx, const ParsedCommand& sub) {
         return;
     }
     const std::string vpath = to_vpath(client_path);
-    if (!permitted(ctx, "SITE_CHGRP", vpath, client_path)) {
+    if (!name_allowed(ctx, client_path) || !permitted(ctx, "SITE_CHGRP", vpath, client_path)) {
         return;
     }
     if (const int err = fs_.chown(vpath, static_cast<uid_t>(-1), *gid); err != 0) {

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -84,7 +85,6 @@ private:
 
     // session.cpp: control connection, dispatch, replies, hooks
     bool open_control(UniqueFd fd);
-    bool compile_filters();
     void read_control();
     void on_control_data(boost::system::error_code ec, std::size_t n);
     void take_lines_while_busy();
@@ -108,6 +108,8 @@ private:
     void end_session(std::string_view reason);
     void close_control() noexcept;
     [[nodiscard]] bool control_peer_gone() noexcept;
+    // An ABOR (or Telnet IP, ABOR's urgent signal) waits unread on the control connection.
+    [[nodiscard]] bool abort_pending() noexcept;
 
     // session_auth.cpp
     void cmd_user(CommandContext& ctx);
@@ -127,7 +129,11 @@ private:
     [[nodiscard]] std::string real(std::string_view vpath) const;
     // <Limit> for `verb` on vpath; on refusal a 550 naming `shown` (the command's argument when empty).
     bool permitted(CommandContext& ctx, std::string_view verb, const std::string& vpath, std::string_view shown = {});
-    bool name_allowed(CommandContext& ctx, std::string_view client_path);
+    // PathAllowFilter/PathDenyFilter of the path's context; on refusal "550 <client_path>: <refusal>".
+    bool name_allowed(CommandContext& ctx, std::string_view client_path,
+                      std::string_view refusal = "Forbidden filename");
+    // Whether text matches `allow` (when set) and not `deny` (when set); a filter that does not compile refuses.
+    bool passes_filters(const TextFilter& allow, const TextFilter& deny, const std::string& text);
     void fail_errno(CommandContext& ctx, int code, std::string_view shown, int err);
     [[nodiscard]] PathRules rules_for(const std::string& vpath) const;
     // HideFiles and friends for one entry of a directory whose rules are given; st null when it does not exist.
@@ -219,6 +225,7 @@ private:
     void cmd_stor(CommandContext& ctx) { cmd_store(ctx, StoreMode::stor); }
     void cmd_appe(CommandContext& ctx) { cmd_store(ctx, StoreMode::appe); }
     void cmd_stou(CommandContext& ctx) { cmd_store(ctx, StoreMode::stou); }
+    void remove_aborted_store(const std::string& written_vpath, bool hidden, std::optional<bool> setting);
     void cmd_abor(CommandContext& ctx);
     // A finished file transfer: reported to the host (metrics), and its TransferLog line when configured.
     void log_transfer(const std::string& vpath, const TransferResult& result, bool incoming,
@@ -244,6 +251,7 @@ private:
         std::int64_t now;
         unsigned files_left;
         unsigned dirs_left;
+        std::string argument;  // the command's, for a <Limit>'s AllowFilter/DenyFilter on each subdirectory
     };
     int append_directory(ListWalk& walk, std::string& out, const std::string& vpath, int dir_fd, const struct stat& st,
                          std::vector<std::string>* subdirs);
@@ -303,9 +311,8 @@ private:
     std::string home_ = "/";
     std::set<std::string> displayed_dirs_;  // DisplayChdir ... on: directories whose file was shown
 
-    // filters
-    std::optional<PosixRegex> deny_filter_;
-    std::optional<PosixRegex> path_deny_filter_;
+    // filters, compiled once per session: (pattern, ignore case) -> regex
+    std::map<std::pair<std::string, bool>, PosixRegex> filters_;
 
     // transfer parameters
     bool binary_ = false;

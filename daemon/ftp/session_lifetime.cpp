@@ -1,6 +1,7 @@
 // Timeouts (TimeoutIdle, TimeoutLogin, TimeoutNoTransfer, TimeoutStalled) and the end of a session.
 #include <sys/socket.h>
 
+#include <array>
 #include <cerrno>
 
 #include "base/log.hpp"
@@ -148,6 +149,30 @@ bool SessionImpl::control_peer_gone() noexcept {
     char byte = 0;
     const ssize_t n = ::recv(control_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
     return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
+bool SessionImpl::abort_pending() noexcept {
+    std::array<char, 256> peeked{};
+    const ssize_t n = ::recv(control_.native_handle(), peeked.data(), peeked.size(), MSG_PEEK | MSG_DONTWAIT);
+    if (n <= 0) {
+        return false;
+    }
+    const std::string_view text(peeked.data(), static_cast<std::size_t>(n));
+    if (text.find("\xff\xf4") != std::string_view::npos) {  // Telnet IAC IP
+        return true;
+    }
+    for (std::string_view rest = text; !rest.empty();) {
+        const auto end = rest.find('\n');
+        std::string_view line = rest.substr(0, end);
+        while (!line.empty() && static_cast<unsigned char>(line.front()) >= 0x80) {  // Telnet IAC DM before it
+            line.remove_prefix(1);
+        }
+        if (istarts_with(line, "ABOR")) {
+            return true;
+        }
+        rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+    }
+    return false;
 }
 
 void SessionImpl::end_session(std::string_view reason) {

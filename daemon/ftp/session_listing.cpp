@@ -267,7 +267,7 @@ int SessionImpl::build_listing(ListKind kind, std::string_view argument, std::st
             nlst_prefix += '/';
         }
     }
-    ListWalk walk{kind, options.all, pattern, nlst_prefix, now, rules.max_files, rules.max_dirs};
+    ListWalk walk{kind, options.all, pattern, nlst_prefix, now, rules.max_files, rules.max_dirs, std::string(argument)};
     std::vector<std::string> subdirs;
     if (const int err = append_directory(walk, out, vpath, dir.get(), st, options.recursive ? &subdirs : nullptr);
         err != 0) {
@@ -346,7 +346,7 @@ void SessionImpl::append_subdirectories(ListWalk& walk, std::string& out, const 
             return;
         }
         const std::string child = vpath == "/" ? str_cat('/', name) : str_cat(vpath, '/', name);
-        if (!policy_->allowed(verb, real(child))) {
+        if (!policy_->allowed(verb, real(child), walk.argument)) {
             continue;
         }
         UniqueFd dir;

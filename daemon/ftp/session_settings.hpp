@@ -42,14 +42,22 @@ struct RelayedControl {
     std::uint16_t peer_port = 0;
 };
 
+// A regex filter as configured (AllowFilter, DenyFilter, PathAllowFilter, PathDenyFilter outside <Limit>):
+// a POSIX extended regex and its "[NC]" flag. An empty pattern: no filter.
+struct TextFilter {
+    std::string pattern;
+    bool ignore_case = false;
+};
+
 struct SessionSettings {
     std::string server_name = "wardftpd";  // ServerName (%v)
     std::string banner = "wardftpd Server ready.";  // the 220 text, from ServerIdent
     Timeouts timeouts;
     std::optional<PortRange> passive_ports;         // PassivePorts; none = any ephemeral port
     std::optional<std::string> masquerade_address;  // MasqueradeAddress, an IPv4 literal for PASV
-    std::string deny_filter;       // DenyFilter: POSIX extended regex on the command line; empty = none
-    std::string path_deny_filter;  // PathDenyFilter: POSIX extended regex on path names; empty = none
+    // AllowFilter/DenyFilter of the server (or <Anonymous>) for commands before login; after it, PathRules'.
+    TextFilter allow_filter;
+    TextFilter deny_filter;
     std::string display_login;     // DisplayLogin file, read after login as the user; empty = none
     std::string server_admin;      // ServerAdmin (%E in display files); ProFTPD's default: root@ the server
     std::string access_grant_msg;  // AccessGrantMsg: the 230 text ("%u" the login name); empty = ours
@@ -72,7 +80,6 @@ struct SessionSettings {
     unsigned max_login_attempts = 3;  // MaxLoginAttempts (enforced by the host; the worker words replies)
     std::uint16_t client_port = 0;    // with client_address; 0 = the peer's
     bool sole_server = true;  // no <VirtualHost>: HOST accepts any name (RFC 7151 section 3.2)
-    bool path_deny_filter_nocase = false;  // PathDenyFilter's "[NC]" (or "[nocase]") flag
     bool display_chdir_once = false;  // DisplayChdir's second argument: once per directory and session
     bool transfer_log = false;     // TransferLog (xferlog format): SessionHost::log_transfer gets each line
     bool show_symlinks = true;     // ShowSymlinks
@@ -113,10 +120,17 @@ struct PathRules {
     bool allow_store_restart = false;     // AllowStoreRestart
     bool allow_retrieve_restart = true;   // AllowRetrieveRestart
     bool hidden_stores = false;           // HiddenStores
+    // DeleteAbortedStores: unset = ProFTPD's default (an aborted HiddenStores file is removed, a plain upload's
+    // partial file kept); on = both removed; off = both kept.
+    std::optional<bool> delete_aborted_stores;
     std::string hidden_stores_prefix = ".in.";
     std::string hidden_stores_suffix = ".";
     mode_t umask = 022;                   // Umask's first argument: files
     mode_t dir_umask = 022;               // Umask's second argument (the first when absent): directories
+    TextFilter allow_filter;       // AllowFilter: a command argument that does not match is refused
+    TextFilter deny_filter;        // DenyFilter: a command argument that matches is refused
+    TextFilter path_allow_filter;  // PathAllowFilter: a path name that does not match is refused
+    TextFilter path_deny_filter;   // PathDenyFilter: a path name that matches is refused
     ListRules list;                       // ListOptions
     // DirFakeUser/DirFakeGroup on [name]: the owner and group listings show (ProFTPD's default "ftp"; "~" is
     // already the session's user or primary group); none = the real ones.
@@ -129,8 +143,10 @@ struct PathRules {
 class AccessPolicy {
 public:
     virtual ~AccessPolicy() = default;
-    // <Limit> for a command (upper-case verb, e.g. "STOR", "SITE_CHMOD") on a real absolute path.
-    [[nodiscard]] virtual bool allowed(std::string_view command, std::string_view real_path) const = 0;
+    // <Limit> for a command (upper-case verb, e.g. "STOR", "SITE_CHMOD") on a real absolute path; argument is the
+    // client's argument ("" when none), which a <Limit>'s AllowFilter/DenyFilter match.
+    [[nodiscard]] virtual bool allowed(std::string_view command, std::string_view real_path,
+                                       const std::string& argument) const = 0;
     [[nodiscard]] virtual PathRules rules_for(std::string_view real_path) const = 0;
     // IgnoreHidden on in the <Limit> that speaks for the command (its name, group, then ALL) at that path:
     // a hidden name then answers as if it did not exist.

@@ -258,14 +258,20 @@ void SessionImpl::cmd_store(CommandContext& ctx, StoreMode mode) {
     spec.file = std::move(file);
     const auto started = Clock::now();
     const bool no_replace = !rules.allow_overwrite;
+    const std::optional<bool> delete_aborted = rules.delete_aborted_stores;
     begin_transfer(ctx, std::move(opening), std::move(spec),
-                   [this, vpath, write_vpath, hidden, no_replace, started, shown](CommandContext& done,
-                                                                                  const TransferResult& in) {
+                   [this, vpath, write_vpath, hidden, no_replace, delete_aborted, started, shown](
+                       CommandContext& done, const TransferResult& in) {
                        TransferResult result = in;
-                       // A client that vanished while its data connection closed normally did not finish.
+                       // A client that vanished while its data connection closed normally did not finish, nor
+                       // did one that sent ABOR before closing it (Net::FTP's abort does: ProFTPD sees the
+                       // urgent signal first).
                        if (result.outcome == TransferResult::Outcome::complete && control_peer_gone()) {
                            result.outcome = TransferResult::Outcome::aborted;
                            result.reason = "control connection closed";
+                       } else if (result.outcome == TransferResult::Outcome::complete && abort_pending()) {
+                           result.outcome = TransferResult::Outcome::aborted;
+                           result.reason = "aborted";
                        }
                        if (hidden && result.outcome == TransferResult::Outcome::complete) {
                            if (const int rename_err = fs_.rename(write_vpath, vpath, no_replace); rename_err != 0) {
@@ -275,8 +281,8 @@ void SessionImpl::cmd_store(CommandContext& ctx, StoreMode mode) {
                                                                     : sys::errno_name(rename_err);
                            }
                        }
-                       if (hidden && result.outcome != TransferResult::Outcome::complete) {
-                           (void)fs_.unlink(write_vpath);
+                       if (result.outcome != TransferResult::Outcome::complete) {
+                           remove_aborted_store(hidden ? write_vpath : vpath, hidden, delete_aborted);
                        }
                        struct stat after {};
                        if (fs_.stat(vpath, after) == 0) {
@@ -288,6 +294,20 @@ void SessionImpl::cmd_store(CommandContext& ctx, StoreMode mode) {
                                  result.outcome == TransferResult::Outcome::complete ? "complete" : "incomplete");
                        finish_transfer(done, result, shown);
                    });
+}
+
+// ProFTPD's stor_abort: an upload that did not complete (ABOR, a data connection lost or stalled, a failed
+// write, the session ending) leaves its HiddenStores file removed unless DeleteAbortedStores is off, and its
+// partial file removed only when DeleteAbortedStores is on.
+void SessionImpl::remove_aborted_store(const std::string& written_vpath, bool hidden, std::optional<bool> setting) {
+    if (hidden ? setting == false : setting != true) {
+        return;
+    }
+    log::debug(5, hidden ? "removing aborted HiddenStores file '" : "removing aborted file '", real(written_vpath),
+               "'");
+    if (const int err = fs_.unlink(written_vpath); err != 0 && err != ENOENT) {
+        log::error("deleting aborted upload ", real(written_vpath), ": ", sys::errno_name(err));
+    }
 }
 
 void SessionImpl::cmd_abor(CommandContext& ctx) {

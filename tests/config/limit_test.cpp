@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <string>
 
 #include "config/load.hpp"
 #include "config/server.hpp"
@@ -40,6 +41,20 @@ TEST_F(LimitTest, ARawCommandBeatsItsGroupWhichBeatsAll) {
     EXPECT_TRUE(allowed("RETR", "/srv/f", bob));
     EXPECT_FALSE(allowed("SIZE", "/srv/f", bob));
     EXPECT_FALSE(allowed("DELE", "/srv/f", bob));
+}
+
+TEST_F(LimitTest, FiltersInsideALimitMatchTheCommandArgument) {
+    // ProFTPD's check_limit_allow/deny: a matching AllowFilter allows past DenyAll, a matching DenyFilter denies.
+    load("<Limit STOR>\n  AllowFilter \\.txt$ [NC]\n  DenyAll\n</Limit>\n<Limit DELE>\n  DenyFilter ^keep\n</Limit>\n");
+    const Server& s = server();
+    const std::string upper = "NOTES.TXT";
+    const std::string binary = "tool.bin";
+    EXPECT_TRUE(s.allowed("STOR", "/srv/NOTES.TXT", nullptr, "/home/bob", bob, &upper));
+    EXPECT_FALSE(s.allowed("STOR", "/srv/tool.bin", nullptr, "/home/bob", bob, &binary));
+    EXPECT_FALSE(s.allowed("STOR", "/srv/NOTES.TXT", nullptr, "/home/bob", bob));  // no command: no filter matches
+    const std::string kept = "keep.me";
+    EXPECT_FALSE(s.allowed("DELE", "/srv/keep.me", nullptr, "/home/bob", bob, &kept));
+    EXPECT_TRUE(s.allowed("DELE", "/srv/tool.bin", nullptr, "/home/bob", bob, &binary));
 }
 
 TEST_F(LimitTest, AllDoesNotCoverDataChannelSetUp) {

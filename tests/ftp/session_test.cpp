@@ -33,7 +33,7 @@ std::string read_all(int fd) {
 
 class AllowAll final : public AccessPolicy {
 public:
-    [[nodiscard]] bool allowed(std::string_view, std::string_view) const override { return true; }
+    [[nodiscard]] bool allowed(std::string_view, std::string_view, const std::string&) const override { return true; }
     [[nodiscard]] PathRules rules_for(std::string_view) const override { return {}; }
 };
 

@@ -32,7 +32,7 @@ bool is_write_command(std::string_view command) {
 class TestPolicy final : public AccessPolicy {
 public:
     TestPolicy(bool deny_write, PathRules rules) : deny_write_(deny_write), rules_(std::move(rules)) {}
-    [[nodiscard]] bool allowed(std::string_view command, std::string_view) const override {
+    [[nodiscard]] bool allowed(std::string_view command, std::string_view, const std::string&) const override {
         return !(deny_write_ && is_write_command(command));
     }
     [[nodiscard]] PathRules rules_for(std::string_view) const override { return rules_; }
@@ -177,9 +177,10 @@ bool parse_options(int argc, char** argv, Options& out) {
         } else if (flag == "--timeout-stalled" && n) {
             out.settings.timeouts.stalled = std::chrono::seconds(*n);
         } else if (flag == "--deny-filter") {
-            out.settings.deny_filter = value;
+            out.settings.deny_filter.pattern = value;
+            out.rules.deny_filter.pattern = value;
         } else if (flag == "--path-deny-filter") {
-            out.settings.path_deny_filter = value;
+            out.rules.path_deny_filter.pattern = value;
         } else if (flag == "--display-login") {
             out.settings.display_login = value;
         } else if (flag == "--show-symlinks") {

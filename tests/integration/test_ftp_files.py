@@ -189,7 +189,7 @@ class FtpFiles(unittest.TestCase):
             ftp = self.session(server)
             with self.assertRaises(ftplib.error_perm) as caught:
                 ftp.sendcmd("MKD a*b")
-            self.assertEqual(str(caught.exception), "501 a*b: Forbidden command argument")
+            self.assertEqual(str(caught.exception), "550 a*b: Forbidden command argument")
             self.assertFalse(os.path.exists(os.path.join(self.root, "a*b")))
             ftp.mkd("ab")
             ftp.quit()

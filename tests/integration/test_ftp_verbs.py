@@ -105,7 +105,7 @@ class Verbs(unittest.TestCase):
         limit = ["<Directory %s/ro>" % self.root, "  <Limit WRITE>", "    DenyAll", "  </Limit>", "</Directory>"]
         with wardtest.ftp_server(self.root, users={"alice": "pw"}, directives=limit) as server:
             ftp = self.session(server)
-            self.assertEqual(self.refused(ftp, "RNFR ro/f.txt", "550"), "550 ro/f.txt: Permission denied")
+            self.assertEqual(self.refused(ftp, "RNFR ro/f.txt", "550"), "550 ro/f.txt: Operation not permitted")
             self.refused(ftp, "RNTO rw/moved.txt", "503")  # nothing pending
             self.assertTrue(os.path.exists(os.path.join(self.root, "ro", "f.txt")))
             self.assertTrue(ftp.sendcmd("RNFR rw/f.txt").startswith("350"))

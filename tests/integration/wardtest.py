@@ -4,6 +4,7 @@ Tests never bind or connect to anything but 127.0.0.1 (or a network namespace th
 Environment (set by CTest, see tests/CMakeLists.txt): WARD_BIN_DIR, WARD_SOURCE_DIR, WARD_BUILD_DIR.
 """
 import contextlib
+import ftplib
 import hashlib
 import json
 import os
@@ -436,6 +437,14 @@ def session_processes(master_pid, server_port, client_socket, timeout=10.0, work
                 return pid, workers[0]
         return None
     return wait_for(find, timeout, "the session processes of client port %d" % client_port)
+
+
+def login(server, user="alice", password="pw", timeout=20):
+    """An ftplib session to server (an FtpServer), logged in."""
+    ftp = ftplib.FTP()
+    ftp.connect(server.host, server.port, timeout=timeout)
+    ftp.login(user, password)
+    return ftp
 
 
 def wait_for(predicate, timeout=10.0, what="condition"):
