@@ -33,4 +33,11 @@ void reset_changed() noexcept {
     unblock_all();
 }
 
+void reset_for_daemon_child() noexcept {
+    reset_changed();
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    (void)::sigaction(SIGPIPE, &ignore, nullptr);
+}
+
 }  // namespace ward::signals

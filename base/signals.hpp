@@ -21,4 +21,9 @@ void reset_all() noexcept;
 // kChanged to the default disposition and an empty mask, in a child after fork. Async-signal-safe.
 void reset_changed() noexcept;
 
+// In a daemon process forked from the master or a monitor (a session process, a worker, the mod_exec helper,
+// the metrics exporter): reset_changed(), then SIGPIPE ignored (a write to a closed socket is an error, not
+// death). Async-signal-safe.
+void reset_for_daemon_child() noexcept;
+
 }  // namespace ward::signals

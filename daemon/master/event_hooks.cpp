@@ -6,10 +6,10 @@
 #include <functional>
 
 #include "base/log.hpp"
+#include "base/signals.hpp"
 #include "base/strings.hpp"
 #include "base/sys.hpp"
 #include "daemon/master/self_confine.hpp"
-#include "daemon/worker/launcher.hpp"
 #include "exec/hook_config.hpp"
 
 namespace ward::master {
@@ -25,7 +25,7 @@ void in_hook_process(const daemon::DaemonContext& context, const std::function<v
     if (pid > 0) {
         return;
     }
-    worker::reset_signals();
+    signals::reset_for_daemon_child();
     log::set_role("exec");
     std::vector<int> keep{0, 1, 2, log::sink().fd, context.system_log.get()};
     for (const auto& runtime : context.runtime) {

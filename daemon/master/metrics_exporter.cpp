@@ -15,11 +15,11 @@
 #include <utility>
 
 #include "base/log.hpp"
+#include "base/signals.hpp"
 #include "base/strings.hpp"
 #include "base/sys.hpp"
 #include "config/metrics_address.hpp"
 #include "config/values.hpp"
-#include "daemon/worker/launcher.hpp"
 #include "sandbox/child_spec.hpp"
 #include "sandbox/policies.hpp"
 
@@ -117,7 +117,7 @@ std::string answer(std::string_view head, const View& view) {
 // The exporter process's whole life, from the fork.
 [[noreturn]] void run(const daemon::DaemonContext& context, UniqueFd listener, Board& board,
                       const sandbox::CompiledPolicy& policy) {
-    worker::reset_signals();
+    signals::reset_for_daemon_child();
     log::set_role("metrics exporter");
     board.unmap_writable();
     auto view = View::map(board.fd());

@@ -3,11 +3,13 @@
 #include <unistd.h>
 
 #include "base/log.hpp"
+#include "base/signals.hpp"
 #include "base/strings.hpp"
 #include "base/sys.hpp"
 #include "config/server.hpp"
 #include "config/values.hpp"
 #include "daemon/master/key_process.hpp"
+#include "daemon/monitor/forking_launcher.hpp"
 #include "daemon/monitor/master_link.hpp"
 #include "daemon/monitor/pam_helper.hpp"
 #include "daemon/monitor/proxied_client.hpp"
@@ -51,7 +53,7 @@ std::vector<int> kept_fds(const daemon::DaemonContext& context, const daemon::Se
 
 void run_session_process(const daemon::DaemonContext& context, const daemon::ServerRuntime& runtime,
                          AcceptedConnection connection) {
-    worker::reset_signals();
+    signals::reset_for_daemon_child();
     log::set_role(str_cat("session ", connection.client_address));
     log::set_client(connection.client_address);
     // The same ordered privilege drop as every other role (sandbox/child_spec.hpp): the master's descriptors
@@ -116,11 +118,12 @@ void run_session_process(const daemon::DaemonContext& context, const daemon::Ser
         setup.hooks = &hooks;
         connect_lines = hooks.dispatch(exec::HookPoint::on_connect, exec::CommandEvent{}, setup.facts);
     }
-    worker::SandboxedLauncher launcher(
+    worker::WorkerProcess worker(
         context, runtime,
         worker::Connection{connection.socket.get(), connection.client_address, connection.client_port,
                            connection.local_address, connection.local_port, connection.proxy_header},
         std::move(connect_lines));
+    ForkingLauncher launcher(worker);
     setup.launcher = &launcher;
     std::optional<SqlHelper> sql;
     if (runtime.sql) {

@@ -58,21 +58,6 @@ void null_stdio() {
     ::_exit(kSetupFailed);
 }
 
-Result<monitor::StartedWorker> parent_side(pid_t pid) {
-    if (pid < 0) {
-        return sys::errno_error("fork");
-    }
-    auto pidfd = sys::pidfd_open(pid);
-    if (!pidfd) {
-        (void)::kill(pid, SIGKILL);
-        return std::move(pidfd).error();
-    }
-    monitor::StartedWorker worker;
-    worker.pid = pid;
-    worker.pidfd = std::move(*pidfd);
-    return worker;
-}
-
 // Set-up's transient allocations (configuration copies, NSS and /proc buffers) leave free pages in the heap
 // that stay resident and count towards every idle session's memory; give them back before serving.
 void run_session(ftp::Session& session, boost::asio::io_context& io) {
@@ -149,59 +134,26 @@ Result<ftp::RelayedControl> relayed_control(int tcp_fd) {
 
 }  // namespace
 
-void reset_signals() {
-    signals::reset_changed();
-    struct sigaction ignore {};
-    ignore.sa_handler = SIG_IGN;
-    (void)::sigaction(SIGPIPE, &ignore, nullptr);
-}
-
-SandboxedLauncher::SandboxedLauncher(const daemon::DaemonContext& context, const daemon::ServerRuntime& runtime,
+WorkerProcess::WorkerProcess(const daemon::DaemonContext& context, const daemon::ServerRuntime& runtime,
                                      Connection connection, std::vector<std::string> connect_lines)
     : context_(context), runtime_(runtime), connection_(std::move(connection)), connect_lines_(std::move(connect_lines)) {}
 
 // No log descriptor: SystemLog, syslog and TransferLog lines travel over the channel (forward_logs_to).
-std::vector<int> SandboxedLauncher::kept_fds(int control_fd, int channel_fd) {
+std::vector<int> WorkerProcess::kept_fds(int control_fd, int channel_fd) {
     return {0, 1, 2, control_fd, channel_fd};
 }
 
-Result<monitor::StartedWorker> SandboxedLauncher::start_preauth(ipc::Channel worker_end) {
-    UniqueFd relay_end;
-    if (runtime_.tls.engine) {
-        std::array<int, 2> pair{-1, -1};
-        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair.data()) != 0) {
-            return sys::errno_error("socketpair");
-        }
-        relay_end = UniqueFd(pair[0]);
-        relay_postauth_end_ = UniqueFd(pair[1]);
-    }
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        run_preauth(std::move(worker_end), std::move(relay_end));
-    }
-    return parent_side(pid);
-}
+bool WorkerProcess::tls_engine() const noexcept { return runtime_.tls.engine; }
 
-Result<monitor::StartedWorker> SandboxedLauncher::start_postauth(ipc::Channel worker_end,
-                                                                 const monitor::PostAuthPlan& plan,
-                                                                 const ftp::HandoverState& state) {
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        run_postauth(std::move(worker_end), plan, state);
-    }
-    relay_postauth_end_.reset();  // the post-auth worker has it (or, without TLS, nobody needs it)
-    return parent_side(pid);
-}
-
-void SandboxedLauncher::name_proxied_client(ftp::SessionSettings& settings) const {
+void WorkerProcess::name_proxied_client(ftp::SessionSettings& settings) const {
     if (connection_.proxied) {
         settings.client_address = connection_.client_address;
         settings.client_port = connection_.client_port;
     }
 }
 
-void SandboxedLauncher::run_preauth(ipc::Channel channel, UniqueFd relay_end) {
-    reset_signals();
+void WorkerProcess::run_preauth(ipc::Channel channel, UniqueFd relay_end) {
+    signals::reset_for_daemon_child();
     log::set_role(str_cat("worker ", connection_.client_address));
     ipc::forward_logs_to(channel.fd());
     null_stdio();
@@ -259,9 +211,9 @@ void SandboxedLauncher::run_preauth(ipc::Channel channel, UniqueFd relay_end) {
     ::_exit(0);
 }
 
-void SandboxedLauncher::run_postauth(ipc::Channel channel, const monitor::PostAuthPlan& plan,
-                                     const ftp::HandoverState& state) {
-    reset_signals();
+void WorkerProcess::run_postauth(ipc::Channel channel, const monitor::PostAuthPlan& plan,
+                                 const ftp::HandoverState& state, UniqueFd relay_end) {
+    signals::reset_for_daemon_child();
     log::set_role(str_cat("worker ", connection_.client_address, " ", plan.identity.user));
     ipc::forward_logs_to(channel.fd());
     null_stdio();
@@ -284,11 +236,11 @@ void SandboxedLauncher::run_postauth(ipc::Channel channel, const monitor::PostAu
         // The TLS stays in the pre-auth worker (the relay); this worker reads and writes the relay's plain end
         // and never holds the TCP connection, the TLS keys or the certificate's key.
         auto relayed = relayed_control(connection_.control_fd);
-        if (!relayed || !relay_postauth_end_.valid()) {
+        if (!relayed || !relay_end.valid()) {
             setup_failed("post-auth worker", relayed ? Error{"no relay socket"} : relayed.error());
         }
         post.settings.relayed_control = std::move(*relayed);
-        control_fd = relay_postauth_end_.get();
+        control_fd = relay_end.get();
     }
 
     sandbox::ChildSpec spec;

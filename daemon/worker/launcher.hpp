@@ -1,6 +1,7 @@
 #pragma once
-// The real WorkerLauncher: forks a worker, confines it with sandbox::apply (one ChildSpec per phase), and
-// runs the FTP session in it. Nothing in a worker runs before its confinement is complete.
+// The child half of starting a worker: in a process the monitor has just forked
+// (daemon/monitor/forking_launcher.hpp), confine it with sandbox::apply (one ChildSpec per phase) and run the
+// FTP session in it. Nothing in a worker runs before its confinement is complete.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -19,32 +20,27 @@ struct Connection {
     bool proxied = false;  // client_address came from a trusted proxy's header, not from the socket
 };
 
-class SandboxedLauncher final : public monitor::WorkerLauncher {
+class WorkerProcess {
 public:
-    SandboxedLauncher(const daemon::DaemonContext& context, const daemon::ServerRuntime& runtime,
-                      Connection connection, std::vector<std::string> connect_lines);
+    WorkerProcess(const daemon::DaemonContext& context, const daemon::ServerRuntime& runtime, Connection connection,
+                  std::vector<std::string> connect_lines);
 
-    Result<monitor::StartedWorker> start_preauth(ipc::Channel worker_end) override;
-    Result<monitor::StartedWorker> start_postauth(ipc::Channel worker_end, const monitor::PostAuthPlan& plan,
-                                                  const ftp::HandoverState& state) override;
+    // `relay_end` (TLSEngine on): this worker's end of the control relay's socketpair; the pre-auth worker
+    // becomes the relay after a login under TLS, and the post-auth worker's control connection is the other end.
+    [[noreturn]] void run_preauth(ipc::Channel channel, UniqueFd relay_end);
+    [[noreturn]] void run_postauth(ipc::Channel channel, const monitor::PostAuthPlan& plan,
+                                   const ftp::HandoverState& state, UniqueFd relay_end);
+
+    [[nodiscard]] bool tls_engine() const noexcept;
 
 private:
     void name_proxied_client(ftp::SessionSettings& settings) const;
-    [[noreturn]] void run_preauth(ipc::Channel channel, UniqueFd relay_end);
-    [[noreturn]] void run_postauth(ipc::Channel channel, const monitor::PostAuthPlan& plan,
-                                   const ftp::HandoverState& state);
     [[nodiscard]] static std::vector<int> kept_fds(int control_fd, int channel_fd);
 
     const daemon::DaemonContext& context_;
     const daemon::ServerRuntime& runtime_;
     Connection connection_;
     std::vector<std::string> connect_lines_;
-    // TLSEngine on: the post-auth worker's end of the control relay's socketpair (start_preauth makes the
-    // pair; the pre-auth worker keeps the other end). Used when the login happened under TLS.
-    UniqueFd relay_postauth_end_;
 };
-
-// In a freshly forked child: default signal dispositions (SIGPIPE ignored), nothing blocked.
-void reset_signals();
 
 }  // namespace ward::worker
