@@ -454,6 +454,8 @@ class Adversarial(unittest.TestCase):
             for text in (log, server.log()):
                 self.assertNotIn(secret, text)
                 self.assertNotIn(wrong, text)
+            # The monitor writes the worker's xferlog lines as they arrive: wait for RETR's after its 226.
+            wardtest.wait_for(lambda: len(server.transfer_log_lines()) >= 2, what="both transfers in the TransferLog")
             xfer = server.transfer_log_lines()
         self.assertEqual(len(xfer), 2, xfer)
         # current-time transfer-time remote-host file-size filename transfer-type special-action-flag
