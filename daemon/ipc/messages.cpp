@@ -295,7 +295,7 @@ Result<Message> decode_body(MessageType type, std::string_view body) {
         case MessageType::key_status: {
             KeyStatus m;
             d.flag(m.loaded, "loaded");
-            d.text(m.error, Limits::reason, "error");
+            d.text(m.error, Limits::key_error, "error");
             out = std::move(m);
             break;
         }
@@ -526,7 +526,7 @@ Result<std::string> encode(const Message& message) {
                        [&](const KeyClient&) {},
                        [&](const KeyStatus& m) {
                            w.boolean(m.loaded);
-                           put(w, m.error, Limits::reason, "error");
+                           put(w, m.error, Limits::key_error, "error");
                        },
                        [&](const LogRecord& m) {
                            w.u8(static_cast<std::uint8_t>(m.kind));

@@ -57,6 +57,8 @@ struct Limits {
     static constexpr std::size_t path = std::size_t{6} * 1024;
     static constexpr std::size_t command_line = std::size_t{6} * 1024;
     static constexpr std::size_t reason = 256;
+    // KeyStatus's error: two file paths and what to do about them (daemon/monitor/key_signer.cpp).
+    static constexpr std::size_t key_error = std::size_t{2} * 1024 + 512;
     static constexpr std::size_t hook_lines = 64;
     static constexpr std::size_t hook_line = 512;
     static constexpr std::size_t log_text = std::size_t{8} * 1024;

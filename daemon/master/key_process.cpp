@@ -29,14 +29,14 @@ constexpr int kPidfdIdType = 3;  // P_PIDFD (Linux 5.4), spelled out for headers
     }
     auto signer = monitor::KeySigner::load(certificate_file, key_file);
     if (!signer) {
-        (void)control.send(ipc::KeyStatus{false, signer.error().message.substr(0, ipc::Limits::reason)});
+        (void)control.send(ipc::KeyStatus{false, signer.error().message.substr(0, ipc::Limits::key_error)});
         ::_exit(1);
     }
     // The files are read: the key process needs no capability and gains none (it keeps uid 0, which owns
     // the key file; SECURITY.md says what that leaves).
     if (auto dropped = sandbox::apply_capabilities(sandbox::CapabilitySet{}); !dropped) {
         (void)control.send(ipc::KeyStatus{false, str_cat("TLS key process: dropping capabilities: ",
-                                                         dropped.error().message).substr(0, ipc::Limits::reason)});
+                                                         dropped.error().message).substr(0, ipc::Limits::key_error)});
         ::_exit(1);
     }
     if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {

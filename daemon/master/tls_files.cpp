@@ -35,31 +35,8 @@ constexpr std::array kPairs = {
 
 std::string at(const config::Directive& d) { return str_cat(to_string(d.where), ": ", d.name, ": "); }
 
-// What to do about a loader's message (daemon/monitor/key_signer.cpp, daemon/tls/certificate_file.cpp).
-std::string_view advice(std::string_view message) {
-    if (message.find(" has expired") != std::string_view::npos ||
-        message.find(" is not valid yet") != std::string_view::npos) {
-        return "; renew the certificate (or correct the system clock) and name the new file";
-    }
-    if (message.find(" does not belong to ") != std::string_view::npos) {
-        return "; name the key the certificate was made for (openssl x509 -noout -pubkey -in CERT and openssl "
-               "pkey -pubout -in KEY print the same public key for a matching pair)";
-    }
-    if (message.find(" cannot be read") != std::string_view::npos) {
-        return "; check the path, and that root can read the file";
-    }
-    if (message.find("unencrypted PEM private key") != std::string_view::npos) {
-        return "; an encrypted key needs its passphrase removed (openssl pkey -in KEY -out NEWKEY, then chmod 600 "
-               "NEWKEY): TLSPassPhraseProvider is not supported";
-    }
-    if (message.find(" holds no ") != std::string_view::npos) {
-        return "; the file must be PEM (-----BEGIN CERTIFICATE----- / -----BEGIN PRIVATE KEY-----)";
-    }
-    if (message.find("RSA and EC keys are supported") != std::string_view::npos) {
-        return "; make an RSA or EC key and certificate";
-    }
-    return "";
-}
+// What to do about a leaf certificate outside its dates (the same advice whoever finds it).
+constexpr std::string_view kRenew = "; renew the certificate (or correct the system clock) and name the new file";
 
 Result<void> check_key_file(const config::Directive& d, const std::string& path) {
     struct stat st {};
@@ -105,21 +82,23 @@ Result<void> check_pair(const config::Server& server, const KeyPair& pair, TlsFi
     }
     auto certificates = tls::read_certificates(certificate_path, "certificate");
     if (!certificates) {
-        const auto& message = certificates.error().message;
-        return Error{str_cat(at(*certificate), message, advice(message))};
+        return Error{str_cat(at(*certificate), certificates.error().message)};
     }
     X509* leaf = certificates->front().get();
+    if (auto dates = tls::check_dates(leaf, certificate_path, "certificate"); !dates) {
+        return Error{str_cat(at(*certificate), dates.error().message, kRenew)};
+    }
     const EVP_PKEY* public_key = X509_get0_pubkey(leaf);
     if (public_key == nullptr || EVP_PKEY_get_base_id(public_key) != pair.type) {
         return Error{str_cat(at(*certificate), certificate_path, " is not ",
                              pair.type == EVP_PKEY_RSA ? "an RSA" : "an EC", " certificate; name it with ",
                              pair.other, " instead")};
     }
+    // The certificate has passed every check above, so what the key process refuses is the key (or the pair):
+    // its message names the file and says what to do (daemon/monitor/key_signer.cpp).
     auto loaded = KeyProcess::start(certificate_path, key_path);
     if (!loaded) {
-        const auto& message = loaded.error().message;
-        const config::Directive& where = message.starts_with("key ") ? key_directive : *certificate;
-        return Error{str_cat(at(where), message, advice(message))};
+        return Error{str_cat(at(key_directive), loaded.error().message)};
     }
     checked.certificates.push_back(str_cat(certificate->name, " ", certificate_path, " (", tls::describe(leaf), ")"));
     return {};
@@ -132,8 +111,7 @@ Result<void> check_chain(const config::Directive* chain, TlsFilesChecked& checke
     const std::string& path = chain->args.at(0);
     auto certificates = tls::read_certificates(path, "chain file");
     if (!certificates) {
-        const auto& message = certificates.error().message;
-        return Error{str_cat(at(*chain), message, advice(message))};
+        return Error{str_cat(at(*chain), certificates.error().message)};
     }
     for (const auto& certificate : *certificates) {
         if (auto dates = tls::check_dates(certificate.get(), path, "chain file"); !dates) {
@@ -149,8 +127,7 @@ Result<void> check_chain(const config::Directive* chain, TlsFilesChecked& checke
 Result<std::size_t> read_ca(const config::Directive& d, const std::string& path, TlsFilesChecked& checked) {
     auto certificates = tls::read_certificates(path, "CA file");
     if (!certificates) {
-        const auto& message = certificates.error().message;
-        return Error{str_cat(at(d), message, advice(message))};
+        return Error{str_cat(at(d), certificates.error().message)};
     }
     for (const auto& certificate : *certificates) {
         if (auto dates = tls::check_dates(certificate.get(), path, "CA file"); !dates) {

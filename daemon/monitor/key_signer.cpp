@@ -21,7 +21,8 @@ using BioPtr = std::unique_ptr<BIO, BioFree>;
 Result<BioPtr> open_file(const std::string& path, const char* what) {
     BioPtr bio(BIO_new_file(path.c_str(), "r"));
     if (!bio) {
-        return Error{str_cat(what, " ", path, " cannot be read: ", tls::openssl_error())};
+        return Error{str_cat(what, " ", path, " cannot be read: ", tls::openssl_error(),
+                             "; check the path, and that root can read the file")};
     }
     return bio;
 }
@@ -35,10 +36,12 @@ Result<KeySigner> KeySigner::load(const std::string& certificate_file, const std
     }
     tls::CertPtr cert(PEM_read_bio_X509(cert_bio->get(), nullptr, nullptr, nullptr));
     if (!cert) {
-        return Error{str_cat("certificate ", certificate_file, " holds no PEM certificate: ", tls::openssl_error())};
+        return Error{str_cat("certificate ", certificate_file, " holds no PEM certificate: ", tls::openssl_error(),
+                             "; the file must be PEM (-----BEGIN CERTIFICATE-----)")};
     }
     if (auto dates = tls::check_dates(cert.get(), certificate_file, "certificate"); !dates) {
-        return std::move(dates).error();
+        return Error{str_cat(dates.error().message,
+                             "; renew the certificate (or correct the system clock) and name the new file")};
     }
     auto key_bio = open_file(key_file, "key");
     if (!key_bio) {
@@ -47,15 +50,20 @@ Result<KeySigner> KeySigner::load(const std::string& certificate_file, const std
     // No passphrase prompt: an encrypted key is refused (TLSPassPhraseProvider is not supported).
     tls::KeyPtr key(PEM_read_bio_PrivateKey(key_bio->get(), nullptr, nullptr, const_cast<char*>("")));
     if (!key) {
-        return Error{str_cat("key ", key_file, " holds no unencrypted PEM private key: ", tls::openssl_error())};
+        return Error{str_cat("key ", key_file, " holds no unencrypted PEM private key: ", tls::openssl_error(),
+                             "; an encrypted key needs its passphrase removed (openssl pkey -in KEY -out NEWKEY, "
+                             "then chmod 600 NEWKEY): TLSPassPhraseProvider is not supported")};
     }
     if (X509_check_private_key(cert.get(), key.get()) != 1) {
         ERR_clear_error();
-        return Error{str_cat("key ", key_file, " does not belong to certificate ", certificate_file)};
+        return Error{str_cat("key ", key_file, " does not belong to certificate ", certificate_file,
+                             "; name the key the certificate was made for (openssl x509 -noout -pubkey -in CERT and "
+                             "openssl pkey -pubout -in KEY print the same public key for a matching pair)")};
     }
     const int type = EVP_PKEY_get_base_id(key.get());
     if (type != EVP_PKEY_RSA && type != EVP_PKEY_EC) {
-        return Error{str_cat("key ", key_file, " is ", OBJ_nid2sn(type), "; RSA and EC keys are supported")};
+        return Error{str_cat("key ", key_file, " is ", OBJ_nid2sn(type),
+                             "; RSA and EC keys are supported: make an RSA or EC key and certificate")};
     }
     return KeySigner(std::move(cert), std::move(key));
 }

@@ -42,7 +42,8 @@ std::string subject_text(X509* certificate) {
 Result<std::vector<CertPtr>> read_certificates(const std::string& path, std::string_view what) {
     BioPtr bio(BIO_new_file(path.c_str(), "r"));
     if (!bio) {
-        return Error{str_cat(what, " ", path, " cannot be read: ", openssl_error())};
+        return Error{str_cat(what, " ", path, " cannot be read: ", openssl_error(),
+                             "; check the path, and that root can read the file")};
     }
     std::vector<CertPtr> certificates;
     while (true) {
@@ -54,7 +55,8 @@ Result<std::vector<CertPtr>> read_certificates(const std::string& path, std::str
     }
     ERR_clear_error();  // the end of the file reads as "no start line"
     if (certificates.empty()) {
-        return Error{str_cat(what, " ", path, " holds no PEM certificate")};
+        return Error{str_cat(what, " ", path,
+                             " holds no PEM certificate; the file must be PEM (-----BEGIN CERTIFICATE-----)")};
     }
     return certificates;
 }
