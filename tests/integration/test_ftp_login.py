@@ -158,7 +158,7 @@ class FtpLogin(unittest.TestCase):
             ftp.login("alice", "pw")
             self.assertEqual(ftp.pwd(), "/")
             ftp.quit()
-            self.assertIn("DefaultChdir /missing of", server.log())
+            server.wait_for_log("DefaultChdir /missing of")  # the worker's line, written by the monitor
 
     def test_access_grant_and_deny_messages(self):
         directives = ['AccessGrantMsg "Welcome %u, enter"', 'AccessDenyMsg "Not you, %u"']
