@@ -80,6 +80,16 @@ std::optional<ArgProblem> auth_types(std::span<const std::string> args) {
     return std::nullopt;
 }
 
+// A table and its columns: every argument a plain SQL identifier.
+std::optional<ArgProblem> all_identifiers(std::span<const std::string> args) {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (auto problem = identifier(args[i])) {
+            return ArgProblem{i, *problem};
+        }
+    }
+    return std::nullopt;
+}
+
 // SQLUserInfo table user passwd uid gid home shell | custom:/name
 std::optional<ArgProblem> user_info(std::span<const std::string> args) {
     if (args.size() == 1) {
@@ -91,12 +101,7 @@ std::optional<ArgProblem> user_info(std::span<const std::string> args) {
     if (args.size() != 7) {
         return ArgProblem{args.size(), "expected SQLUserInfo table user-col passwd-col uid-col gid-col home-col shell-col"};
     }
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        if (auto problem = identifier(args[i])) {
-            return ArgProblem{i, *problem};
-        }
-    }
-    return std::nullopt;
+    return all_identifiers(args);
 }
 
 // SQLGroupInfo table name-col gid-col members-col | custom:/name
@@ -107,12 +112,7 @@ std::optional<ArgProblem> group_info(std::span<const std::string> args) {
     if (args.size() != 4) {
         return ArgProblem{args.size(), "expected SQLGroupInfo table name-col gid-col members-col"};
     }
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        if (auto problem = identifier(args[i])) {
-            return ArgProblem{i, *problem};
-        }
-    }
-    return std::nullopt;
+    return all_identifiers(args);
 }
 
 // SQLNamedQuery name SELECT|UPDATE|INSERT|FREEFORM "query" [table] [connection]

@@ -273,23 +273,6 @@ class DaemonProcesses(unittest.TestCase):
 
     # ---- the password does not stay in the monitor's memory (issue 13 item 9) ----
 
-    @staticmethod
-    def memory_holds(pid, needle):
-        """Whether any readable, writable mapping of `pid` (heap, stacks, data) holds `needle`."""
-        with open("/proc/%d/maps" % pid) as maps, open("/proc/%d/mem" % pid, "rb", buffering=0) as mem:
-            for line in maps:
-                fields = line.split()
-                if not fields[1].startswith("rw"):
-                    continue
-                start, end = (int(x, 16) for x in fields[0].split("-"))
-                try:
-                    mem.seek(start)
-                    if needle in mem.read(end - start):
-                        return True
-                except OSError:
-                    continue
-        return False
-
     def test_the_password_does_not_stay_in_the_session_monitors_memory(self):
         if not ROOT:
             self.skipTest("reading another process's memory needs root here")
@@ -304,10 +287,10 @@ class DaemonProcesses(unittest.TestCase):
             ftp.sendcmd("USER alice")
             with self.assertRaises(ftplib.error_perm):
                 ftp.sendcmd("PASS " + secret)  # a failed login: the monitor's channel buffer held it
-            self.assertFalse(self.memory_holds(monitor, secret.encode()))
+            self.assertFalse(wardtest.memory_holds(monitor, secret.encode()))
             self.assertEqual(ftp.login("alice", "alice-pw"), "230 User alice logged in")
             self.assertEqual(self.processes(server, ftp, ALICE_UID)[0], monitor)
-            self.assertFalse(self.memory_holds(monitor, b"alice-pw"))
+            self.assertFalse(wardtest.memory_holds(monitor, b"alice-pw"))
             ftp.quit()
 
     # ---- Landlock missing (issue 13 item 8) ----

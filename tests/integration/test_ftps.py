@@ -5,7 +5,6 @@ key process (no worker holds the private key), USER/PASS under TLS, and after lo
 as the confined relay between the client's TLS and the post-auth worker (daemon/tls/control_relay.hpp). TLS on
 data connections (PROT P) is not served yet: PROT P is answered 536, and every TLSRequired form that asks for
 data protection is refused by -t and by start-up with the same file:line message."""
-import contextlib
 import ftplib
 import io
 import os
@@ -58,15 +57,8 @@ def tls_directives(cert, key, *extra):
             "  TLSRSACertificateKeyFile " + key, *("  " + line for line in extra), "</IfModule>"]
 
 
-class ModTlsIsBuiltIn(unittest.TestCase):
-    def test_listed_by_dash_l(self):
-        listed = run("-l")
-        self.assertEqual(listed.returncode, 0, listed.stderr)
-        self.assertIn("mod_tls.c", [line.strip() for line in listed.stdout.splitlines()])
-
-
-class WhatCannotBeAppliedIsRefused(unittest.TestCase):
-    """-t and start-up refuse, with the same file:line line, what this build would leave unapplied."""
+class WithCertificate(unittest.TestCase):
+    """A throw-away certificate and key for the test class (cls.cert, cls.key)."""
 
     @classmethod
     def setUpClass(cls):
@@ -76,6 +68,17 @@ class WhatCannotBeAppliedIsRefused(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         shutil.rmtree(cls.certs, ignore_errors=True)
+
+
+class ModTlsIsBuiltIn(unittest.TestCase):
+    def test_listed_by_dash_l(self):
+        listed = run("-l")
+        self.assertEqual(listed.returncode, 0, listed.stderr)
+        self.assertIn("mod_tls.c", [line.strip() for line in listed.stdout.splitlines()])
+
+
+class WhatCannotBeAppliedIsRefused(WithCertificate):
+    """-t and start-up refuse, with the same file:line line, what this build would leave unapplied."""
 
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory(prefix="wardtest-ftps-")
@@ -141,17 +144,8 @@ class TlsEngineOffOffersNoTls(unittest.TestCase):
             ftp.close()
 
 
-class ExplicitFtps(unittest.TestCase):
+class ExplicitFtps(WithCertificate):
     """TLSEngine on: real clients log in under TLS and transfer over clear data connections (PROT C)."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.certs = tempfile.mkdtemp(prefix="wardtest-ftps-certs-")
-        cls.cert, cls.key = make_certificate(cls.certs)
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.certs, ignore_errors=True)
 
     def setUp(self):
         self.root = tempfile.mkdtemp(prefix="wardtest-ftps-root-")
@@ -313,22 +307,6 @@ class ExplicitFtps(unittest.TestCase):
             wardtest.wait_for(lambda: wardtest.process_ended(relay) and wardtest.process_ended(worker), 10,
                               "the relay and the worker to end after QUIT")
 
-    @staticmethod
-    def memory_holds(pid, needles):
-        """Whether any readable, writable mapping of `pid` holds one of `needles`."""
-        with open("/proc/%d/maps" % pid) as maps, open("/proc/%d/mem" % pid, "rb", buffering=0) as mem:
-            for line in maps:
-                fields = line.split()
-                if not fields[1].startswith("rw"):
-                    continue
-                start, end = (int(x, 16) for x in fields[0].split("-"))
-                with contextlib.suppress(OSError, OverflowError, ValueError):
-                    mem.seek(start)
-                    chunk = mem.read(end - start)
-                    if any(needle in chunk for needle in needles):
-                        return True
-        return False
-
     def test_no_worker_holds_the_private_exponent_the_key_process_does(self):
         if not ROOT:
             self.skipTest("reading another process's memory needs root here")
@@ -347,11 +325,11 @@ class ExplicitFtps(unittest.TestCase):
             monitor, relay, worker = self.session(server, ftp)
             key_processes = [pid for pid in wardtest.children(server.proc.pid) if pid != monitor]
             self.assertEqual(len(key_processes), 1, key_processes)
-            self.assertTrue(self.memory_holds(key_processes[0], needles),
+            self.assertTrue(wardtest.memory_holds(key_processes[0], needles),
                             "the key process does not hold d: the search would pass vacuously")
-            self.assertFalse(self.memory_holds(relay, needles), "the relay (pre-auth worker) holds d")
-            self.assertFalse(self.memory_holds(worker, needles), "the post-auth worker holds d")
-            self.assertFalse(self.memory_holds(monitor, needles), "the session monitor holds d")
+            self.assertFalse(wardtest.memory_holds(relay, needles), "the relay (pre-auth worker) holds d")
+            self.assertFalse(wardtest.memory_holds(worker, needles), "the post-auth worker holds d")
+            self.assertFalse(wardtest.memory_holds(monitor, needles), "the session monitor holds d")
             ftp.quit()
 
 

@@ -447,6 +447,25 @@ def login(server, user="alice", password="pw", timeout=20):
     return ftp
 
 
+def memory_holds(pid, needles):
+    """Whether any readable, writable mapping of process `pid` (heap, stacks, data) holds one of `needles`
+    (bytes, or a list of them). Needs the right to read /proc/PID/mem (root, or the same uid and ptrace scope)."""
+    if isinstance(needles, bytes):
+        needles = [needles]
+    with open("/proc/%d/maps" % pid) as maps, open("/proc/%d/mem" % pid, "rb", buffering=0) as mem:
+        for line in maps:
+            fields = line.split()
+            if not fields[1].startswith("rw"):
+                continue
+            start, end = (int(x, 16) for x in fields[0].split("-"))
+            with contextlib.suppress(OSError, OverflowError, ValueError):
+                mem.seek(start)
+                chunk = mem.read(end - start)
+                if any(needle in chunk for needle in needles):
+                    return True
+    return False
+
+
 def wait_for(predicate, timeout=10.0, what="condition"):
     """Polls predicate() until it returns something true; returns that value."""
     deadline = time.monotonic() + timeout
