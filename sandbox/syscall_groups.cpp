@@ -71,11 +71,13 @@ SyscallGroup event_loop() {
 SyscallGroup connected_sockets() {
     return {"connected-sockets",
             "I/O on sockets already open, descriptors passed with SCM_RIGHTS; their addresses and options; "
-            "setsockopt only for what the session sets on its control connection (urgent data inline, no Nagle)",
+            "setsockopt only for what the session sets: urgent data inline and no Nagle on its control connection, "
+            "TCP_CORK on a sending data connection",
             {allow("recvfrom"), allow("sendto"), allow("recvmsg"), allow("sendmsg"), allow("shutdown"),
              allow("getsockname"), allow("getpeername"), allow("getsockopt"),
              allow("setsockopt", {arg::eq32(1, WARD_SYM(SOL_SOCKET)), arg::eq32(2, WARD_SYM(SO_OOBINLINE))}),
-             allow("setsockopt", {arg::eq32(1, WARD_SYM(IPPROTO_TCP)), arg::eq32(2, WARD_SYM(TCP_NODELAY))})}};
+             allow("setsockopt", {arg::eq32(1, WARD_SYM(IPPROTO_TCP)), arg::eq32(2, WARD_SYM(TCP_NODELAY))}),
+             allow("setsockopt", {arg::eq32(1, WARD_SYM(IPPROTO_TCP)), arg::eq32(2, WARD_SYM(TCP_CORK))})}};
 }
 
 SyscallGroup file_reads() {

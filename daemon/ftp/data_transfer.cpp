@@ -1,5 +1,7 @@
 #include "daemon/ftp/data_transfer.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -47,6 +49,13 @@ void DataTransfer::start() {
     if (ec) {
         finish(TransferResult::Outcome::failed, ec.value());
         return;
+    }
+    if (spec_.kind != Kind::receive_file) {
+        // Corked, full segments still leave at once and the last partial one leaves with the FIN at shutdown:
+        // a client that reads the data and then asks once, without waiting, whether the connection has ended
+        // (Net::FTP's close) sees the end and does not send ABOR for a transfer that is complete.
+        const int on = 1;
+        (void)::setsockopt(socket_.native_handle(), IPPROTO_TCP, TCP_CORK, &on, sizeof on);
     }
     if (spec_.kind == Kind::receive_file) {
         io_buffer_ = std::make_unique<char[]>(kReceiveBufferBytes);

@@ -357,6 +357,7 @@ TEST(WorkerPolicies, SetsockoptPassesForTheOptionsTheSessionSets) {
         bool preauth;
     };
     for (const Case c : {Case{"SO_OOBINLINE", SOL_SOCKET, SO_OOBINLINE, true}, Case{"TCP_NODELAY", IPPROTO_TCP, TCP_NODELAY, true},
+                         Case{"TCP_CORK", IPPROTO_TCP, TCP_CORK, true},
                          Case{"SO_REUSEADDR", SOL_SOCKET, SO_REUSEADDR, false}}) {
         for (const auto& builder : {policies::worker_preauth(), policies::worker_postauth()}) {
             if (builder.name() == "worker_preauth" && !c.preauth) {
